@@ -1,0 +1,86 @@
+import type { Readable } from 'node:stream';
+import type { Logger } from '../util/logger.js';
+
+/** An inclusive byte range, as in HTTP: bytes `start` through `end`. */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+export interface PutOptions {
+  /** The number of bytes the source will yield, when known. */
+  size?: number;
+  /** Aborting discards everything written so far; `put` then rejects. */
+  signal?: AbortSignal;
+}
+
+export interface PutResult {
+  /** Where the object now lives, as a URI the same backend accepts in get/stat/delete. */
+  location: string;
+  /** Bytes written. */
+  size: number;
+}
+
+export interface GetOptions {
+  range?: ByteRange;
+  signal?: AbortSignal;
+}
+
+export interface ObjectStat {
+  size: number;
+  modifiedAt?: Date;
+}
+
+export interface BackendHealth {
+  ok: boolean;
+  message?: string;
+}
+
+/**
+ * The common storage API every backend package implements.
+ *
+ * Contract (checked by @visor/backend-testsuite):
+ * - `put` streams `source` with backpressure; the object becomes visible at its
+ *   location only once every byte is written. If the source errors, the signal
+ *   aborts or the write fails, nothing is left behind and `put` rejects.
+ * - `get`, `stat` and `delete` reject with `ObjectNotFoundError` for a missing
+ *   object and with `InvalidKeyError` for a location that is not this backend's.
+ * - `get` with a range yields exactly bytes start..end (inclusive).
+ * - Every error names the backend and the key (use the BackendError classes).
+ */
+export interface Backend {
+  /** The store's configured name, e.g. `default` or `archive`. */
+  readonly name: string;
+  /** The backend type, e.g. `fs` or `s3`. */
+  readonly type: string;
+  /** True for sources Visor can read from but not write to. */
+  readonly readOnly: boolean;
+
+  put(key: string, source: Readable, options?: PutOptions): Promise<PutResult>;
+  get(location: string, options?: GetOptions): Promise<Readable>;
+  stat(location: string): Promise<ObjectStat>;
+  delete(location: string): Promise<void>;
+  health(): Promise<BackendHealth>;
+  /** Removes leftovers of interrupted writes (temporary files, partial uploads); resolves to how many. */
+  cleanup?(): Promise<number>;
+  close?(): Promise<void>;
+}
+
+export interface BackendContext {
+  /** The store's configured name. */
+  name: string;
+  /** Visor's data directory (absolute). */
+  dataDir: string;
+  /** Directory relative option paths are resolved against (the config file's, else the working directory). */
+  baseDir: string;
+  logger: Logger;
+}
+
+/** What a backend package exports as its default export. */
+export interface BackendPlugin<Options = Record<string, unknown>> {
+  readonly kind: 'backend';
+  /** The backend type, e.g. `fs`. */
+  readonly type: string;
+  /** Builds a backend from its options; throws ConfigError naming the bad option. */
+  create(options: Options, context: BackendContext): Backend | Promise<Backend>;
+}
