@@ -1,1 +1,2 @@
-export {};
+export { jsonEncoder, jsonEncoder as default } from './plugin.js';
+export { decodeJson } from './decode.js';

@@ -1,0 +1,25 @@
+import { constants } from 'node:fs';
+import { access, stat, statfs } from 'node:fs/promises';
+import type { BackendHealth } from '@visor/core';
+
+const GiB = 1024 ** 3;
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return (error as NodeJS.ErrnoException).code ?? error.message;
+  return String(error);
+}
+
+/** Healthy when the store and temporary directories exist and are writable; reports free space. */
+export async function directoryHealth(directory: string, tempDirectory: string): Promise<BackendHealth> {
+  try {
+    if (!(await stat(directory)).isDirectory()) return { ok: false, message: `${directory} is not a directory` };
+    const rwx = constants.R_OK | constants.W_OK | constants.X_OK;
+    await access(directory, rwx);
+    await access(tempDirectory, rwx);
+    const space = await statfs(directory);
+    const free = space.bavail * space.bsize;
+    return { ok: true, message: `${directory} is writable; ${free} bytes free (${(free / GiB).toFixed(1)} GiB)` };
+  } catch (error) {
+    return { ok: false, message: `${directory} is not usable: ${describe(error)}` };
+  }
+}

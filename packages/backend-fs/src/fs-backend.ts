@@ -1,0 +1,100 @@
+import { mkdir, stat, unlink } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { Readable } from 'node:stream';
+import {
+  BackendError,
+  type Backend,
+  type BackendHealth,
+  type GetOptions,
+  type ObjectStat,
+  type PutOptions,
+  type PutResult,
+} from '@visor/core';
+import { directoryHealth } from './directory-health.js';
+import { readFailure, storageFailure } from './errno.js';
+import { assertSafeKey } from './keys.js';
+import { StoreLayout } from './layout.js';
+import type { ResolvedFsOptions } from './options.js';
+import { readObject } from './read-object.js';
+import { removeLeftovers } from './remove-leftovers.js';
+import { writeAtomically } from './write-atomically.js';
+
+/** A store in a local directory; see the package README for layout and guarantees. */
+export class FsBackend implements Backend {
+  readonly type = 'fs';
+  readonly readOnly = false;
+  readonly layout: StoreLayout;
+  /** Names of this process's temporary files still being written, which cleanup() must spare. */
+  private readonly writing = new Set<string>();
+
+  constructor(
+    readonly name: string,
+    readonly options: ResolvedFsOptions,
+  ) {
+    this.layout = new StoreLayout(name, options.directory);
+  }
+
+  /** Creates the store and temporary directories. */
+  async prepare(): Promise<void> {
+    await mkdir(this.layout.tempDirectory, { recursive: true });
+  }
+
+  async put(key: string, source: Readable, options: PutOptions = {}): Promise<PutResult> {
+    assertSafeKey(this.name, key);
+    const tempPath = this.layout.tempPath(key);
+    const tempName = basename(tempPath);
+    this.writing.add(tempName);
+    try {
+      const size = await writeAtomically(source, {
+        tempPath,
+        finalPath: this.layout.objectPath(key),
+        fileMode: this.options.fileMode,
+        fsync: this.options.fsync,
+        signal: options.signal,
+      });
+      return { location: this.layout.locationOf(key), size };
+    } catch (error) {
+      throw storageFailure(error, this.name, key);
+    } finally {
+      this.writing.delete(tempName);
+    }
+  }
+
+  async get(location: string, options: GetOptions = {}): Promise<Readable> {
+    const key = this.layout.keyOf(location);
+    options.signal?.throwIfAborted();
+    return readObject(this.layout.objectPath(key), options, { backend: this.name, key });
+  }
+
+  async stat(location: string): Promise<ObjectStat> {
+    const key = this.layout.keyOf(location);
+    try {
+      const stats = await stat(this.layout.objectPath(key));
+      if (!stats.isFile()) throw new BackendError(this.name, key, 'the stored object is not a regular file');
+      return { size: stats.size, modifiedAt: stats.mtime };
+    } catch (error) {
+      throw readFailure(error, this.name, key);
+    }
+  }
+
+  async delete(location: string): Promise<void> {
+    const key = this.layout.keyOf(location);
+    try {
+      await unlink(this.layout.objectPath(key));
+    } catch (error) {
+      throw readFailure(error, this.name, key);
+    }
+  }
+
+  health(): Promise<BackendHealth> {
+    return directoryHealth(this.layout.directory, this.layout.tempDirectory);
+  }
+
+  async cleanup(): Promise<number> {
+    try {
+      return await removeLeftovers(this.layout.tempDirectory, this.writing);
+    } catch (error) {
+      throw storageFailure(error, this.name, undefined);
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { BackendError, ObjectNotFoundError } from '@visor/core';
+import type { FsBackend } from '../src/index.js';
+import { createFsBackend } from './support/create-fs-backend.js';
+import { makeTempDir, removeDir } from './support/temp-dir.js';
+
+const KEY = '0badf00d-aaaa-4bbb-8ccc-dddddddddddd';
+const MiB = 1024 * 1024;
+
+describe('fs: reads and errno mapping', () => {
+  let dataDir: string;
+  let backend: FsBackend;
+
+  beforeEach(async () => {
+    dataDir = await makeTempDir();
+    backend = await createFsBackend({}, { dataDir });
+  });
+  afterEach(() => removeDir(dataDir));
+
+  it('get reads in 1 MiB chunks', async () => {
+    const { location } = await backend.put(KEY, Readable.from([randomBytes(3 * MiB + 10)]));
+    const sizes: number[] = [];
+    for await (const chunk of await backend.get(location)) sizes.push((chunk as Buffer).length);
+    assert.deepEqual(sizes, [MiB, MiB, MiB, 10]);
+  });
+
+  it('a missing file is ObjectNotFoundError with the ENOENT error as cause', async () => {
+    const { location } = await backend.put(KEY, Readable.from([Buffer.from('x')]));
+    await rm(backend.layout.objectPath(KEY));
+    await assert.rejects(backend.get(location), (error: unknown) => {
+      assert.ok(error instanceof ObjectNotFoundError);
+      assert.equal((error.cause as NodeJS.ErrnoException).code, 'ENOENT');
+      return true;
+    });
+  });
+
+  it('a directory where the object should be is a BackendError, not a missing object', async () => {
+    const location = backend.layout.locationOf(KEY);
+    await mkdir(backend.layout.objectPath(KEY), { recursive: true });
+    for (const attempt of [() => backend.get(location), () => backend.stat(location), () => backend.delete(location)]) {
+      await assert.rejects(attempt(), (error: unknown) => {
+        assert.ok(error instanceof BackendError && !(error instanceof ObjectNotFoundError), `got ${String(error)}`);
+        assert.equal(error.key, KEY);
+        assert.ok(!error.message.includes(dataDir), `the message leaks the store path: ${error.message}`);
+        return true;
+      });
+    }
+  });
+
+  it('a delete that fails with an errno keeps the errno as cause', async () => {
+    await mkdir(backend.layout.objectPath(KEY), { recursive: true });
+    await assert.rejects(backend.delete(backend.layout.locationOf(KEY)), (error: unknown) => {
+      assert.ok(error instanceof BackendError);
+      assert.match(error.message, /unlink failed \((EISDIR|EPERM)\)/);
+      assert.equal((error.cause as NodeJS.ErrnoException).syscall, 'unlink');
+      return true;
+    });
+  });
+
+  it('get with an already aborted signal rejects without opening the file', async () => {
+    const { location } = await backend.put(KEY, Readable.from([Buffer.from('x')]));
+    await assert.rejects(backend.get(location, { signal: AbortSignal.abort() }), { name: 'AbortError' });
+  });
+});

@@ -1,0 +1,48 @@
+import type { Backend } from '@visor/core';
+
+/** `B` is the backend's own class, so the probes can reach its internals without casts. */
+export interface BackendTestSuiteOptions<B extends Backend = Backend> {
+  /** Appears in every test name, e.g. `fs`, `s3 (MinIO)`, `hdfs (emulated)`. */
+  label: string;
+  /** Builds a fresh, empty backend; called once per test. */
+  create(): Promise<B>;
+  /** Tears a backend down after its test (after `backend.close()`, when it has one). */
+  destroy?(backend: B): Promise<void>;
+  /** Every object or file the storage holds, temporary and partial ones included. */
+  listRaw(backend: B): Promise<string[]>;
+  /**
+   * Total bytes the storage holds right now, temporary and partial objects
+   * included. When given, the suite checks that `put` does not drain its
+   * source far ahead of what has reached the storage.
+   */
+  storedBytes?(backend: B): Promise<number>;
+  /** How far (bytes) `put` may read ahead of `storedBytes`; default 4 MiB. Raise it for backends that buffer whole parts. */
+  backpressureLimit?: number;
+  /** A location this backend must refuse; default `nosuch://elsewhere/x`. */
+  foreignLocation?: string;
+  /** Per-test timeout in milliseconds; default 60 000. */
+  timeout?: number;
+}
+
+export interface ResolvedSuiteOptions extends Required<Omit<BackendTestSuiteOptions, 'destroy' | 'storedBytes'>> {
+  destroy: BackendTestSuiteOptions['destroy'];
+  storedBytes: BackendTestSuiteOptions['storedBytes'];
+}
+
+export const MiB = 1024 * 1024;
+
+/** Fills in defaults. The probes only ever receive backends `create` made, hence the casts. */
+export function resolveSuiteOptions<B extends Backend>(options: BackendTestSuiteOptions<B>): ResolvedSuiteOptions {
+  const destroy = options.destroy?.bind(options);
+  const storedBytes = options.storedBytes?.bind(options);
+  return {
+    label: options.label,
+    create: () => options.create(),
+    destroy: destroy === undefined ? undefined : (backend) => destroy(backend as B),
+    listRaw: (backend) => options.listRaw(backend as B),
+    storedBytes: storedBytes === undefined ? undefined : (backend) => storedBytes(backend as B),
+    backpressureLimit: options.backpressureLimit ?? 4 * MiB,
+    foreignLocation: options.foreignLocation ?? 'nosuch://elsewhere/x',
+    timeout: options.timeout ?? 60_000,
+  };
+}

@@ -1,0 +1,125 @@
+import { Readable, Writable, addAbortSignal } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import {
+  InvalidKeyError,
+  InvalidRangeError,
+  ObjectNotFoundError,
+  type Backend,
+  type BackendHealth,
+  type GetOptions,
+  type ObjectStat,
+  type PutOptions,
+  type PutResult,
+} from '@visor/core';
+
+const SAFE_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
+const READ_CHUNK = 64 * 1024;
+
+/**
+ * A correct in-memory backend: the reference the suite must pass. Its
+ * protected steps let the tests derive broken variants the suite must fail.
+ */
+export class MemoryBackend implements Backend {
+  readonly type = 'memory';
+  readonly readOnly = false;
+  readonly objects = new Map<string, Buffer>();
+  /** In-flight writes, by temporary id. */
+  readonly partials = new Map<string, Buffer[]>();
+  private writes = 0;
+
+  constructor(readonly name: string) {}
+
+  listRaw(): string[] {
+    return [...this.objects.keys(), ...this.partials.keys()];
+  }
+
+  storedBytes(): number {
+    let total = 0;
+    for (const data of this.objects.values()) total += data.length;
+    for (const chunks of this.partials.values()) for (const chunk of chunks) total += chunk.length;
+    return total;
+  }
+
+  async put(key: string, source: Readable, options: PutOptions = {}): Promise<PutResult> {
+    this.checkKey(key);
+    options.signal?.throwIfAborted();
+    const id = `.partial/${key}.${++this.writes}`;
+    const chunks: Buffer[] = [];
+    this.partials.set(id, chunks);
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        chunks.push(chunk);
+        done();
+      },
+    });
+    try {
+      await pipeline(source, sink, { signal: options.signal });
+      this.commit(key, Buffer.concat(chunks));
+      this.partials.delete(id);
+    } catch (error) {
+      this.discardPartial(id);
+      throw error;
+    }
+    return { location: this.locationOf(key), size: this.objects.get(key)?.length ?? 0 };
+  }
+
+  async get(location: string, options: GetOptions = {}): Promise<Readable> {
+    const key = this.keyOf(location);
+    const data = this.objects.get(key);
+    if (!data) throw new ObjectNotFoundError(this.name, key);
+    const { range, signal } = options;
+    if (range && !(range.start >= 0 && range.start <= range.end && range.end < data.length)) {
+      throw new InvalidRangeError(this.name, key, `${range.start}-${range.end} outside ${data.length} bytes`);
+    }
+    const slice = range ? data.subarray(range.start, range.end + 1) : data;
+    const chunks: Buffer[] = [];
+    for (let offset = 0; offset < slice.length; offset += READ_CHUNK) chunks.push(slice.subarray(offset, offset + READ_CHUNK));
+    const stream = Readable.from(chunks, { objectMode: false });
+    return signal ? addAbortSignal(signal, stream) : stream;
+  }
+
+  async stat(location: string): Promise<ObjectStat> {
+    const key = this.keyOf(location);
+    const data = this.objects.get(key);
+    if (!data) throw new ObjectNotFoundError(this.name, key);
+    return { size: data.length, modifiedAt: new Date() };
+  }
+
+  async delete(location: string): Promise<void> {
+    const key = this.keyOf(location);
+    if (!this.objects.delete(key)) throw new ObjectNotFoundError(this.name, key);
+  }
+
+  async health(): Promise<BackendHealth> {
+    return { ok: true, message: `${this.objects.size} objects in memory` };
+  }
+
+  async cleanup(): Promise<number> {
+    const count = this.partials.size;
+    this.partials.clear();
+    return count;
+  }
+
+  protected checkKey(key: string): void {
+    if (!SAFE_KEY.test(key)) throw new InvalidKeyError(this.name, key, 'not a safe key');
+  }
+
+  protected commit(key: string, data: Buffer): void {
+    this.objects.set(key, data);
+  }
+
+  protected discardPartial(id: string): void {
+    this.partials.delete(id);
+  }
+
+  private locationOf(key: string): string {
+    return `memory://${this.name}/${key}`;
+  }
+
+  private keyOf(location: string): string {
+    const prefix = `memory://${this.name}/`;
+    const key = location.startsWith(prefix) ? location.slice(prefix.length) : '';
+    if (!SAFE_KEY.test(key)) throw new InvalidKeyError(this.name, location, 'not a location of this store');
+    return key;
+  }
+}

@@ -1,0 +1,60 @@
+import type { BackendPlugin } from '../backend/backend.js';
+import type { EncoderPlugin } from '../encoding/encoder.js';
+import type { ExtensionPluginLike } from '../plugins/extension-plugin.js';
+import type { LogLevel } from '../util/logger.js';
+
+export interface StoreConfig {
+  /** The backend name as configured (`fs`, `@acme/visor-s3`, `./my-backend.js`), or the inline plugin's `type`. */
+  backend: string;
+  /** Set when the configuration gave the plugin object itself (embedding, tests). */
+  plugin?: BackendPlugin;
+  /** Passed to the backend's `create` unchanged. */
+  options: Record<string, unknown>;
+}
+
+export interface EncoderConfig {
+  /** The encoder name as configured, or the inline plugin's `name`. */
+  name: string;
+  plugin?: EncoderPlugin;
+}
+
+export interface PluginConfig {
+  /** The extension plugin name as configured, or the inline plugin's `name`. */
+  name: string;
+  plugin?: ExtensionPluginLike;
+  /** Passed to the plugin's `apply` unchanged. */
+  options: Record<string, unknown>;
+}
+
+export type DatabaseConfig =
+  /** `filename` is absolute, or `:memory:` for an in-memory database. */
+  | { client: 'sqlite3'; filename: string }
+  | { client: 'pg'; connection: string | Record<string, unknown>; pool: { min: number; max: number } };
+
+export interface LimitsConfig {
+  /** Largest metadata (JSON/XML) request body accepted. */
+  metadataBodyBytes: number;
+  /** Largest image upload accepted; null means unlimited. */
+  maxImageBytes: number | null;
+}
+
+/** The fully resolved configuration: every default applied, every path absolute. */
+export interface VisorConfig {
+  host: string;
+  /** 0 asks the OS for a free port (tests). */
+  port: number;
+  /** Absolute http(s) URL without a trailing slash used to build image `uri`s; null = from the request's Host. */
+  publicUrl: string | null;
+  dataDir: string;
+  /** The config file's directory, else the working directory: relative plugin paths resolve against it. */
+  baseDir: string;
+  configFile: string | null;
+  logLevel: LogLevel;
+  database: DatabaseConfig;
+  /** Keyed by store name; the object has no prototype, so only configured names are present. */
+  stores: Record<string, StoreConfig>;
+  defaultStore: string;
+  encoders: EncoderConfig[];
+  plugins: PluginConfig[];
+  limits: LimitsConfig;
+}

@@ -1,0 +1,25 @@
+import type { VisorHooks } from '../hooks/hooks.js';
+import type { EncoderPlugin } from './encoder.js';
+
+/** Taps each encoder plugin onto the encode/decode hooks and remembers the media types on offer. */
+export class EncoderRegistry {
+  private readonly types: string[] = [];
+
+  constructor(private readonly hooks: VisorHooks) {}
+
+  add(plugin: EncoderPlugin): void {
+    const handles = new Set(plugin.mediaTypes.map((t) => t.toLowerCase()));
+    this.types.push(...handles);
+    this.hooks.encodeResponse.tap(`encoder-${plugin.name}`, ({ mediaType, document }) =>
+      handles.has(mediaType) ? { contentType: `${mediaType}; charset=utf-8`, body: plugin.encode(document) } : undefined,
+    );
+    this.hooks.decodeRequest.tap(`encoder-${plugin.name}`, ({ mediaType, text }) =>
+      handles.has(mediaType) ? { value: plugin.decode(text) } : undefined,
+    );
+  }
+
+  /** Media types in preference order: the first configured encoder's first type is the default. */
+  get mediaTypes(): readonly string[] {
+    return this.types;
+  }
+}

@@ -1,0 +1,36 @@
+import type { ErrorCode } from '../errors/index.js';
+
+/** The one place where error codes become HTTP statuses. */
+export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = Object.freeze({
+  BadRequest: 400,
+  InvalidField: 400,
+  ReadOnlyField: 400,
+  BadDigest: 400,
+  ClientClosedRequest: 400,
+  Unauthorized: 401,
+  Forbidden: 403,
+  NotFound: 404,
+  MethodNotAllowed: 405,
+  NotAcceptable: 406,
+  Conflict: 409,
+  PreconditionFailed: 412,
+  PayloadTooLarge: 413,
+  UnsupportedMediaType: 415,
+  RequestedRangeNotSatisfiable: 416,
+  InternalError: 500,
+  ConfigError: 500,
+  PluginNotFound: 500,
+  PluginError: 500,
+  BackendError: 502,
+  BackendUnavailable: 503,
+});
+
+/** Statuses restify's router produces on its own (unknown route, method). */
+export const ROUTER_STATUS_CODES: Readonly<Record<number, ErrorCode>> = Object.freeze({
+  400: 'BadRequest',
+  404: 'NotFound',
+  405: 'MethodNotAllowed',
+  406: 'NotAcceptable',
+  413: 'PayloadTooLarge',
+  415: 'UnsupportedMediaType',
+});

@@ -1,0 +1,111 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ResponseDocument } from '../encoding/encoder.js';
+import { InternalError, UnsupportedMediaTypeError } from '../errors/index.js';
+import type { OperationContext, RequestContext } from '../hooks/contexts.js';
+import type { VisorHooks } from '../hooks/hooks.js';
+import type { Logger } from '../util/logger.js';
+import { errorResponse } from './error-document.js';
+import { headerSafe } from './image-headers.js';
+import { mediaTypeOf } from './negotiate.js';
+import { readBody } from './read-body.js';
+
+export interface ExchangeEnvironment {
+  hooks: VisorHooks;
+  logger: Logger;
+  mediaTypes: readonly string[];
+  publicUrl: string | null;
+  fallbackBaseUrl: string;
+  metadataBodyBytes: number;
+}
+
+/** One request and its response, with the negotiated media type and the helpers to answer. */
+export class Exchange {
+  /** Set once content negotiation succeeds; errors before that use the default type. */
+  mediaType: string;
+  readonly query: URLSearchParams;
+
+  constructor(
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    readonly context: RequestContext,
+    readonly params: Record<string, string>,
+    private readonly env: ExchangeEnvironment,
+  ) {
+    this.mediaType = env.mediaTypes[0]!;
+    this.query = new URLSearchParams(context.query);
+  }
+
+  get operation(): OperationContext {
+    return { principal: this.context.principal, request: this.context };
+  }
+
+  /** Absolute base URL for links: the configured public URL, else the request's Host. */
+  get baseUrl(): string {
+    if (this.env.publicUrl !== null) return this.env.publicUrl;
+    const host = this.req.headers.host;
+    return host && /^[A-Za-z0-9.:[\]-]+$/.test(host) ? `http://${host}` : this.env.fallbackBaseUrl;
+  }
+
+  get isHead(): boolean {
+    return this.req.method === 'HEAD';
+  }
+
+  /** Reads and decodes a metadata body of any media type an encoder reads (JSON when unlabelled). */
+  async body(): Promise<unknown> {
+    const mediaType = mediaTypeOf(this.req.headers['content-type']) ?? 'application/json';
+    const readable = this.env.mediaTypes;
+    if (!readable.includes(mediaType)) {
+      throw new UnsupportedMediaTypeError(
+        `cannot read a body of type '${mediaType}'; send ${readable.join(', ')}${this.req.method === 'GET' ? '' : ', or application/octet-stream to upload a file'}`,
+      );
+    }
+    const text = await readBody(this.req, this.env.metadataBodyBytes);
+    const decoded = this.env.hooks.decodeRequest.call({ mediaType, text });
+    if (!decoded) throw new UnsupportedMediaTypeError(`no encoder reads '${mediaType}'`);
+    return decoded.value;
+  }
+
+  sendDocument(status: number, document: ResponseDocument, headers: Record<string, string> = {}): void {
+    const encoded = this.env.hooks.encodeResponse.call({ mediaType: this.mediaType, document });
+    if (!encoded) throw new InternalError(`no encoder produces '${this.mediaType}'`);
+    const body = typeof encoded.body === 'string' ? Buffer.from(encoded.body) : encoded.body;
+    this.res.writeHead(status, {
+      ...headers,
+      'content-type': encoded.contentType,
+      'content-length': String(body.length),
+      vary: 'Accept',
+    });
+    this.res.end(this.isHead ? undefined : body);
+  }
+
+  sendEmpty(status: number, headers: Record<string, string | number> = {}): void {
+    this.res.writeHead(status, headers);
+    this.res.end();
+  }
+
+  /** Answers an error in the negotiated format (HEAD: in x-error-* headers). */
+  sendError(thrown: unknown): void {
+    const { status, error, document, unexpected } = errorResponse(thrown, this.context.id);
+    if (unexpected) this.env.logger.error('request failed unexpectedly', { request: this.context.id, err: thrown, stack: (thrown as Error)?.stack });
+    else if (status >= 500) this.env.logger.error('request failed', { request: this.context.id, err: error });
+    if (this.res.headersSent) {
+      // Mid-stream failure: the status line is gone, so cut the connection to tell the client.
+      this.res.destroy(error);
+      return;
+    }
+    const headers: Record<string, string> = { 'x-error-code': error.code, 'x-error-message': headerSafe(error.message) };
+    if (error.code === 'RequestedRangeNotSatisfiable') headers['content-range'] = `bytes */${String(error.details.size)}`;
+    // An unread request body would otherwise be drained to keep the connection: close it instead.
+    if (!this.req.complete) headers.connection = 'close';
+    if (this.isHead) {
+      this.sendEmpty(status, headers);
+      return;
+    }
+    try {
+      this.sendDocument(status, document, headers);
+    } catch (encodingError) {
+      this.env.logger.error('could not encode an error response', { err: encodingError });
+      this.sendEmpty(status, headers);
+    }
+  }
+}

@@ -1,0 +1,94 @@
+import type { AddressInfo } from 'node:net';
+import restify from 'restify';
+import { NotAcceptableError } from '../errors/index.js';
+import type { RequestContext } from '../hooks/contexts.js';
+import { Exchange, type ExchangeEnvironment } from './exchange.js';
+import { negotiateMediaType } from './negotiate.js';
+import type { RouteHandler, RouteMethod, RouteRegistry } from './route-registry.js';
+import type { Route } from './routes/route.js';
+
+function contextOf(req: restify.Request, route: string): RequestContext {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  return {
+    id: req.getId(),
+    method: req.method ?? 'GET',
+    path: q === -1 ? url : url.slice(0, q),
+    query: q === -1 ? '' : url.slice(q + 1),
+    headers: req.headers,
+    remoteAddress: req.socket.remoteAddress ?? '',
+    route,
+    principal: null,
+    state: {},
+  };
+}
+
+/** Adapts a plugin's document-returning handler to a core route. */
+function pluginRoute(method: RouteMethod, path: string, handler: RouteHandler): Route {
+  return {
+    method,
+    path,
+    async handle(ex) {
+      const output = await handler({ context: ex.context, params: ex.params, query: ex.query, body: () => ex.body() });
+      if (output.document) ex.sendDocument(output.status ?? 200, output.document, output.headers);
+      else ex.sendEmpty(output.status ?? 204, output.headers);
+    },
+  };
+}
+
+/** Builds the restify server: every route runs negotiation, beforeRequest, the handler, and error encoding. */
+export function createHttpServer(env: ExchangeEnvironment, routes: Route[]): restify.Server {
+  const server = restify.createServer({ name: 'visor', handleUncaughtExceptions: false, ignoreTrailingSlash: true });
+  // Large images take longer than Node's default 5-minute request timeout.
+  server.server.requestTimeout = 0;
+  server.server.headersTimeout = 60_000;
+
+  const registry: RouteRegistry = { add: (method, path, handler) => routes.push(pluginRoute(method, path, handler)) };
+  env.hooks.registerRoutes.call(registry);
+
+  for (const route of routes) {
+    const register = {
+      GET: server.get, HEAD: server.head, POST: server.post, PUT: server.put, DELETE: server.del,
+    }[route.method].bind(server);
+    register(route.path, (req: restify.Request, res: restify.Response, next: restify.Next) => {
+      const ex = new Exchange(req, res, contextOf(req, route.path), { ...(req.params as Record<string, string>) }, env);
+      const run = async () => {
+        ex.mediaType = negotiateMediaType(req.headers.accept, env.mediaTypes);
+        await env.hooks.beforeRequest.promise(ex.context);
+        await route.handle(ex);
+      };
+      run()
+        .catch((error: unknown) => ex.sendError(error))
+        .finally(() => next());
+    });
+  }
+
+  // Unknown routes and methods: answer in the client's format, like every other error.
+  server.on('restifyError', (req: restify.Request, res: restify.Response, error: Error, callback: () => void) => {
+    if (!res.headersSent) {
+      const ex = new Exchange(req, res, contextOf(req, ''), {}, env);
+      try {
+        ex.mediaType = negotiateMediaType(req.headers.accept, env.mediaTypes);
+      } catch (negotiation) {
+        if (!(negotiation instanceof NotAcceptableError)) throw negotiation;
+      }
+      ex.sendError(error);
+      (res as unknown as { _sent: boolean })._sent = true;
+    }
+    callback();
+  });
+  return server;
+}
+
+export async function listen(server: restify.Server, port: number, host: string): Promise<{ url: string; port: number }> {
+  await new Promise<void>((resolve, reject) => {
+    server.server.once('error', reject);
+    server.listen(port, host, () => {
+      server.server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return { url: `http://${shownHost}:${address.port}`, port: address.port };
+}

@@ -1,0 +1,145 @@
+import { pipeline } from 'node:stream/promises';
+import { BadRequestError, InvalidFieldError } from '../../errors/index.js';
+import type { ImageService } from '../../images/image-service.js';
+import type { Image } from '../../metadata/image.js';
+import type { Exchange } from '../exchange.js';
+import { imageHeaders } from '../image-headers.js';
+import { briefView, fullView } from '../image-view.js';
+import { nextPageQuery, parseListQuery } from '../list-query.js';
+import { parseRange } from '../range.js';
+import type { Route } from './route.js';
+import { isUpload, uploadFrom } from './upload-source.js';
+
+function unwrapImage(body: unknown): unknown {
+  if (typeof body !== 'object' || body === null || !('image' in body)) {
+    throw new InvalidFieldError('image', "the body must be {\"image\": {...}} (XML: <image>...</image>)");
+  }
+  return (body as { image: unknown }).image;
+}
+
+const etagOf = (image: Image) => `"${image.checksum}"`;
+
+function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  if (header.trim() === '*') return true;
+  return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+}
+
+export function imageRoutes(images: ImageService): Route[] {
+  const sendImage = (ex: Exchange, status: number, image: Image, headers: Record<string, string> = {}) =>
+    ex.sendDocument(status, { root: 'image', body: { image: fullView(image, ex.baseUrl) } }, headers);
+
+  const list = (detail: boolean) => async (ex: Exchange) => {
+    const options = { ...parseListQuery(ex.query), detail };
+    const { images: page, nextMarker } = await images.list(options, ex.operation);
+    const body: Record<string, unknown> = { images: page.map((image) => (detail ? fullView(image, ex.baseUrl) : briefView(image))) };
+    const headers: Record<string, string> = {};
+    if (nextMarker !== null) {
+      const next = `${ex.baseUrl}${ex.context.path}?${nextPageQuery(ex.query, nextMarker)}`;
+      body.next = next;
+      headers.link = `<${next}>; rel="next"`;
+    }
+    ex.sendDocument(200, { root: 'images', body }, headers);
+  };
+
+  return [
+    { method: 'GET', path: '/images', handle: list(false) },
+    { method: 'GET', path: '/images/detail', handle: list(true) },
+    {
+      method: 'POST',
+      path: '/images',
+      async handle(ex) {
+        let image: Image;
+        if (isUpload(ex)) {
+          const { metadata, source } = uploadFrom(ex);
+          image = await images.registerWithFile(metadata, source, ex.operation);
+        } else {
+          image = await images.register(unwrapImage(await ex.body()), ex.operation);
+        }
+        sendImage(ex, 201, image, { location: `${ex.baseUrl}/images/${image.id}` });
+      },
+    },
+    {
+      method: 'HEAD',
+      path: '/images/:id',
+      async handle(ex) {
+        const image = await images.readMetadata(ex.params.id!, ex.operation);
+        ex.sendEmpty(200, imageHeaders(fullView(image, ex.baseUrl)));
+      },
+    },
+    {
+      method: 'GET',
+      path: '/images/:id/meta',
+      async handle(ex) {
+        sendImage(ex, 200, await images.readMetadata(ex.params.id!, ex.operation));
+      },
+    },
+    {
+      method: 'GET',
+      path: '/images/:id',
+      async handle(ex) {
+        const image = await images.get(ex.params.id!, ex.operation, 'download');
+        const size = images.downloadableSize(image);
+        const etag = etagOf(image);
+        const common: Record<string, string> = {
+          ...imageHeaders(fullView(image, ex.baseUrl)),
+          etag,
+          'accept-ranges': 'bytes',
+          'last-modified': new Date(image.uploaded_at ?? image.updated_at).toUTCString(),
+        };
+        if (matchesEtag(ex.req.headers['if-none-match'], etag)) {
+          ex.sendEmpty(304, common);
+          return;
+        }
+        const ifRange = ex.req.headers['if-range'];
+        const range = ifRange === undefined || ifRange === etag ? parseRange(ex.req.headers.range, size) : null;
+        const download = await images.openDownload(image, range, ex.operation);
+        const headers: Record<string, string> = { ...common, 'content-type': 'application/octet-stream' };
+        if (range === null) {
+          headers['content-length'] = String(size);
+          headers['content-md5'] = Buffer.from(image.checksum!, 'hex').toString('base64');
+        } else {
+          headers['content-length'] = String(range.end - range.start + 1);
+          headers['content-range'] = `bytes ${range.start}-${range.end}/${size}`;
+        }
+        ex.res.writeHead(range === null ? 200 : 206, headers);
+        let sent = 0;
+        download.stream.on('data', (chunk: Buffer) => {
+          sent += chunk.length;
+        });
+        try {
+          await pipeline(download.stream, ex.res);
+          download.finish({ bytes: sent, outcome: 'completed' });
+        } catch (error) {
+          download.finish({ bytes: sent, outcome: ex.res.destroyed && !ex.res.writableFinished ? 'aborted' : 'failed' });
+          if (!ex.res.destroyed) throw error;
+        }
+      },
+    },
+    {
+      method: 'PUT',
+      path: '/images/:id',
+      async handle(ex) {
+        if (isUpload(ex)) {
+          const { metadata, source } = uploadFrom(ex);
+          const extra = Object.keys(metadata);
+          if (extra.length > 0) {
+            throw new BadRequestError(
+              `an upload accepts only x-image-meta-size, -checksum and -sha256; change ${extra.join(', ')} with a JSON or XML update`,
+            );
+          }
+          sendImage(ex, 200, await images.upload(ex.params.id!, source, ex.operation));
+          return;
+        }
+        sendImage(ex, 200, await images.update(ex.params.id!, unwrapImage(await ex.body()), ex.operation));
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/images/:id',
+      async handle(ex) {
+        sendImage(ex, 200, await images.delete(ex.params.id!, ex.operation));
+      },
+    },
+  ];
+}

@@ -1,0 +1,18 @@
+import { ClientClosedError } from '../../errors/index.js';
+import type { UploadSource } from '../../images/image-service.js';
+import type { Exchange } from '../exchange.js';
+import { metadataFromHeaders } from '../image-headers.js';
+
+/** The request body as an upload, with its declared digests and a signal for a vanished client. */
+export function uploadFrom(exchange: Exchange): { metadata: Record<string, string>; source: UploadSource } {
+  const { metadata, expect } = metadataFromHeaders(exchange.req.headers);
+  const controller = new AbortController();
+  exchange.req.once('close', () => {
+    if (!exchange.req.complete) controller.abort(new ClientClosedError());
+  });
+  return { metadata, source: { stream: exchange.req, expect, signal: controller.signal } };
+}
+
+export function isUpload(exchange: Exchange): boolean {
+  return exchange.req.headers['content-type']?.split(';')[0]?.trim().toLowerCase() === 'application/octet-stream';
+}

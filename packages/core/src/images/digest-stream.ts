@@ -1,0 +1,80 @@
+import { createHash, type Hash } from 'node:crypto';
+import { Transform, type TransformCallback } from 'node:stream';
+import { BadDigestError, PayloadTooLargeError } from '../errors/index.js';
+
+/** What the client declared about the bytes it sends; each is checked when given. */
+export interface UploadExpectations {
+  size?: number;
+  /** MD5, lower-case hex. */
+  checksum?: string;
+  /** SHA-256, lower-case hex. */
+  sha256?: string;
+  /** The server's limit on an image's size, if any. */
+  maxBytes?: number | null;
+}
+
+export interface Digests {
+  size: number;
+  checksum: string;
+  sha256: string;
+}
+
+/**
+ * Passes bytes through unchanged while computing MD5 and SHA-256 and counting
+ * them. A size overrun fails at once; a digest or size mismatch fails in flush,
+ * before the stream ends, so the backend never commits a wrong file.
+ */
+export class DigestStream extends Transform {
+  private readonly md5: Hash = createHash('md5');
+  private readonly sha: Hash = createHash('sha256');
+  private bytes = 0;
+  private digests: Digests | undefined;
+
+  constructor(private readonly expected: UploadExpectations) {
+    super({ highWaterMark: 1 << 20 });
+  }
+
+  get result(): Digests {
+    if (!this.digests) throw new Error('DigestStream.result read before the stream finished');
+    return this.digests;
+  }
+
+  get bytesSeen(): number {
+    return this.bytes;
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.bytes += chunk.length;
+    const { size, maxBytes } = this.expected;
+    if (size !== undefined && this.bytes > size) {
+      callback(new BadDigestError('size', `${size} bytes`, `more than ${size} bytes`));
+      return;
+    }
+    if (maxBytes != null && this.bytes > maxBytes) {
+      callback(new PayloadTooLargeError(`the image is larger than this server's limit of ${maxBytes} bytes; nothing was stored`));
+      return;
+    }
+    this.md5.update(chunk);
+    this.sha.update(chunk);
+    callback(null, chunk);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    const digests: Digests = { size: this.bytes, checksum: this.md5.digest('hex'), sha256: this.sha.digest('hex') };
+    const { size, checksum, sha256 } = this.expected;
+    if (size !== undefined && digests.size !== size) {
+      callback(new BadDigestError('size', `${size} bytes`, `${digests.size} bytes`));
+      return;
+    }
+    if (checksum !== undefined && digests.checksum !== checksum) {
+      callback(new BadDigestError('checksum', `MD5 ${checksum}`, `MD5 ${digests.checksum}`));
+      return;
+    }
+    if (sha256 !== undefined && digests.sha256 !== sha256) {
+      callback(new BadDigestError('sha256', `SHA-256 ${sha256}`, `SHA-256 ${digests.sha256}`));
+      return;
+    }
+    this.digests = digests;
+    callback();
+  }
+}

@@ -1,0 +1,324 @@
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { Backend, ByteRange } from '../backend/backend.js';
+import {
+  ConflictError,
+  InvalidFieldError,
+  NotFoundError,
+  ForbiddenError,
+  ObjectNotFoundError,
+  RangeNotSatisfiableError,
+  ReadOnlyBackendError,
+  VisorError,
+} from '../errors/index.js';
+import type { ImageAction, OperationContext, TransferStats } from '../hooks/contexts.js';
+import type { VisorHooks } from '../hooks/hooks.js';
+import type { Image, ImageDraft } from '../metadata/image.js';
+import type { ListFilter, MetadataStore } from '../metadata/metadata-store.js';
+import { isUuid, validatePatch, validateRegistration } from '../metadata/validate-image.js';
+import type { Logger } from '../util/logger.js';
+import type { UploadExpectations } from './digest-stream.js';
+import { runAfterHook } from './run-hook.js';
+import { streamToBackend } from './stream-to-backend.js';
+
+export interface ListOptions {
+  filters?: ListFilter[];
+  sort?: string;
+  dir?: 'asc' | 'desc';
+  limit?: number;
+  marker?: string | null;
+  /** Include custom properties and every field (the detail listing). */
+  detail?: boolean;
+}
+
+export interface ListResult {
+  images: Image[];
+  /** The marker for the next page, when more images remain. */
+  nextMarker: string | null;
+}
+
+export interface Download {
+  image: Image;
+  stream: Readable;
+  /** The range served, or null for the whole file. */
+  range: ByteRange | null;
+  /** Call once the stream ended or failed, with what was sent. */
+  finish(stats: Omit<TransferStats, 'durationMs'>): void;
+}
+
+export interface UploadSource {
+  stream: Readable;
+  expect: UploadExpectations;
+  /** Aborted when the client goes away. */
+  signal?: AbortSignal;
+}
+
+export interface ImageServiceOptions {
+  metadata: MetadataStore;
+  backends: ReadonlyMap<string, Backend>;
+  defaultStore: string;
+  maxImageBytes: number | null;
+  hooks: VisorHooks;
+  logger: Logger;
+}
+
+const now = () => new Date().toISOString();
+const DEFAULT_CONTEXT: OperationContext = { principal: null };
+
+/** The image operations, shared by the REST API and in-process embedding. */
+export class ImageService {
+  constructor(private readonly options: ImageServiceOptions) {}
+
+  private get hooks() {
+    return this.options.hooks;
+  }
+
+  async get(id: string, context: OperationContext = DEFAULT_CONTEXT, action: ImageAction = 'read'): Promise<Image> {
+    const image = isUuid(id) ? await this.options.metadata.find(id.toLowerCase()) : undefined;
+    if (!image) throw new NotFoundError(`image '${id}' not found`);
+    await this.authorize(action, image, context);
+    return image;
+  }
+
+  /** Reads metadata on a client's behalf (HEAD, GET meta): counted by tracking plugins. */
+  async readMetadata(id: string, context: OperationContext = DEFAULT_CONTEXT): Promise<Image> {
+    const image = await this.get(id, context);
+    await runAfterHook(this.hooks.afterReadMetadata, 'afterReadMetadata', this.options.logger, image, context);
+    return image;
+  }
+
+  async list(options: ListOptions = {}, context: OperationContext = DEFAULT_CONTEXT): Promise<ListResult> {
+    const limit = options.limit ?? 100;
+    const marker = options.marker ?? null;
+    if (marker !== null && !(isUuid(marker) && (await this.options.metadata.markerExists(marker.toLowerCase())))) {
+      throw new InvalidFieldError('marker', `'marker' must be the id of an image in the listing; '${marker}' is not`);
+    }
+    const { constraints } = await this.hooks.beforeList.promise({ constraints: [], context });
+    const { images, more } = await this.options.metadata.list({
+      filters: options.filters ?? [],
+      sort: options.sort ?? 'created_at',
+      dir: options.dir ?? 'asc',
+      limit,
+      marker: marker?.toLowerCase() ?? null,
+      constraints,
+      withProperties: options.detail ?? false,
+    });
+    return { images, nextMarker: more ? images[images.length - 1]!.id : null };
+  }
+
+  /** Registers metadata only; the image waits in status `locked` for its file. */
+  async register(input: unknown, context: OperationContext = DEFAULT_CONTEXT): Promise<Image> {
+    const image = await this.prepare(input, context, 'locked');
+    await this.options.metadata.insert(image);
+    await runAfterHook(this.hooks.afterRegister, 'afterRegister', this.options.logger, image, context);
+    return image;
+  }
+
+  /** Registers and uploads in one go; if the upload fails the record goes too. */
+  async registerWithFile(input: unknown, source: UploadSource, context: OperationContext = DEFAULT_CONTEXT): Promise<Image> {
+    const image = await this.prepare(input, context, 'uploading');
+    this.writableBackend(image);
+    await this.options.metadata.insert(image, 'none');
+    await runAfterHook(this.hooks.afterRegister, 'afterRegister', this.options.logger, image, context);
+    return this.transfer(image, source, context);
+  }
+
+  /** Uploads the file of an image in status `locked` or `error`; a concurrent upload gets 409. */
+  async upload(id: string, source: UploadSource, context: OperationContext = DEFAULT_CONTEXT): Promise<Image> {
+    const image = await this.get(id, context, 'upload');
+    this.writableBackend(image);
+    if (!(await this.options.metadata.claimUpload(image.id, ['locked', 'error'], now()))) {
+      const current = await this.options.metadata.find(image.id);
+      throw new ConflictError(
+        current?.status === 'uploading'
+          ? `image '${image.id}' is being uploaded by another request`
+          : `image '${image.id}' already has a file (status '${current?.status ?? 'deleted'}'); only images in status locked or error accept an upload`,
+      );
+    }
+    return this.transfer({ ...image, status: 'uploading' }, source, context);
+  }
+
+  async download(id: string, range: ByteRange | null = null, context: OperationContext = DEFAULT_CONTEXT): Promise<Download> {
+    return this.openDownload(await this.get(id, context, 'download'), range, context);
+  }
+
+  /** Opens the file of an image already fetched (and authorized) with `get(id, context, 'download')`. */
+  async openDownload(image: Image, range: ByteRange | null, context: OperationContext = DEFAULT_CONTEXT): Promise<Download> {
+    const size = this.downloadableSize(image);
+    if (range !== null && (range.start > range.end || range.end >= size)) {
+      throw new RangeNotSatisfiableError(`range ${range.start}-${range.end} is outside the image's ${size} bytes`, size);
+    }
+    await this.hooks.beforeDownload.promise(image, context);
+    const stream = await this.backendOf(image).get(image.location!, range === null ? {} : { range });
+    const started = Date.now();
+    let finished = false;
+    const finish = (stats: Omit<TransferStats, 'durationMs'>) => {
+      if (finished) return;
+      finished = true;
+      void runAfterHook(this.hooks.afterDownload, 'afterDownload', this.options.logger, image, { ...stats, durationMs: Date.now() - started }, context);
+    };
+    return { image, stream, range, finish };
+  }
+
+  /** The size of an image's file; ConflictError when it has none yet. */
+  downloadableSize(image: Image): number {
+    if (image.status !== 'available' || image.location === null || image.size === null) {
+      throw new ConflictError(`image '${image.id}' has no file to download: its status is '${image.status}'`);
+    }
+    return image.size;
+  }
+
+  async update(id: string, input: unknown, context: OperationContext = DEFAULT_CONTEXT): Promise<Image> {
+    const image = await this.get(id, context, 'update');
+    const patch = validatePatch(input);
+    const { store, kernel, ramdisk } = patch.fields;
+    if (store !== undefined && store !== image.store) {
+      this.checkStore(store);
+      if (image.status === 'available' || image.status === 'uploading') {
+        throw new ConflictError(`image '${image.id}' already has a file in store '${image.store}'; its store cannot change`);
+      }
+    }
+    if (kernel) await this.checkReference('kernel', kernel);
+    if (ramdisk) await this.checkReference('ramdisk', ramdisk);
+    await this.hooks.beforeUpdate.promise(image, patch, context);
+    const updated = await this.options.metadata.update(image.id, patch.fields, patch.properties, now());
+    if (!updated) throw new NotFoundError(`image '${id}' not found`);
+    await runAfterHook(this.hooks.afterUpdate, 'afterUpdate', this.options.logger, updated, image, context);
+    return updated;
+  }
+
+  /** Deletes file then record; if the file cannot be deleted the record stays and the error is raised. */
+  async delete(id: string, context: OperationContext = DEFAULT_CONTEXT): Promise<Image> {
+    const image = await this.get(id, context, 'delete');
+    if (image.status === 'uploading') {
+      throw new ConflictError(`image '${image.id}' is being uploaded; delete it once the upload has ended`);
+    }
+    const referrers = await this.options.metadata.referencing(image.id);
+    if (referrers.length > 0) {
+      throw new ConflictError(`image '${image.id}' is the kernel or ramdisk of ${referrers.map((r) => `'${r}'`).join(', ')}; update or delete those first`);
+    }
+    await this.hooks.beforeDelete.promise(image, context);
+    if (image.location !== null) {
+      try {
+        await this.backendOf(image).delete(image.location);
+      } catch (error) {
+        if (!(error instanceof ObjectNotFoundError)) throw error;
+        this.options.logger.warn('image file was already missing from its store', { image: image.id, store: image.store });
+      }
+    }
+    await this.options.metadata.remove(image.id);
+    await runAfterHook(this.hooks.afterDelete, 'afterDelete', this.options.logger, image, context);
+    return image;
+  }
+
+  /**
+   * After a crash: images left `uploading` go back to their former status (or
+   * away, if the upload created them), and backends drop partial writes.
+   */
+  async repair(): Promise<{ images: number; leftovers: number }> {
+    const stale = await this.options.metadata.staleUploads();
+    for (const { image } of stale) {
+      const outcome = await this.options.metadata.releaseUpload(image.id, now());
+      this.options.logger.warn('repaired an upload interrupted by a stop', { image: image.id, outcome });
+    }
+    let leftovers = 0;
+    for (const backend of this.options.backends.values()) {
+      if (backend.cleanup) leftovers += await backend.cleanup();
+    }
+    if (leftovers > 0) this.options.logger.warn('removed leftovers of interrupted uploads', { count: leftovers });
+    return { images: stale.length, leftovers };
+  }
+
+  private async prepare(input: unknown, context: OperationContext, status: 'locked' | 'uploading'): Promise<Image> {
+    const valid = validateRegistration(input);
+    const store = valid.store ?? this.options.defaultStore;
+    this.checkStore(store);
+    if (valid.kernel) await this.checkReference('kernel', valid.kernel);
+    if (valid.ramdisk) await this.checkReference('ramdisk', valid.ramdisk);
+    const draft: ImageDraft = { ...valid, store, owner: context.principal?.id ?? null };
+    await this.hooks.beforeRegister.promise(draft, context);
+    const time = now();
+    return {
+      id: randomUUID(),
+      ...draft,
+      location: null,
+      status,
+      size: null,
+      checksum: null,
+      sha256: null,
+      created_at: time,
+      updated_at: time,
+      uploaded_at: null,
+      accessed_at: null,
+      access_count: 0,
+    };
+  }
+
+  private async transfer(image: Image, source: UploadSource, context: OperationContext): Promise<Image> {
+    const started = Date.now();
+    let bytes = 0;
+    try {
+      await this.hooks.beforeUpload.promise(image, context);
+      const backend = this.writableBackend(image);
+      const stored = await streamToBackend(backend, image.id, source, { ...source.expect, maxBytes: this.options.maxImageBytes }, (n) => {
+        bytes = n;
+      });
+      const done = await this.options.metadata.completeUpload(image.id, backend.name, stored, now());
+      if (!done) {
+        await backend.delete(stored.location).catch(() => undefined);
+        throw new ConflictError(`image '${image.id}' was deleted while its file was uploading; the file was discarded`);
+      }
+      await runAfterHook(this.hooks.afterUpload, 'afterUpload', this.options.logger, done, {
+        bytes: stored.size,
+        durationMs: Date.now() - started,
+        outcome: 'completed',
+      }, context);
+      return done;
+    } catch (error) {
+      await this.options.metadata.releaseUpload(image.id, now()).catch((releaseError: unknown) =>
+        this.options.logger.error('could not release a failed upload', { image: image.id, err: releaseError }),
+      );
+      const stats: TransferStats = {
+        bytes,
+        durationMs: Date.now() - started,
+        outcome: error instanceof VisorError && error.code === 'ClientClosedRequest' ? 'aborted' : 'failed',
+      };
+      await runAfterHook(this.hooks.afterUploadFailed, 'afterUploadFailed', this.options.logger, image, error as Error, stats, context);
+      throw error;
+    }
+  }
+
+  private async authorize(action: ImageAction, image: Image, context: OperationContext): Promise<void> {
+    if (!this.hooks.authorizeImage.isUsed()) return;
+    const decision = await this.hooks.authorizeImage.promise({ action, image, context });
+    if (decision === 'hide') throw new NotFoundError(`image '${image.id}' not found`);
+    if (decision === 'deny') throw new ForbiddenError(`you may not ${action} image '${image.id}'`);
+  }
+
+  private checkStore(store: string): void {
+    if (!this.options.backends.has(store)) {
+      throw new InvalidFieldError('store', `store '${store}' is not configured; configured stores: ${[...this.options.backends.keys()].join(', ')}`, {
+        details: { allowed: [...this.options.backends.keys()] },
+      });
+    }
+  }
+
+  private async checkReference(field: 'kernel' | 'ramdisk', id: string): Promise<void> {
+    const target = await this.options.metadata.exists(id);
+    if (!target || target.type !== field) {
+      throw new InvalidFieldError(field, `'${field}' must be the id of an existing image of type ${field}; '${id}' is ${target ? `of type ${target.type}` : 'not an image'}`);
+    }
+  }
+
+  private backendOf(image: Image): Backend {
+    const backend = this.options.backends.get(image.store);
+    if (!backend) throw new ConflictError(`image '${image.id}' lives in store '${image.store}', which is no longer configured`);
+    return backend;
+  }
+
+  private writableBackend(image: Image): Backend {
+    const backend = this.backendOf(image);
+    if (backend.readOnly) throw new ReadOnlyBackendError(backend.name, image.id);
+    return backend;
+  }
+}

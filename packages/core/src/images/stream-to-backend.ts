@@ -1,0 +1,51 @@
+import type { Backend } from '../backend/backend.js';
+import { BackendError, ClientClosedError } from '../errors/index.js';
+import type { StoredFile } from '../metadata/metadata-store.js';
+import { DigestStream, type UploadExpectations } from './digest-stream.js';
+import type { UploadSource } from './image-service.js';
+
+/**
+ * Streams an upload into a backend through a DigestStream, with backpressure
+ * end to end. Rejects with the most precise cause: a digest mismatch or a
+ * client disconnect rather than the backend's report of its aborted write.
+ */
+export async function streamToBackend(
+  backend: Backend,
+  key: string,
+  source: UploadSource,
+  expect: UploadExpectations,
+  onBytes: (bytes: number) => void,
+): Promise<StoredFile> {
+  const digest = new DigestStream(expect);
+  // The failure reaches the caller through put's rejection and digest.errored; without a
+  // listener, pipe()'s own error forwarding would turn it into an uncaught exception.
+  digest.on('error', () => undefined);
+  const controller = new AbortController();
+  const clientGone = (cause?: unknown) => {
+    const error = new ClientClosedError(undefined, cause === undefined ? {} : { cause });
+    digest.destroy(error);
+    controller.abort(error);
+  };
+  const onAbort = () => clientGone(source.signal?.reason);
+  const onSourceError = (error: Error) => clientGone(error);
+  source.signal?.addEventListener('abort', onAbort, { once: true });
+  source.stream.once('error', onSourceError);
+  if (source.signal?.aborted) onAbort();
+  source.stream.pipe(digest);
+  try {
+    const put = await backend.put(key, digest, { ...(expect.size === undefined ? {} : { size: expect.size }), signal: controller.signal });
+    const digests = digest.result;
+    if (put.size !== digests.size) {
+      await backend.delete(put.location).catch(() => undefined);
+      throw new BackendError(backend.name, key, `stored ${put.size} bytes but received ${digests.size}`);
+    }
+    return { location: put.location, ...digests };
+  } catch (error) {
+    throw digest.errored ?? error;
+  } finally {
+    onBytes(digest.bytesSeen);
+    source.signal?.removeEventListener('abort', onAbort);
+    source.stream.off('error', onSourceError);
+    source.stream.unpipe(digest);
+  }
+}

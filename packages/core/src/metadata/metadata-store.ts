@@ -1,0 +1,233 @@
+import type { Knex } from 'knex';
+import type { ListConstraint } from '../hooks/contexts.js';
+import type { Image, ImageStatus, PropertyValue } from './image.js';
+import { MIGRATIONS_TABLE, migrationSource } from './migrations.js';
+import { imageToRow, propertyToRow, rowToImage, rowToPropertyValue, type ImageRow, type PropertyRow } from './rows.js';
+
+export interface ListFilter {
+  field: string;
+  value: string | number;
+  /** True for custom properties, false for base columns. */
+  property: boolean;
+}
+
+export interface ListQuery {
+  filters: ListFilter[];
+  sort: string;
+  dir: 'asc' | 'desc';
+  limit: number;
+  /** The id of the last image of the previous page. */
+  marker: string | null;
+  constraints: ListConstraint[];
+  withProperties: boolean;
+}
+
+export interface StoredFile {
+  location: string;
+  size: number;
+  checksum: string;
+  sha256: string;
+}
+
+/** What an interrupted upload left: the image and what to do with it. */
+export interface StaleUpload {
+  image: Image;
+  /** The status to go back to, or 'none' when the record itself must go. */
+  restore: ImageStatus | 'none';
+}
+
+/** All SQL Visor runs for image metadata. Callers pass validated values only. */
+export class MetadataStore {
+  constructor(readonly db: Knex) {}
+
+  async migrate(): Promise<void> {
+    await this.db.migrate.latest({ migrationSource, tableName: MIGRATIONS_TABLE });
+  }
+
+  async ping(): Promise<void> {
+    await this.db.raw('select 1');
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+
+  async insert(image: Image, uploadRestore: 'none' | null = null): Promise<void> {
+    await this.db.transaction(async (trx) => {
+      await trx('images').insert({ ...imageToRow(image), upload_restore: uploadRestore });
+      const rows = Object.entries(image.properties).map(([name, value]) => propertyToRow(image.id, name, value));
+      if (rows.length > 0) await trx('image_properties').insert(rows);
+    });
+  }
+
+  async find(id: string, db: Knex | Knex.Transaction = this.db): Promise<Image | undefined> {
+    const row = await db<ImageRow>('images').where({ id }).first();
+    if (!row) return undefined;
+    const properties = await this.propertiesOf([id], db);
+    return rowToImage(row, properties.get(id));
+  }
+
+  async exists(id: string): Promise<Pick<Image, 'id' | 'type'> | undefined> {
+    return this.db<ImageRow>('images').select('id', 'type').where({ id }).first() as Promise<Pick<Image, 'id' | 'type'> | undefined>;
+  }
+
+  async list(query: ListQuery): Promise<{ images: Image[]; more: boolean }> {
+    const q = this.db<ImageRow>('images').select('images.*');
+    for (const constrain of query.constraints) constrain(q);
+    for (const filter of query.filters) {
+      if (filter.property) {
+        q.whereExists((sub) =>
+          sub
+            .select(this.db.raw('1'))
+            .from('image_properties')
+            .whereRaw('image_properties.image_id = images.id')
+            .andWhere('image_properties.name', filter.field)
+            .andWhere('image_properties.value', String(filter.value)),
+        );
+      } else {
+        q.where(`images.${filter.field}`, filter.value);
+      }
+    }
+    if (query.marker !== null) await this.applyMarker(q, query);
+    const column = `images.${query.sort}`;
+    // Nulls last in both directions, on SQLite and PostgreSQL alike; id breaks ties so pages never overlap.
+    q.orderByRaw('(?? is null) asc', [column]).orderBy(column, query.dir).orderBy('images.id', query.dir);
+    q.limit(query.limit + 1);
+    const rows = await q;
+    const more = rows.length > query.limit;
+    const page = more ? rows.slice(0, query.limit) : rows;
+    const properties = query.withProperties ? await this.propertiesOf(page.map((r) => r.id)) : new Map();
+    return { images: page.map((row) => rowToImage(row, properties.get(row.id))), more };
+  }
+
+  private async applyMarker(q: Knex.QueryBuilder, query: ListQuery): Promise<void> {
+    const column = `images.${query.sort}`;
+    const marker = await this.db<ImageRow>('images').select(query.sort, 'id').where({ id: query.marker! }).first();
+    if (!marker) {
+      q.whereRaw('1 = 0');
+      return;
+    }
+    const value = (marker as unknown as Record<string, unknown>)[query.sort];
+    const after = query.dir === 'asc' ? '>' : '<';
+    if (value === null || value === undefined) {
+      q.whereNull(column).andWhere('images.id', after, marker.id);
+      return;
+    }
+    q.where((w) =>
+      w
+        .where(column, after, value as string)
+        .orWhere((tie) => tie.where(column, value as string).andWhere('images.id', after, marker.id))
+        .orWhereNull(column),
+    );
+  }
+
+  async markerExists(id: string): Promise<boolean> {
+    return (await this.db('images').select('id').where({ id }).first()) !== undefined;
+  }
+
+  private async propertiesOf(ids: string[], db: Knex | Knex.Transaction = this.db): Promise<Map<string, Record<string, PropertyValue>>> {
+    const result = new Map<string, Record<string, PropertyValue>>();
+    if (ids.length === 0) return result;
+    const rows: PropertyRow[] = [];
+    // Stay below SQLite's bound-parameter limit on large pages.
+    for (let i = 0; i < ids.length; i += 500) {
+      rows.push(...(await db<PropertyRow>('image_properties').whereIn('image_id', ids.slice(i, i + 500)).orderBy('name')));
+    }
+    for (const row of rows) {
+      let bag = result.get(row.image_id);
+      if (!bag) result.set(row.image_id, (bag = {}));
+      bag[row.name] = rowToPropertyValue(row);
+    }
+    return result;
+  }
+
+  /** Applies base-field changes and property changes (null removes) atomically; returns the new record. */
+  async update(
+    id: string,
+    fields: Partial<Image>,
+    properties: Record<string, PropertyValue | null>,
+    updatedAt: string,
+  ): Promise<Image | undefined> {
+    return this.db.transaction(async (trx) => {
+      const count = await trx('images').where({ id }).update({ ...fields, updated_at: updatedAt });
+      if (count === 0) return undefined;
+      const names = Object.keys(properties);
+      if (names.length > 0) {
+        await trx('image_properties').where({ image_id: id }).whereIn('name', names).delete();
+        const rows = Object.entries(properties)
+          .filter((entry): entry is [string, PropertyValue] => entry[1] !== null)
+          .map(([name, value]) => propertyToRow(id, name, value));
+        if (rows.length > 0) await trx('image_properties').insert(rows);
+      }
+      return this.find(id, trx);
+    });
+  }
+
+  /**
+   * Atomically moves an image from one of `from` to `uploading`, remembering its
+   * status to return to. Resolves false when another request got there first.
+   */
+  async claimUpload(id: string, from: readonly ImageStatus[], now: string): Promise<boolean> {
+    const count = await this.db('images')
+      .where({ id })
+      .whereIn('status', from)
+      .update({ status: 'uploading', upload_restore: this.db.ref('status'), updated_at: now });
+    return count === 1;
+  }
+
+  async completeUpload(id: string, store: string, file: StoredFile, now: string): Promise<Image | undefined> {
+    const count = await this.db('images').where({ id, status: 'uploading' }).update({
+      status: 'available',
+      upload_restore: null,
+      store,
+      location: file.location,
+      size: file.size,
+      checksum: file.checksum,
+      sha256: file.sha256,
+      uploaded_at: now,
+      updated_at: now,
+    });
+    return count === 1 ? this.find(id) : undefined;
+  }
+
+  /** Undoes a claim: back to the former status, or the record goes if the upload created it. */
+  async releaseUpload(id: string, now: string): Promise<'restored' | 'removed' | 'missing'> {
+    return this.db.transaction(async (trx) => {
+      const row = await trx<ImageRow>('images').select('upload_restore').where({ id, status: 'uploading' }).first();
+      if (!row) return 'missing';
+      if (row.upload_restore === 'none' || row.upload_restore === null) {
+        await trx('images').where({ id }).delete();
+        return 'removed';
+      }
+      await trx('images').where({ id }).update({ status: row.upload_restore, upload_restore: null, updated_at: now });
+      return 'restored';
+    });
+  }
+
+  async staleUploads(): Promise<StaleUpload[]> {
+    const rows = await this.db<ImageRow>('images').where({ status: 'uploading' });
+    return rows.map((row) => ({
+      image: rowToImage(row),
+      restore: (row.upload_restore === null ? 'none' : row.upload_restore) as ImageStatus | 'none',
+    }));
+  }
+
+  async remove(id: string): Promise<boolean> {
+    return (await this.db('images').where({ id }).delete()) === 1;
+  }
+
+  /** Ids of images whose kernel or ramdisk is `id`. */
+  async referencing(id: string): Promise<string[]> {
+    const rows = await this.db<ImageRow>('images').select('id').where({ kernel: id }).orWhere({ ramdisk: id }).limit(10);
+    return rows.map((r) => r.id);
+  }
+
+  async recordAccess(id: string, now: string): Promise<void> {
+    await this.db('images').where({ id }).update({ accessed_at: now, access_count: this.db.raw('access_count + 1') });
+  }
+
+  async countByStatus(): Promise<Record<string, number>> {
+    const rows = (await this.db('images').select('status').count({ n: '*' }).groupBy('status')) as Array<{ status: string; n: number | string }>;
+    return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+  }
+}

@@ -1,0 +1,68 @@
+import type { Knex } from 'knex';
+
+interface Migration {
+  name: string;
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+/** Schema changes, in order. Never edit a released migration: append a new one. */
+const MIGRATIONS: Migration[] = [
+  {
+    name: '0001_images',
+    async up(knex) {
+      await knex.schema.createTable('images', (t) => {
+        t.string('id', 36).primary();
+        t.string('name', 255).notNullable();
+        t.string('architecture', 16).notNullable();
+        t.string('access', 8).notNullable();
+        t.string('type', 8).notNullable();
+        t.string('format', 8).nullable();
+        t.string('store', 64).notNullable();
+        t.text('location').nullable();
+        t.string('kernel', 36).nullable();
+        t.string('ramdisk', 36).nullable();
+        t.string('owner', 255).nullable();
+        t.string('status', 16).notNullable();
+        t.bigInteger('size').nullable();
+        t.string('checksum', 32).nullable();
+        t.string('sha256', 64).nullable();
+        t.string('created_at', 32).notNullable();
+        t.string('updated_at', 32).notNullable();
+        t.string('uploaded_at', 32).nullable();
+        t.string('accessed_at', 32).nullable();
+        t.bigInteger('access_count').notNullable().defaultTo(0);
+        // While status is 'uploading': the status to return to if the upload fails,
+        // or 'none' when the record was created by the upload itself (POST) and goes away.
+        t.string('upload_restore', 16).nullable();
+        t.index(['created_at', 'id']);
+        t.index(['name']);
+        t.index(['status']);
+        t.index(['owner']);
+        t.index(['kernel']);
+        t.index(['ramdisk']);
+      });
+      await knex.schema.createTable('image_properties', (t) => {
+        t.string('image_id', 36).notNullable().references('id').inTable('images').onDelete('CASCADE');
+        t.string('name', 64).notNullable();
+        t.text('value').notNullable();
+        t.string('value_type', 8).notNullable();
+        t.primary(['image_id', 'name']);
+        t.index(['name', 'value']);
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTable('image_properties');
+      await knex.schema.dropTable('images');
+    },
+  },
+];
+
+/** An in-code migration source, so migrations ship inside the package and need no directory lookup. */
+export const migrationSource: Knex.MigrationSource<Migration> = {
+  getMigrations: async () => MIGRATIONS,
+  getMigrationName: (migration) => migration.name,
+  getMigration: async (migration) => migration,
+};
+
+export const MIGRATIONS_TABLE = 'visor_migrations';

@@ -1,0 +1,12 @@
+import type { EncoderPlugin } from '@visor/core';
+import { decodeXml } from './decode.js';
+import { encodeXml } from './encode.js';
+
+/** Answers `application/xml` (and `text/xml`) and reads XML request bodies. */
+export const xmlEncoder: EncoderPlugin = {
+  kind: 'encoder',
+  name: 'xml',
+  mediaTypes: ['application/xml', 'text/xml'],
+  encode: encodeXml,
+  decode: decodeXml,
+};
