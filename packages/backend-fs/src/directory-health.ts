@@ -1,6 +1,6 @@
 import { constants } from 'node:fs';
 import { access, stat, statfs } from 'node:fs/promises';
-import type { BackendHealth } from '@visor/core';
+import type { BackendHealth } from '@visor/core/plugin';
 
 const GiB = 1024 ** 3;
 

@@ -1,4 +1,4 @@
-import { BackendError, ObjectNotFoundError } from '@visor/core';
+import { BackendError, ObjectNotFoundError } from '@visor/core/plugin';
 
 /** A failed system call (it has an errno code and the call's name), as opposed to a source or abort error. */
 function isSystemError(error: unknown): error is NodeJS.ErrnoException & { code: string; syscall: string } {

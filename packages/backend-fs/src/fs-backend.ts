@@ -9,7 +9,7 @@ import {
   type ObjectStat,
   type PutOptions,
   type PutResult,
-} from '@visor/core';
+} from '@visor/core/plugin';
 import { directoryHealth } from './directory-health.js';
 import { readFailure, storageFailure } from './errno.js';
 import { assertSafeKey } from './keys.js';

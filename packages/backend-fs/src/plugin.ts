@@ -1,5 +1,5 @@
-import type { BackendContext, BackendPlugin } from '@visor/core';
-import { ConfigError } from '@visor/core';
+import type { BackendContext, BackendPlugin } from '@visor/core/plugin';
+import { ConfigError } from '@visor/core/plugin';
 import { FsBackend } from './fs-backend.js';
 import { resolveFsOptions } from './options.js';
 

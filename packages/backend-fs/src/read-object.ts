@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { BackendError, InvalidRangeError, type ByteRange, type GetOptions } from '@visor/core';
+import { BackendError, InvalidRangeError, type ByteRange, type GetOptions } from '@visor/core/plugin';
 import { readFailure } from './errno.js';
 import { IO_CHUNK } from './io-sizes.js';
 

@@ -1,4 +1,3 @@
-import { createWriteStream } from 'node:fs';
 import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -15,13 +14,14 @@ export interface AtomicWrite {
   signal?: AbortSignal | undefined;
 }
 
+/**
+ * Streams `source` into the open temporary file. The write stream owns the
+ * handle from here on: it closes it when it finishes or is destroyed (after
+ * fsync when `flush` is set), and pipeline settles only once it has.
+ */
 async function fill(handle: FileHandle, source: Readable, target: AtomicWrite): Promise<number> {
-  await handle.chmod(target.fileMode); // exact bits, whatever the process umask
-  // A numeric fd and autoClose: false keep the handle ours to sync and close
-  // (a stream on the FileHandle itself holds it open until the stream closes it).
-  const out = createWriteStream(target.tempPath, { fd: handle.fd, autoClose: false, highWaterMark: IO_CHUNK });
+  const out = handle.createWriteStream({ highWaterMark: IO_CHUNK, flush: target.fsync });
   await pipeline(source, out, { signal: target.signal });
-  if (target.fsync) await handle.sync();
   return out.bytesWritten;
 }
 
@@ -37,8 +37,8 @@ export async function writeAtomically(source: Readable, target: AtomicWrite): Pr
   const handle = await open(target.tempPath, 'wx', target.fileMode);
   let renamed = false;
   try {
+    await handle.chmod(target.fileMode); // exact bits, whatever the process umask
     const size = await fill(handle, source, target);
-    await handle.close();
     target.signal?.throwIfAborted();
     await mkdir(dirname(target.finalPath), { recursive: true });
     await rename(target.tempPath, target.finalPath);
@@ -46,7 +46,7 @@ export async function writeAtomically(source: Readable, target: AtomicWrite): Pr
     if (target.fsync) await syncDirectory(dirname(target.finalPath));
     return size;
   } catch (error) {
-    await handle.close().catch(() => undefined);
+    await handle.close().catch(() => undefined); // a no-op once the write stream has closed it
     // A file that cannot be removed now is a leftover for cleanup(); the write's own error matters more.
     await rm(renamed ? target.finalPath : target.tempPath, { force: true }).catch(() => undefined);
     throw error;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { BackendError } from '@visor/core';
+import type { BackendError } from '@visor/core/plugin';
 
 type BackendErrorClass = abstract new (...args: never[]) => BackendError;
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Backend, ByteRange, PutResult } from '@visor/core';
+import type { Backend, ByteRange, PutResult } from '@visor/core/plugin';
 import { readAll } from './bytes.js';
 import { chunkedSource } from './sources/chunked-source.js';
 

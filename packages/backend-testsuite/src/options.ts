@@ -1,4 +1,4 @@
-import type { Backend } from '@visor/core';
+import type { Backend } from '@visor/core/plugin';
 
 /** `B` is the backend's own class, so the probes can reach its internals without casts. */
 export interface BackendTestSuiteOptions<B extends Backend = Backend> {

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import { suiteGroups } from './cases/index.js';
-import type { Backend } from '@visor/core';
+import type { Backend } from '@visor/core/plugin';
 import { resolveSuiteOptions, type BackendTestSuiteOptions } from './options.js';
 import { runCase } from './run-case.js';
 

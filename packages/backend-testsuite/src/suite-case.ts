@@ -1,4 +1,4 @@
-import type { Backend } from '@visor/core';
+import type { Backend } from '@visor/core/plugin';
 import type { ResolvedSuiteOptions } from './options.js';
 
 /** What one conformance check gets: a fresh backend and the package's probes into its storage. */

@@ -9,10 +9,11 @@ import { EncoderRegistry } from './encoding/encoder-registry.js';
 import type { EncoderPlugin } from './encoding/encoder.js';
 import { PluginError } from './errors/index.js';
 import { createHooks, type VisorHooks } from './hooks/hooks.js';
-import { createHttpServer, listen } from './http/http-server.js';
+import { createHttpServer, handlersSettled, listen } from './http/http-server.js';
 import { imageRoutes } from './http/routes/image-routes.js';
 import { statusRoute } from './http/routes/status-route.js';
 import { ImageService } from './images/image-service.js';
+import { runAfterHook } from './images/run-hook.js';
 import { connectDatabase } from './metadata/connect.js';
 import { MetadataStore } from './metadata/metadata-store.js';
 import { loadPlugin } from './plugins/index.js';
@@ -70,7 +71,10 @@ export class Visor {
           baseDir: config.baseDir,
           logger: logger.child({ store: name }),
         });
-        if (backend.name !== name) throw new PluginError(store.backend, `backend created for store '${name}' calls itself '${backend.name}'`);
+        if (backend.name !== name) {
+          await backend.close?.().catch(() => undefined);
+          throw new PluginError(store.backend, `backend created for store '${name}' calls itself '${backend.name}'`);
+        }
         backends.set(name, backend);
       }
       metadata = new MetadataStore(await connectDatabase(config.database));
@@ -116,20 +120,20 @@ export class Visor {
       }),
       ...imageRoutes(this.images),
     ];
-    const server = createHttpServer(
-      {
-        hooks: this.hooks,
-        logger: this.logger,
-        mediaTypes: this.encoders.mediaTypes,
-        publicUrl: this.config.publicUrl,
-        fallbackBaseUrl: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-        metadataBodyBytes: this.config.limits.metadataBodyBytes,
-      },
-      routes,
-    );
+    const env = {
+      hooks: this.hooks,
+      logger: this.logger,
+      mediaTypes: this.encoders.mediaTypes,
+      publicUrl: this.config.publicUrl,
+      fallbackBaseUrl: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+      metadataBodyBytes: this.config.limits.metadataBodyBytes,
+    };
+    const server = createHttpServer(env, routes);
     this.server = server;
     this.address = await listen(server, port, host);
-    await this.hooks.afterListen.promise({ url: this.address.url });
+    // With port 0 only the bound address tells the real port.
+    env.fallbackBaseUrl = this.address.url;
+    await runAfterHook(this.hooks.afterListen, 'afterListen', this.logger, { url: this.address.url });
     return this.address;
   }
 
@@ -138,19 +142,34 @@ export class Visor {
     return this.address?.url;
   }
 
-  /** Stops accepting requests, lets running ones finish, then releases the database and backends. */
-  async close(): Promise<void> {
+  /**
+   * Stops accepting requests and lets running ones finish (cutting those still
+   * running after `graceMs`), then releases plugins, backends and the database.
+   */
+  async close(graceMs = 10_000): Promise<void> {
     const server = this.server;
     this.server = undefined;
     this.address = undefined;
     if (server) {
       const closed = new Promise<void>((resolve) => server.server.close(() => resolve()));
       server.server.closeIdleConnections();
+      const cut = setTimeout(() => server.server.closeAllConnections(), graceMs);
+      await handlersSettled(server);
+      // Keep-alive connections whose responses ended since: close() alone would wait out their idle timeout.
+      server.server.closeIdleConnections();
       await closed;
+      clearTimeout(cut);
     }
-    await this.hooks.beforeClose.promise();
-    for (const backend of this.backends.values()) await backend.close?.();
-    await this.metadata.close();
+    // afterDownload runs once the last byte is sent, after the response: let it use the database first.
+    await this.images.settle();
+    try {
+      await this.hooks.beforeClose.promise();
+    } finally {
+      for (const backend of this.backends.values()) {
+        await backend.close?.().catch((error: unknown) => this.logger.error('a backend failed to close', { store: backend.name, err: error }));
+      }
+      await this.metadata.close();
+    }
   }
 }
 

@@ -1,4 +1,4 @@
-import { BadRequestError } from '@visor/core';
+import { BadRequestError } from '@visor/core/plugin';
 import { lineColumnAt } from './text-position.js';
 
 const BYTE_ORDER_MARK = 0xfeff;

@@ -1,4 +1,4 @@
-import type { EncoderPlugin } from '@visor/core';
+import type { EncoderPlugin } from '@visor/core/plugin';
 import { decodeJson } from './decode.js';
 
 /** Answers `application/json` with the document's body as is; reads JSON request bodies. */

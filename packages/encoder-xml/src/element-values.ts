@@ -1,4 +1,4 @@
-import { BadRequestError } from '@visor/core';
+import { BadRequestError } from '@visor/core/plugin';
 import { decodeEntities } from './entities.js';
 
 /**

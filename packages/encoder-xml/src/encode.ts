@@ -1,4 +1,4 @@
-import type { ResponseDocument } from '@visor/core';
+import type { ResponseDocument } from '@visor/core/plugin';
 import { escapeAttribute, escapeText } from './escape.js';
 import { isXmlName, singularOf } from './names.js';
 

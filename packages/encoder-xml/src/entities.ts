@@ -1,4 +1,4 @@
-import { BadRequestError } from '@visor/core';
+import { BadRequestError } from '@visor/core/plugin';
 import { isXmlCharacter } from './xml-characters.js';
 
 // A character or entity reference, or a bare `&` (neither group matched).

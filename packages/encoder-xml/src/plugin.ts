@@ -1,4 +1,4 @@
-import type { EncoderPlugin } from '@visor/core';
+import type { EncoderPlugin } from '@visor/core/plugin';
 import { decodeXml } from './decode.js';
 import { encodeXml } from './encode.js';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ObjectNotFoundError, type Backend } from '@visor/core';
+import { ObjectNotFoundError, type Backend } from '@visor/core/plugin';
 import { randomData } from '../bytes.js';
 import { assertRejectsWith } from '../expect-error.js';
 import { getBytes, newKey, putBytes } from '../object-helpers.js';

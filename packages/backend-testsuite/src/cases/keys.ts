@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { InvalidKeyError } from '@visor/core';
+import { InvalidKeyError } from '@visor/core/plugin';
 import { randomData } from '../bytes.js';
 import { assertRejectsWith } from '../expect-error.js';
 import type { SuiteCase } from '../suite-case.js';

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import './silence-dep0111.js';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/index.js';
 import { VisorError } from '../errors/index.js';

@@ -25,7 +25,7 @@ export function createHooks() {
     /** The service is starting: tables may be created, state loaded. */
     beforeStart: new AsyncSeriesHook<[]>(),
     /** The HTTP server is listening (not called for in-process use without listen()). */
-    afterListen: new AsyncSeriesHook<[{ url: string }]>(),
+    afterListen: new AsyncSeriesHook<[{ url: string }]>(['address']),
     /** The service is closing: release what beforeStart acquired. */
     beforeClose: new AsyncSeriesHook<[]>(),
 

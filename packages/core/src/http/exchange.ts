@@ -33,6 +33,8 @@ export class Exchange {
   ) {
     this.mediaType = env.mediaTypes[0]!;
     this.query = new URLSearchParams(context.query);
+    // Every answer names its request, so a client can quote it and the log be searched for it.
+    res.setHeader('x-request-id', context.id);
   }
 
   get operation(): OperationContext {

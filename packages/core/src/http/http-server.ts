@@ -36,9 +36,24 @@ function pluginRoute(method: RouteMethod, path: string, handler: RouteHandler): 
   };
 }
 
+/** Route handlers still running, per server (see handlersSettled). */
+const running = new WeakMap<restify.Server, Set<Promise<void>>>();
+
+/**
+ * Resolves once every route handler of `server` has returned. A handler may
+ * outlive its response (a download's afterDownload starts once the stream is
+ * done), so a closed server does not yet mean finished handlers.
+ */
+export async function handlersSettled(server: restify.Server): Promise<void> {
+  const handlers = running.get(server);
+  while (handlers !== undefined && handlers.size > 0) await Promise.all(handlers);
+}
+
 /** Builds the restify server: every route runs negotiation, beforeRequest, the handler, and error encoding. */
 export function createHttpServer(env: ExchangeEnvironment, routes: Route[]): restify.Server {
   const server = restify.createServer({ name: 'visor', handleUncaughtExceptions: false, ignoreTrailingSlash: true });
+  const handlers = new Set<Promise<void>>();
+  running.set(server, handlers);
   // Large images take longer than Node's default 5-minute request timeout.
   server.server.requestTimeout = 0;
   server.server.headersTimeout = 60_000;
@@ -46,20 +61,30 @@ export function createHttpServer(env: ExchangeEnvironment, routes: Route[]): res
   const registry: RouteRegistry = { add: (method, path, handler) => routes.push(pluginRoute(method, path, handler)) };
   env.hooks.registerRoutes.call(registry);
 
-  for (const route of routes) {
+  // Every GET answers HEAD too (same headers, no body) unless the route set defines its own HEAD.
+  const explicitHeads = new Set(routes.filter((r) => r.method === 'HEAD').map((r) => r.path));
+  const heads = routes.filter((r) => r.method === 'GET' && !explicitHeads.has(r.path)).map((r) => ({ ...r, method: 'HEAD' as const }));
+
+  for (const route of [...routes, ...heads]) {
     const register = {
       GET: server.get, HEAD: server.head, POST: server.post, PUT: server.put, DELETE: server.del,
     }[route.method].bind(server);
     register(route.path, (req: restify.Request, res: restify.Response, next: restify.Next) => {
       const ex = new Exchange(req, res, contextOf(req, route.path), { ...(req.params as Record<string, string>) }, env);
       const run = async () => {
-        ex.mediaType = negotiateMediaType(req.headers.accept, env.mediaTypes);
+        try {
+          ex.mediaType = negotiateMediaType(req.headers.accept, env.mediaTypes);
+        } catch (error) {
+          if (!(route.rawBody && error instanceof NotAcceptableError)) throw error;
+        }
         await env.hooks.beforeRequest.promise(ex.context);
         await route.handle(ex);
       };
-      run()
+      const handling = run()
         .catch((error: unknown) => ex.sendError(error))
         .finally(() => next());
+      handlers.add(handling);
+      void handling.finally(() => handlers.delete(handling));
     });
   }
 
@@ -82,9 +107,11 @@ export function createHttpServer(env: ExchangeEnvironment, routes: Route[]): res
 
 export async function listen(server: restify.Server, port: number, host: string): Promise<{ url: string; port: number }> {
   await new Promise<void>((resolve, reject) => {
-    server.server.once('error', reject);
+    // restify re-emits the http server's errors on itself, and an 'error' nobody
+    // listens to there is thrown: listen on restify's side so EADDRINUSE rejects.
+    server.once('error', reject);
     server.listen(port, host, () => {
-      server.server.off('error', reject);
+      server.off('error', reject);
       resolve();
     });
   });

@@ -34,6 +34,8 @@ export function parseListQuery(query: URLSearchParams): ListOptions {
   for (const name of new Set(query.keys())) {
     if (CONTROL_PARAMS.has(name)) continue;
     const value = single(query, name)!;
+    // No stored value holds U+0000 (PostgreSQL refuses it in a query, too).
+    if (value.includes('\u0000')) throw new InvalidFieldError(name, `filter '${name}' must not contain the NUL character (U+0000)`);
     if (name === 'uri') throw new InvalidFieldError('uri', "'uri' is derived per request and cannot be filtered on; filter on 'id'");
     if (COLUMNS.has(name)) {
       if (NUMERIC.has(name as BaseField)) {

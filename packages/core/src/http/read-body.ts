@@ -13,6 +13,6 @@ export async function readBody(request: IncomingMessage, limit: number): Promise
     chunks.push(chunk as Buffer);
   }
   const text = Buffer.concat(chunks).toString('utf8');
-  if (text.trim() === '') throw new BadRequestError('the request body is empty; send {"image": {...}}');
+  if (text.trim() === '') throw new BadRequestError('the request body is empty; send the image fields (JSON: {"image": {...}}, XML: <image>...</image>)');
   return text;
 }

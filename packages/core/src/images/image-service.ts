@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Backend, ByteRange } from '../backend/backend.js';
 import {
+  BackendError,
   ConflictError,
   InvalidFieldError,
   NotFoundError,
@@ -67,7 +68,20 @@ const DEFAULT_CONTEXT: OperationContext = { principal: null };
 
 /** The image operations, shared by the REST API and in-process embedding. */
 export class ImageService {
+  /** Hook runs no request waits for (afterDownload): close() lets them end before the database goes. */
+  private readonly detached = new Set<Promise<void>>();
+
   constructor(private readonly options: ImageServiceOptions) {}
+
+  /** Resolves once every hook run started without a waiting caller has ended. */
+  async settle(): Promise<void> {
+    while (this.detached.size > 0) await Promise.all(this.detached);
+  }
+
+  private detach(run: Promise<void>): void {
+    this.detached.add(run);
+    void run.finally(() => this.detached.delete(run));
+  }
 
   private get hooks() {
     return this.options.hooks;
@@ -91,7 +105,7 @@ export class ImageService {
     const limit = options.limit ?? 100;
     const marker = options.marker ?? null;
     if (marker !== null && !(isUuid(marker) && (await this.options.metadata.markerExists(marker.toLowerCase())))) {
-      throw new InvalidFieldError('marker', `'marker' must be the id of an image in the listing; '${marker}' is not`);
+      throw new InvalidFieldError('marker', `'marker' must be the id of an existing image (the last one of the previous page); '${marker}' is not`);
     }
     const { constraints } = await this.hooks.beforeList.promise({ constraints: [], context });
     const { images, more } = await this.options.metadata.list({
@@ -149,13 +163,24 @@ export class ImageService {
       throw new RangeNotSatisfiableError(`range ${range.start}-${range.end} is outside the image's ${size} bytes`, size);
     }
     await this.hooks.beforeDownload.promise(image, context);
-    const stream = await this.backendOf(image).get(image.location!, range === null ? {} : { range });
+    let stream: Readable;
+    try {
+      stream = await this.backendOf(image).get(image.location!, range === null ? {} : { range });
+    } catch (error) {
+      if (error instanceof ObjectNotFoundError) {
+        // The record says available but the store lost the file: say so, and let a new upload repair it.
+        await this.options.metadata.markLost(image.id, now());
+        this.options.logger.error('image file missing from its store; image marked error', { image: image.id, store: image.store, err: error });
+        throw new BackendError(image.store, image.id, `the file of image '${image.id}' is missing from its store; the image is now in status 'error' and accepts a new upload`, { cause: error });
+      }
+      throw error;
+    }
     const started = Date.now();
     let finished = false;
     const finish = (stats: Omit<TransferStats, 'durationMs'>) => {
       if (finished) return;
       finished = true;
-      void runAfterHook(this.hooks.afterDownload, 'afterDownload', this.options.logger, image, { ...stats, durationMs: Date.now() - started }, context);
+      this.detach(runAfterHook(this.hooks.afterDownload, 'afterDownload', this.options.logger, image, { ...stats, durationMs: Date.now() - started }, context));
     };
     return { image, stream, range, finish };
   }
@@ -180,6 +205,12 @@ export class ImageService {
     }
     if (kernel) await this.checkReference('kernel', kernel);
     if (ramdisk) await this.checkReference('ramdisk', ramdisk);
+    if (patch.fields.type !== undefined && patch.fields.type !== image.type) {
+      const referrers = await this.options.metadata.referencing(image.id);
+      if (referrers.length > 0) {
+        throw new ConflictError(`image '${image.id}' is the ${image.type} of ${referrers.map((r) => `'${r}'`).join(', ')}; its type cannot change`);
+      }
+    }
     await this.hooks.beforeUpdate.promise(image, patch, context);
     const updated = await this.options.metadata.update(image.id, patch.fields, patch.properties, now());
     if (!updated) throw new NotFoundError(`image '${id}' not found`);

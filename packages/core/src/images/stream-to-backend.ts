@@ -1,5 +1,5 @@
 import type { Backend } from '../backend/backend.js';
-import { BackendError, ClientClosedError } from '../errors/index.js';
+import { BackendError, BadDigestError, ClientClosedError, PayloadTooLargeError } from '../errors/index.js';
 import type { StoredFile } from '../metadata/metadata-store.js';
 import { DigestStream, type UploadExpectations } from './digest-stream.js';
 import type { UploadSource } from './image-service.js';
@@ -41,11 +41,18 @@ export async function streamToBackend(
     }
     return { location: put.location, ...digests };
   } catch (error) {
-    throw digest.errored ?? error;
+    // Prefer the digest's verdict (mismatch, over the limit) or the client's leaving. Anything
+    // else that destroyed the digest came from the backend (a writer's pipeline passes its raw
+    // error upstream), and put's rejection reports that failure properly, naming backend and key.
+    throw isUploadVerdict(digest.errored) ? digest.errored : error;
   } finally {
     onBytes(digest.bytesSeen);
     source.signal?.removeEventListener('abort', onAbort);
     source.stream.off('error', onSourceError);
     source.stream.unpipe(digest);
   }
+}
+
+function isUploadVerdict(error: Error | null): error is Error {
+  return error instanceof BadDigestError || error instanceof PayloadTooLargeError || error instanceof ClientClosedError;
 }

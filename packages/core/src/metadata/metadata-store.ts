@@ -72,8 +72,7 @@ export class MetadataStore {
   }
 
   async list(query: ListQuery): Promise<{ images: Image[]; more: boolean }> {
-    const q = this.db<ImageRow>('images').select('images.*');
-    for (const constrain of query.constraints) constrain(q);
+    const q = this.db.select('images.*').from(this.visibleImages(query.constraints));
     for (const filter of query.filters) {
       if (filter.property) {
         q.whereExists((sub) =>
@@ -93,11 +92,23 @@ export class MetadataStore {
     // Nulls last in both directions, on SQLite and PostgreSQL alike; id breaks ties so pages never overlap.
     q.orderByRaw('(?? is null) asc', [column]).orderBy(column, query.dir).orderBy('images.id', query.dir);
     q.limit(query.limit + 1);
-    const rows = await q;
+    const rows: ImageRow[] = await q;
     const more = rows.length > query.limit;
     const page = more ? rows.slice(0, query.limit) : rows;
     const properties = query.withProperties ? await this.propertiesOf(page.map((r) => r.id)) : new Map();
     return { images: page.map((row) => rowToImage(row, properties.get(row.id))), more };
+  }
+
+  /**
+   * The `images` table as plugin constraints narrow it. They shape a derived
+   * table of their own, so an `orWhere` in one cannot escape into the client's
+   * filters or the paging marker applied around it.
+   */
+  private visibleImages(constraints: readonly ListConstraint[]): string | Knex.QueryBuilder {
+    if (constraints.length === 0) return 'images';
+    const visible = this.db<ImageRow>('images').select('images.*');
+    for (const constrain of constraints) constrain(visible);
+    return visible.as('images');
   }
 
   private async applyMarker(q: Knex.QueryBuilder, query: ListQuery): Promise<void> {
@@ -220,6 +231,11 @@ export class MetadataStore {
   async referencing(id: string): Promise<string[]> {
     const rows = await this.db<ImageRow>('images').select('id').where({ kernel: id }).orWhere({ ramdisk: id }).limit(10);
     return rows.map((r) => r.id);
+  }
+
+  /** An available image whose file is gone goes to status 'error' (a new upload may repair it). */
+  async markLost(id: string, now: string): Promise<void> {
+    await this.db('images').where({ id, status: 'available' }).update({ status: 'error', location: null, updated_at: now });
   }
 
   async recordAccess(id: string, now: string): Promise<void> {

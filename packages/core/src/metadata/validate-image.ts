@@ -61,6 +61,8 @@ function propertyValue(field: string, value: unknown): PropertyValue {
     if (value.length > MAX_PROPERTY_VALUE) {
       throw new InvalidFieldError(field, `property '${field}' is longer than ${MAX_PROPERTY_VALUE} characters`);
     }
+    // PostgreSQL text cannot hold U+0000: refused on every database so that they all behave alike.
+    if (value.includes('\u0000')) throw new InvalidFieldError(field, `property '${field}' must not contain the NUL character (U+0000)`);
     return value;
   }
   throw new InvalidFieldError(field, `property '${field}' must be a string, number or boolean`);

@@ -62,9 +62,15 @@ export function imageRoutes(images: ImageService): Route[] {
     {
       method: 'HEAD',
       path: '/images/:id',
+      rawBody: true,
       async handle(ex) {
         const image = await images.readMetadata(ex.params.id!, ex.operation);
-        ex.sendEmpty(200, imageHeaders(fullView(image, ex.baseUrl)));
+        const headers = imageHeaders(fullView(image, ex.baseUrl));
+        if (image.status === 'available' && image.checksum !== null) {
+          headers.etag = etagOf(image);
+          headers['accept-ranges'] = 'bytes';
+        }
+        ex.sendEmpty(200, headers);
       },
     },
     {
@@ -77,6 +83,7 @@ export function imageRoutes(images: ImageService): Route[] {
     {
       method: 'GET',
       path: '/images/:id',
+      rawBody: true,
       async handle(ex) {
         const image = await images.get(ex.params.id!, ex.operation, 'download');
         const size = images.downloadableSize(image);
@@ -107,11 +114,13 @@ export function imageRoutes(images: ImageService): Route[] {
         download.stream.on('data', (chunk: Buffer) => {
           sent += chunk.length;
         });
+        const length = Number(headers['content-length']);
         try {
           await pipeline(download.stream, ex.res);
           download.finish({ bytes: sent, outcome: 'completed' });
         } catch (error) {
-          download.finish({ bytes: sent, outcome: ex.res.destroyed && !ex.res.writableFinished ? 'aborted' : 'failed' });
+          // A client may close the moment the last byte arrives: every byte handed over counts as complete.
+          download.finish({ bytes: sent, outcome: sent === length ? 'completed' : ex.res.destroyed ? 'aborted' : 'failed' });
           if (!ex.res.destroyed) throw error;
         }
       },

@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { after, describe, it } from 'node:test';
+import { createVisor, type Visor } from '../src/index.js';
+import { get, request } from './helpers/http-client.js';
+import { listFiles, makeDataDir, memoryLogger, X86 } from './helpers/test-visor.js';
+import { partFiles, startSlowUpload, tempEntries, waitFor, type SlowUpload } from './helpers/uploads-in-flight.js';
+
+const SERVER = fileURLToPath(new URL('./fixtures/crash/visor-server.js', import.meta.url));
+const octet = { 'content-type': 'application/octet-stream' };
+
+/** Starts the fixture server in a child process; resolves with its URL (first stdout line). */
+function startChildVisor(dataDir: string): { child: ChildProcess; url: Promise<string>; stderr: () => string } {
+  const child = spawn(process.execPath, [SERVER, dataDir], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const url = new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the child Visor printed no URL within 10 s; stderr:\n${stderr}`)), 10_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const line = /^(http:\/\/\S+)\n/.exec(stdout);
+      if (line) {
+        clearTimeout(timer);
+        resolve(line[1]!);
+      }
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`the child Visor exited (code ${code}, signal ${signal}) before printing its URL; stderr:\n${stderr}`));
+    });
+  });
+  url.catch(() => undefined);
+  return { child, url, stderr: () => stderr };
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+interface LogRecord {
+  level: string;
+  msg: string;
+  [field: string]: unknown;
+}
+
+describe('repair after a crash during uploads', () => {
+  let child: ChildProcess | undefined;
+  let visor: Visor | undefined;
+  let dataDir: string | undefined;
+  const uploads: SlowUpload[] = [];
+  after(async () => {
+    for (const upload of uploads) upload.destroy();
+    if (child && child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await exited(child);
+    }
+    await visor?.close();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('kill -9 mid-upload: on restart the PUT image is locked again, the POST record gone, .tmp empty, and it is logged', { timeout: 30_000 }, async () => {
+    dataDir = await makeDataDir();
+    const started = startChildVisor(dataDir);
+    child = started.child;
+    const url = await started.url;
+
+    const image = (await request('POST', `${url}/images`, { body: { image: X86 } })).json().image;
+    assert.equal(image.status, 'locked');
+    const bystander = (await request('POST', `${url}/images`, { body: { image: { ...X86, name: 'bystander' } } })).json().image;
+    const kept = randomBytes(20_000);
+    const done = await request('PUT', `${url}/images/${bystander.id}`, { headers: octet, body: kept });
+    assert.equal(done.status, 200, done.text);
+    const put = startSlowUpload('PUT', `${url}/images/${image.id}`, { ...octet, 'content-length': 4_000_000 });
+    const postName = `crash-post-${Date.now()}`;
+    const post = startSlowUpload('POST', `${url}/images`, {
+      ...octet,
+      'content-length': 4_000_000,
+      'x-image-meta-name': postName,
+      'x-image-meta-architecture': 'x86_64',
+    });
+    uploads.push(put, post);
+    await Promise.all([put.write(randomBytes(256 * 1024)), post.write(randomBytes(256 * 1024))]);
+    await waitFor('both uploads to have a .part file', async () => (await partFiles(dataDir!)).length === 2);
+    assert.equal((await get(`${url}/images/${image.id}/meta`)).json().image.status, 'uploading');
+    const during = (await get(`${url}/images?name=${postName}`)).json().images;
+    assert.equal(during.length, 1);
+    assert.equal(during[0].status, 'uploading');
+    const postId: string = during[0].id;
+
+    child.kill('SIGKILL');
+    await exited(child);
+    assert.equal(child.signalCode, 'SIGKILL');
+    for (const upload of uploads) upload.destroy();
+    assert.equal((await partFiles(dataDir)).length, 2, 'the killed process left its partial files');
+
+    const lines: string[] = [];
+    visor = await createVisor({ dataDir, port: 0 }, { logger: memoryLogger(lines) });
+    const { url: restarted } = await visor.listen();
+
+    const putImage = await get(`${restarted}/images/${image.id}/meta`);
+    assert.equal(putImage.status, 200);
+    assert.equal(putImage.json().image.status, 'locked');
+    assert.equal(putImage.json().image.size, null);
+    assert.equal((await get(`${restarted}/images/${postId}/meta`)).status, 404);
+    assert.deepEqual((await get(`${restarted}/images?name=${postName}`)).json().images, []);
+    assert.deepEqual(await tempEntries(dataDir), [], '.tmp is empty');
+    const finals = (await listFiles(`${dataDir}/images`)).filter((f) => !f.startsWith('.tmp/'));
+    assert.deepEqual(finals, [`${bystander.id.slice(0, 2)}/${bystander.id}`], 'no file of the interrupted uploads');
+    const untouched = (await get(`${restarted}/images/${bystander.id}/meta`)).json().image;
+    assert.deepEqual(untouched, { ...done.json().image, uri: untouched.uri }, 'a finished image is left alone');
+    assert.ok((await get(`${restarted}/images/${bystander.id}`)).body.equals(kept));
+
+    const records = lines.map((line) => JSON.parse(line) as LogRecord);
+    const repaired = records.filter((r) => r.msg === 'repaired an upload interrupted by a stop');
+    assert.deepEqual(
+      repaired.map((r) => [r.level, r.image, r.outcome]).sort(),
+      [
+        ['warn', image.id, 'restored'],
+        ['warn', postId, 'removed'],
+      ].sort(),
+    );
+    const leftovers = records.find((r) => r.msg === 'removed leftovers of interrupted uploads');
+    assert.ok(leftovers, `leftovers logged; log was:\n${lines.join('')}`);
+    assert.equal(leftovers.count, 2);
+
+    const data = randomBytes(100_000);
+    const retry = await request('PUT', `${restarted}/images/${image.id}`, { headers: octet, body: data });
+    assert.equal(retry.status, 200, retry.text);
+    assert.ok((await get(`${restarted}/images/${image.id}`)).body.equals(data));
+  });
+});

@@ -1,0 +1,83 @@
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { BackendError, BackendUnavailableError, type Backend, type BackendContext, type BackendPlugin } from '../../src/index.js';
+
+// Loaded at run time: @visor/backend-fs is built against this package's output, so
+// a static import would make the compiler read core's declarations as input.
+const FS_BACKEND: string = '@visor/backend-fs';
+
+/** Switches for the failures a FaultyBackend injects; change them while Visor runs. */
+export interface Faults {
+  /** When set, every put fails as a full disk would, after this many bytes reached the store. */
+  failPutAfterBytes: number | null;
+  /** When true, every put fails at once, reading nothing, as a store that cannot be reached. */
+  putUnavailable: boolean;
+  /** When true, every delete fails (the file stays). */
+  failDelete: boolean;
+}
+
+export const noFaults = (): Faults => ({ failPutAfterBytes: null, putUnavailable: false, failDelete: false });
+
+/** The error a failed write(2) raises: what the fs backend sees when the disk fills up. */
+function diskFull(): NodeJS.ErrnoException {
+  return Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28, syscall: 'write' });
+}
+
+/** Lets `limit` bytes through, then fails. */
+class FailAfter extends Transform {
+  private passed = 0;
+  constructor(private readonly limit: number) {
+    super();
+  }
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    const room = this.limit - this.passed;
+    if (chunk.length <= room) {
+      this.passed += chunk.length;
+      callback(null, chunk);
+      return;
+    }
+    if (room > 0) this.push(chunk.subarray(0, room));
+    this.passed = this.limit;
+    callback(diskFull());
+  }
+}
+
+/**
+ * A backend plugin wrapping the real fs backend and injecting failures. A
+ * failing put streams the source through `pipeline` (as backends that feed a
+ * writer do) into the fs backend, and breaks after some bytes: the fs backend
+ * has a partial temporary file to clean up and reports a write failure.
+ */
+export function faultyBackendPlugin(faults: Faults): BackendPlugin {
+  return {
+    kind: 'backend',
+    type: 'faulty-fs',
+    async create(options: Record<string, unknown>, context: BackendContext): Promise<Backend> {
+      const { fsBackendPlugin } = (await import(FS_BACKEND)) as { fsBackendPlugin: BackendPlugin };
+      const real = await fsBackendPlugin.create(options, context);
+      return {
+        name: real.name,
+        type: 'faulty-fs',
+        readOnly: false,
+        async put(key, source: Readable, putOptions) {
+          if (faults.putUnavailable) throw new BackendUnavailableError(real.name, key, 'connection refused');
+          if (faults.failPutAfterBytes === null) return real.put(key, source, putOptions);
+          const faulty = new FailAfter(faults.failPutAfterBytes);
+          pipeline(source, faulty).catch(() => undefined);
+          return real.put(key, faulty, putOptions);
+        },
+        get: (location, getOptions) => real.get(location, getOptions),
+        stat: (location) => real.stat(location),
+        async delete(location) {
+          if (faults.failDelete) {
+            const key = location.slice(location.lastIndexOf('/') + 1);
+            throw new BackendError(real.name, key, 'unlink failed (EACCES)');
+          }
+          await real.delete(location);
+        },
+        health: () => real.health(),
+        cleanup: () => real.cleanup?.() ?? Promise.resolve(0),
+      };
+    },
+  };
+}

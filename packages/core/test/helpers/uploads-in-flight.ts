@@ -1,0 +1,109 @@
+import http, { type IncomingHttpHeaders } from 'node:http';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { HttpResponse } from './http-client.js';
+
+/**
+ * An upload whose body the test writes piece by piece over a raw
+ * `http.request`, so it can stall, race or vanish mid-body.
+ */
+export interface SlowUpload {
+  /** Writes a piece of the body; resolves once it is handed to the socket (at once if the server already answered). */
+  write(chunk: Buffer): Promise<void>;
+  /** Writes the rest (if any) and ends the body. */
+  end(chunk?: Buffer): void;
+  /** The server's answer; rejects only if the connection fails before any answer. */
+  readonly response: Promise<HttpResponse>;
+  /** True once the server answered (possibly before the body was complete). */
+  readonly answered: boolean;
+  /** Cuts the connection, as a client that crashes or gives up. */
+  destroy(): void;
+}
+
+/**
+ * Starts a request with the given headers and no body yet. Uses its own
+ * connection (no keep-alive agent), so destroying it touches nothing else.
+ */
+export function startSlowUpload(method: string, url: string, headers: Record<string, string | number>): SlowUpload {
+  let answered = false;
+  let settled = false;
+  const req = http.request(url, { method, headers, agent: false });
+  const response = new Promise<HttpResponse>((resolve, reject) => {
+    req.on('response', (res) => {
+      answered = true;
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', (error) => {
+        settled = true;
+        reject(error);
+      });
+      res.on('end', () => {
+        settled = true;
+        const body = Buffer.concat(chunks);
+        const text = body.toString('utf8');
+        resolve({ status: res.statusCode!, headers: res.headers as IncomingHttpHeaders, body, text, json: () => JSON.parse(text) });
+      });
+    });
+    req.on('error', (error) => {
+      // After an early answer (409, 413) the server closes the connection while we may still be writing.
+      if (answered || settled) return;
+      settled = true;
+      reject(error);
+    });
+  });
+  // Tests that destroy the request on purpose do not await the response.
+  response.catch(() => undefined);
+  req.flushHeaders();
+  return {
+    response,
+    get answered() {
+      return answered;
+    },
+    write(chunk) {
+      if (answered || req.destroyed) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        req.write(chunk, () => resolve());
+      });
+    },
+    end(chunk) {
+      if (answered || req.destroyed) return;
+      if (chunk === undefined) req.end();
+      else req.end(chunk);
+    },
+    destroy() {
+      req.destroy();
+    },
+  };
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Polls `check` until it returns a truthy value (returned), failing with `what` after `timeoutMs`. */
+export async function waitFor<T>(what: string, check: () => T | Promise<T>, timeoutMs = 5000, intervalMs = 10): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  for (;;) {
+    last = await check();
+    if (last) return last as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last value: ${JSON.stringify(last)})`);
+    await sleep(intervalMs);
+  }
+}
+
+/** The fs store's temporary directory under a data directory (default store layout). */
+export const tempDirOf = (dataDir: string, storeDirectory = 'images') => join(dataDir, storeDirectory, '.tmp');
+
+/** Names in the fs store's temporary directory; empty when it does not exist. */
+export async function tempEntries(dataDir: string, storeDirectory = 'images'): Promise<string[]> {
+  try {
+    return (await readdir(tempDirOf(dataDir, storeDirectory))).sort();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}
+
+/** Names of in-progress writes (`.part` files) in the fs store's temporary directory. */
+export async function partFiles(dataDir: string, storeDirectory = 'images'): Promise<string[]> {
+  return (await tempEntries(dataDir, storeDirectory)).filter((name) => name.endsWith('.part'));
+}
