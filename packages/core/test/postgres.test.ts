@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { get, request } from './helpers/http-client.js';
 import { createTestDatabase, databaseExists, type TestDatabase } from './helpers/postgres.js';
 import { startVisor, X86, type TestVisor } from './helpers/test-visor.js';
-import { partFiles, startSlowUpload, tempEntries, waitFor } from './helpers/uploads-in-flight.js';
+import { partFiles, raceUploads, startSlowUpload, tempEntries, waitFor } from './helpers/uploads-in-flight.js';
 
 // No skipping: without a PostgreSQL server the `before` hook fails, and with it every test below.
 
@@ -245,13 +245,7 @@ describe('PostgreSQL: the REST API on a real server', () => {
     for (let round = 0; round < 5; round++) {
       const image = await register({ ...X86, batch: 'race' });
       const bodies = [randomBytes(128 * 1024), randomBytes(128 * 1024)];
-      const uploads = bodies.map((body) => startSlowUpload('PUT', `${t.url}/images/${image.id}`, { ...octet, 'content-length': body.length }));
-      for (let i = 0; i < 4; i++) {
-        await Promise.all(uploads.map((u, n) => u.write(bodies[n]!.subarray(i * 32 * 1024, (i + 1) * 32 * 1024))));
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      uploads.forEach((u) => u.end());
-      const responses = await Promise.all(uploads.map((u) => u.response));
+      const responses = await raceUploads(`${t.url}/images/${image.id}`, bodies, 4);
       assert.deepEqual(responses.map((r) => r.status).sort(), [200, 409], `round ${round}: ${responses.map((r) => r.text).join(' | ')}`);
       const winner = responses.findIndex((r) => r.status === 200);
       assert.ok((await get(`${t.url}/images/${image.id}`)).body.equals(bodies[winner]!), `round ${round}: the winner's bytes`);

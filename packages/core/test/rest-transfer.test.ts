@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { get, request } from './helpers/http-client.js';
 import { listFiles, startVisor, X86, type TestVisor } from './helpers/test-visor.js';
@@ -150,6 +151,24 @@ describe('REST: uploading and downloading image files', () => {
     assert.equal(list.length, 0, 'a failed POST leaves no record');
     const afterFiles = (await listFiles(t.dataDir)).filter((f) => !f.startsWith('visor.sqlite'));
     assert.deepEqual(afterFiles, before.filter((f) => !f.startsWith('visor.sqlite')), 'no file left behind');
+  });
+
+  it('computes MD5 in the worker thread for large and unsized uploads, verifying declared digests', async () => {
+    const data = randomBytes(9 * 1024 * 1024 + 5);
+    const sized = await register();
+    const ok = await request('PUT', `${t.url}/images/${sized.id}`, { headers: { ...octet, 'x-image-meta-checksum': md5(data) }, body: data });
+    assert.equal(ok.status, 200);
+    assert.equal(ok.json().image.checksum, md5(data));
+    const chunked = await register();
+    const streamed = await request('PUT', `${t.url}/images/${chunked.id}`, { headers: { ...octet, 'transfer-encoding': 'chunked' }, body: Readable.from([data.subarray(0, 1000), data.subarray(1000)]) });
+    assert.equal(streamed.status, 200);
+    assert.equal(streamed.json().image.checksum, md5(data));
+    assert.equal(streamed.json().image.sha256, sha256(data));
+    const wrong = await register();
+    const refused = await request('PUT', `${t.url}/images/${wrong.id}`, { headers: { ...octet, 'x-image-meta-checksum': md5(Buffer.from('x')) }, body: data });
+    assert.equal(refused.status, 400);
+    assert.equal(refused.json().code, 'BadDigest');
+    assert.equal((await get(`${t.url}/images/${wrong.id}/meta`)).json().image.status, 'locked');
   });
 
   it('refuses metadata headers other than digests on a PUT upload', async () => {

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { faultyBackendPlugin, noFaults } from './helpers/faulty-backend.js';
 import { get, request } from './helpers/http-client.js';
 import { listFiles, startVisor, X86, type TestVisor } from './helpers/test-visor.js';
-import { partFiles, startSlowUpload, tempEntries, waitFor } from './helpers/uploads-in-flight.js';
+import { partFiles, raceUploads, startSlowUpload, tempEntries, waitFor } from './helpers/uploads-in-flight.js';
 
 const octet = { 'content-type': 'application/octet-stream' };
 const TEST = { timeout: 20_000 };
@@ -83,16 +83,7 @@ describe('uploads racing for one image', () => {
     it(`two concurrent slow PUTs (round ${round}): one 200, one 409, the stored file is the winner's`, TEST, async () => {
       const image = await register(t);
       const bodies = [randomBytes(256 * 1024), randomBytes(256 * 1024)];
-      const uploads = bodies.map((body) => startSlowUpload('PUT', `${t.url}/images/${image.id}`, { ...octet, 'content-length': body.length }));
-      // Both send their first piece at once, then trickle the rest.
-      const pieces = 8;
-      const step = bodies[0]!.length / pieces;
-      for (let i = 0; i < pieces; i++) {
-        await Promise.all(uploads.map((u, n) => u.write(bodies[n]!.subarray(i * step, (i + 1) * step))));
-        await new Promise((r) => setTimeout(r, 15));
-      }
-      uploads.forEach((u) => u.end());
-      const responses = await Promise.all(uploads.map((u) => u.response));
+      const responses = await raceUploads(`${t.url}/images/${image.id}`, bodies);
       const statuses = responses.map((r) => r.status).sort();
       assert.deepEqual(statuses, [200, 409], responses.map((r) => r.text).join('\n'));
       const winner = responses.findIndex((r) => r.status === 200);

@@ -1,6 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { BadDigestError, PayloadTooLargeError } from '../errors/index.js';
+import { OffloadedMd5 } from './offloaded-md5.js';
 
 /** What the client declared about the bytes it sends; each is checked when given. */
 export interface UploadExpectations {
@@ -25,13 +26,15 @@ export interface Digests {
  * before the stream ends, so the backend never commits a wrong file.
  */
 export class DigestStream extends Transform {
-  private readonly md5: Hash = createHash('md5');
+  private readonly md5: Hash | OffloadedMd5;
   private readonly sha: Hash = createHash('sha256');
   private bytes = 0;
   private digests: Digests | undefined;
 
-  constructor(private readonly expected: UploadExpectations) {
+  /** `offloadMd5`: compute MD5 in the shared worker thread, worth it for large uploads. */
+  constructor(private readonly expected: UploadExpectations, offloadMd5 = false) {
     super({ highWaterMark: 1 << 20 });
+    this.md5 = offloadMd5 ? new OffloadedMd5() : createHash('md5');
   }
 
   get result(): Digests {
@@ -54,13 +57,29 @@ export class DigestStream extends Transform {
       callback(new PayloadTooLargeError(`the image is larger than this server's limit of ${maxBytes} bytes; nothing was stored`));
       return;
     }
-    this.md5.update(chunk);
     this.sha.update(chunk);
-    callback(null, chunk);
+    if (this.md5 instanceof OffloadedMd5) {
+      this.md5.update(chunk, () => callback(null, chunk));
+    } else {
+      this.md5.update(chunk);
+      callback(null, chunk);
+    }
   }
 
   override _flush(callback: TransformCallback): void {
-    const digests: Digests = { size: this.bytes, checksum: this.md5.digest('hex'), sha256: this.sha.digest('hex') };
+    const md5 = this.md5 instanceof OffloadedMd5 ? this.md5.digest() : Promise.resolve(this.md5.digest('hex'));
+    md5.then(
+      (hex) => this.verify({ size: this.bytes, checksum: hex, sha256: this.sha.digest('hex') }, callback),
+      (error: Error) => callback(error),
+    );
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    if (this.md5 instanceof OffloadedMd5 && !this.digests) this.md5.abort();
+    callback(error);
+  }
+
+  private verify(digests: Digests, callback: TransformCallback): void {
     const { size, checksum, sha256 } = this.expected;
     if (size !== undefined && digests.size !== size) {
       callback(new BadDigestError('size', `${size} bytes`, `${digests.size} bytes`));

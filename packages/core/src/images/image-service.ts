@@ -52,6 +52,8 @@ export interface UploadSource {
   expect: UploadExpectations;
   /** Aborted when the client goes away. */
   signal?: AbortSignal;
+  /** The body's length when the transport knows it (Content-Length); used to pick the fastest hashing. */
+  lengthHint?: number;
 }
 
 export interface ImageServiceOptions {

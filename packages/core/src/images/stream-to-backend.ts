@@ -4,6 +4,8 @@ import type { StoredFile } from '../metadata/metadata-store.js';
 import { DigestStream, type UploadExpectations } from './digest-stream.js';
 import type { UploadSource } from './image-service.js';
 
+const OFFLOAD_MD5_FROM_BYTES = 8 * 1024 * 1024;
+
 /**
  * Streams an upload into a backend through a DigestStream, with backpressure
  * end to end. Rejects with the most precise cause: a digest mismatch or a
@@ -16,7 +18,9 @@ export async function streamToBackend(
   expect: UploadExpectations,
   onBytes: (bytes: number) => void,
 ): Promise<StoredFile> {
-  const digest = new DigestStream(expect);
+  const length = expect.size ?? source.lengthHint;
+  // A worker thread pays off only once there is enough to hash.
+  const digest = new DigestStream(expect, length === undefined || length >= OFFLOAD_MD5_FROM_BYTES);
   // The failure reaches the caller through put's rejection and digest.errored; without a
   // listener, pipe()'s own error forwarding would turn it into an uncaught exception.
   digest.on('error', () => undefined);

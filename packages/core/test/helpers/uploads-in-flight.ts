@@ -107,3 +107,27 @@ export async function tempEntries(dataDir: string, storeDirectory = 'images'): P
 export async function partFiles(dataDir: string, storeDirectory = 'images'): Promise<string[]> {
   return (await tempEntries(dataDir, storeDirectory)).filter((name) => name.endsWith('.part'));
 }
+
+/**
+ * Starts one slow PUT per body against the same URL, all sending their first
+ * piece at once. Once the server answered one of them (a refused upload is
+ * answered without waiting for its body), the others trickle the rest of their
+ * bodies in `pieces` pieces. The refused ones stop sending when answered: a
+ * client writing on after the server closed may see a reset instead of the answer.
+ */
+export async function raceUploads(url: string, bodies: Buffer[], pieces = 8, pauseMs = 10): Promise<HttpResponse[]> {
+  const uploads = bodies.map((body) => startSlowUpload('PUT', url, { 'content-type': 'application/octet-stream', 'content-length': body.length }));
+  try {
+    const piece = (n: number, i: number) => bodies[n]!.subarray(Math.floor((i * bodies[n]!.length) / pieces), Math.floor(((i + 1) * bodies[n]!.length) / pieces));
+    await Promise.all(uploads.map((u, n) => u.write(piece(n, 0))));
+    await Promise.race(uploads.map((u) => u.response));
+    for (let i = 1; i < pieces; i++) {
+      await sleep(pauseMs);
+      await Promise.all(uploads.map((u, n) => u.write(piece(n, i))));
+    }
+    uploads.forEach((u) => u.end());
+    return await Promise.all(uploads.map((u) => u.response));
+  } finally {
+    uploads.forEach((u) => u.destroy());
+  }
+}

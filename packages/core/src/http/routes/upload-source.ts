@@ -10,7 +10,9 @@ export function uploadFrom(exchange: Exchange): { metadata: Record<string, strin
   exchange.req.once('close', () => {
     if (!exchange.req.complete) controller.abort(new ClientClosedError());
   });
-  return { metadata, source: { stream: exchange.req, expect, signal: controller.signal } };
+  const length = Number(exchange.req.headers['content-length']);
+  const source = { stream: exchange.req, expect, signal: controller.signal, ...(Number.isSafeInteger(length) ? { lengthHint: length } : {}) };
+  return { metadata, source };
 }
 
 export function isUpload(exchange: Exchange): boolean {

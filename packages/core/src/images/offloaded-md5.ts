@@ -1,0 +1,147 @@
+import { Worker } from 'node:worker_threads';
+import type { Md5Reply, Md5Request } from './md5-worker.js';
+
+const BATCH_BYTES = 1 << 20;
+const MAX_IN_FLIGHT = 8;
+
+interface Session {
+  inFlight: number;
+  resume: (() => void) | undefined;
+  done: ((hex: string) => void) | undefined;
+  fail: (error: Error) => void;
+}
+
+/**
+ * One worker thread computing MD5 for every large upload, so that MD5 (the
+ * slowest digest, ~600 MB/s) runs beside SHA-256 and the I/O instead of after
+ * them. Each upload is a session; bytes go in 1 MiB batches, at most 8 in flight.
+ */
+class Md5Worker {
+  private worker: Worker | undefined;
+  private readonly sessions = new Map<number, Session>();
+  private nextId = 1;
+
+  private start(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(new URL('./md5-worker.js', import.meta.url));
+    worker.unref();
+    worker.on('message', (reply: Md5Reply) => {
+      const session = this.sessions.get(reply.id);
+      if (!session) return;
+      if (reply.op === 'ack') {
+        session.inFlight -= 1;
+        const resume = session.resume;
+        session.resume = undefined;
+        resume?.();
+      } else {
+        this.sessions.delete(reply.id);
+        this.refresh();
+        session.done?.(reply.hex);
+      }
+    });
+    const fail = (error: Error) => {
+      this.worker = undefined;
+      for (const session of this.sessions.values()) session.fail(error);
+      this.sessions.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`the MD5 worker exited with code ${code}`)));
+    this.worker = worker;
+    return worker;
+  }
+
+  open(fail: (error: Error) => void): number {
+    this.start();
+    const id = this.nextId++;
+    this.sessions.set(id, { inFlight: 0, resume: undefined, done: undefined, fail });
+    this.refresh();
+    return id;
+  }
+
+  send(id: number, batch: Buffer, length: number, resume: () => void): void {
+    const session = this.sessions.get(id);
+    if (!session) return;
+    const bytes = batch.buffer as ArrayBuffer;
+    this.worker!.postMessage({ id, op: 'data', bytes, length } satisfies Md5Request, [bytes]);
+    session.inFlight += 1;
+    if (session.inFlight >= MAX_IN_FLIGHT) session.resume = resume;
+    else resume();
+  }
+
+  finish(id: number): Promise<string> {
+    const session = this.sessions.get(id);
+    if (!session) return Promise.reject(new Error('MD5 session is gone'));
+    return new Promise((resolve, reject) => {
+      session.done = resolve;
+      session.fail = reject;
+      this.worker!.postMessage({ id, op: 'end' } satisfies Md5Request);
+    });
+  }
+
+  abort(id: number): void {
+    if (this.sessions.delete(id)) this.worker?.postMessage({ id, op: 'abort' } satisfies Md5Request);
+    this.refresh();
+  }
+
+  /** The worker keeps the process alive only while an upload waits on it. */
+  private refresh(): void {
+    if (this.sessions.size > 0) this.worker?.ref();
+    else this.worker?.unref();
+  }
+}
+
+const shared = new Md5Worker();
+
+/** An MD5 computed in the shared worker; bytes are copied into batches the worker takes over. */
+export class OffloadedMd5 {
+  private readonly id: number;
+  private batch = Buffer.allocUnsafeSlow(BATCH_BYTES);
+  private used = 0;
+  private failure: Error | undefined;
+
+  constructor() {
+    this.id = shared.open((error) => {
+      this.failure = error;
+    });
+  }
+
+  /** Adds bytes; `ready` is called once the caller may send more (backpressure). */
+  update(chunk: Buffer, ready: () => void): void {
+    if (this.failure) throw this.failure;
+    let offset = 0;
+    let pending = 1;
+    const release = () => {
+      pending -= 1;
+      if (pending === 0) ready();
+    };
+    while (offset < chunk.length) {
+      const n = Math.min(chunk.length - offset, BATCH_BYTES - this.used);
+      chunk.copy(this.batch, this.used, offset, offset + n);
+      this.used += n;
+      offset += n;
+      if (this.used === BATCH_BYTES) {
+        pending += 1;
+        this.flushBatch(release);
+      }
+    }
+    release();
+  }
+
+  async digest(): Promise<string> {
+    if (this.failure) throw this.failure;
+    if (this.used > 0) this.flushBatch(() => undefined);
+    return shared.finish(this.id);
+  }
+
+  abort(): void {
+    shared.abort(this.id);
+  }
+
+  private flushBatch(resume: () => void): void {
+    const full = this.batch;
+    const length = this.used;
+    this.batch = Buffer.allocUnsafeSlow(BATCH_BYTES);
+    this.used = 0;
+    shared.send(this.id, full, length, resume);
+  }
+}
