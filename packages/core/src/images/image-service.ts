@@ -99,7 +99,7 @@ export class ImageService {
   /** Reads metadata on a client's behalf (HEAD, GET meta): counted by tracking plugins. */
   async readMetadata(id: string, context: OperationContext = DEFAULT_CONTEXT): Promise<Image> {
     const image = await this.get(id, context);
-    await runAfterHook(this.hooks.afterReadMetadata, 'afterReadMetadata', this.options.logger, image, context);
+    this.detach(runAfterHook(this.hooks.afterReadMetadata, 'afterReadMetadata', this.options.logger, image, context));
     return image;
   }
 

@@ -7,7 +7,8 @@ export type Md5Request =
   | { id: number; op: 'end' }
   | { id: number; op: 'abort' };
 
-export type Md5Reply = { id: number; op: 'ack' } | { id: number; op: 'digest'; hex: string };
+/** The ack hands the batch's memory back, so the sender can reuse it. */
+export type Md5Reply = { id: number; op: 'ack'; bytes: ArrayBuffer } | { id: number; op: 'digest'; hex: string };
 
 const hashes = new Map<number, Hash>();
 const port = parentPort!;
@@ -21,7 +22,7 @@ port.on('message', (message: Md5Request) => {
   if (!hash) hashes.set(message.id, (hash = createHash('md5')));
   if (message.op === 'data') {
     hash.update(new Uint8Array(message.bytes, 0, message.length));
-    port.postMessage({ id: message.id, op: 'ack' } satisfies Md5Reply);
+    port.postMessage({ id: message.id, op: 'ack', bytes: message.bytes } satisfies Md5Reply, [message.bytes]);
     return;
   }
   hashes.delete(message.id);

@@ -6,6 +6,8 @@ const MAX_IN_FLIGHT = 8;
 
 interface Session {
   inFlight: number;
+  /** Batches the worker handed back, ready for reuse: memory stays flat however large the upload. */
+  spare: Buffer[];
   resume: (() => void) | undefined;
   done: ((hex: string) => void) | undefined;
   fail: (error: Error) => void;
@@ -30,6 +32,7 @@ class Md5Worker {
       if (!session) return;
       if (reply.op === 'ack') {
         session.inFlight -= 1;
+        session.spare.push(Buffer.from(reply.bytes));
         const resume = session.resume;
         session.resume = undefined;
         resume?.();
@@ -53,7 +56,7 @@ class Md5Worker {
   open(fail: (error: Error) => void): number {
     this.start();
     const id = this.nextId++;
-    this.sessions.set(id, { inFlight: 0, resume: undefined, done: undefined, fail });
+    this.sessions.set(id, { inFlight: 0, spare: [], resume: undefined, done: undefined, fail });
     this.refresh();
     return id;
   }
@@ -78,6 +81,11 @@ class Md5Worker {
     });
   }
 
+  /** A batch buffer: one the worker returned, else a new one. */
+  batch(id: number): Buffer {
+    return this.sessions.get(id)?.spare.pop() ?? Buffer.allocUnsafeSlow(BATCH_BYTES);
+  }
+
   abort(id: number): void {
     if (this.sessions.delete(id)) this.worker?.postMessage({ id, op: 'abort' } satisfies Md5Request);
     this.refresh();
@@ -95,7 +103,7 @@ const shared = new Md5Worker();
 /** An MD5 computed in the shared worker; bytes are copied into batches the worker takes over. */
 export class OffloadedMd5 {
   private readonly id: number;
-  private batch = Buffer.allocUnsafeSlow(BATCH_BYTES);
+  private batch: Buffer = Buffer.allocUnsafeSlow(BATCH_BYTES);
   private used = 0;
   private failure: Error | undefined;
 
@@ -140,7 +148,7 @@ export class OffloadedMd5 {
   private flushBatch(resume: () => void): void {
     const full = this.batch;
     const length = this.used;
-    this.batch = Buffer.allocUnsafeSlow(BATCH_BYTES);
+    this.batch = shared.batch(this.id);
     this.used = 0;
     shared.send(this.id, full, length, resume);
   }

@@ -60,11 +60,21 @@ export class MetadataStore {
     });
   }
 
+  /** One image with its properties, in one query (the hot path of every per-image request). */
   async find(id: string, db: Knex | Knex.Transaction = this.db): Promise<Image | undefined> {
-    const row = await db<ImageRow>('images').where({ id }).first();
-    if (!row) return undefined;
-    const properties = await this.propertiesOf([id], db);
-    return rowToImage(row, properties.get(id));
+    const rows: Array<ImageRow & { p_name: string | null; p_value: string; p_type: string }> = await db('images')
+      .leftJoin('image_properties', 'image_properties.image_id', 'images.id')
+      .select('images.*', 'image_properties.name as p_name', 'image_properties.value as p_value', 'image_properties.value_type as p_type')
+      .where('images.id', id)
+      .orderBy('image_properties.name');
+    const first = rows[0];
+    if (!first) return undefined;
+    const properties: Record<string, PropertyValue> = {};
+    for (const row of rows) {
+      if (row.p_name !== null) properties[row.p_name] = rowToPropertyValue({ image_id: id, name: row.p_name, value: row.p_value, value_type: row.p_type });
+    }
+    const { p_name: _name, p_value: _value, p_type: _type, ...image } = first;
+    return rowToImage(image, properties);
   }
 
   async exists(id: string): Promise<Pick<Image, 'id' | 'type'> | undefined> {
