@@ -31,6 +31,7 @@ const DOCUMENTED_HOOKS = [
   'beforeRegister', 'afterRegister', 'beforeUpload', 'afterUpload', 'afterUploadFailed',
   'beforeDownload', 'afterDownload', 'afterReadMetadata',
   'beforeUpdate', 'afterUpdate', 'beforeDelete', 'afterDelete',
+  'afterShare', 'afterUnshare',
   'encodeResponse', 'decodeRequest',
 ];
 

@@ -276,3 +276,34 @@ describe('PostgreSQL: the REST API on a real server', () => {
     }
   });
 });
+
+describe('PostgreSQL: several Visors sharing one database', () => {
+  let db: TestDatabase;
+  const started: TestVisor[] = [];
+  before(async () => {
+    db = await createTestDatabase();
+  });
+  after(async () => {
+    for (const visor of started) await visor.close();
+    await db?.drop();
+  });
+
+  it('start at once on a fresh database: every one comes up, the schema is created once', { timeout: 30_000 }, async () => {
+    const results = await Promise.allSettled([1, 2, 3, 4].map(() => startVisor({ database: { client: 'pg', connection: db.url, pool: { max: 2 } } })));
+    for (const result of results) if (result.status === 'fulfilled') started.push(result.value);
+    const failures = results.flatMap((r) => (r.status === 'rejected' ? [String((r.reason as Error)?.message ?? r.reason)] : []));
+    assert.deepEqual(failures, [], 'no instance fails to start');
+    const migrations = await started[0]!.visor.db('visor_migrations').select('name');
+    assert.deepEqual(migrations.map((m: { name: string }) => m.name), ['0001_images']);
+    const image = (await request('POST', `${started[0]!.url}/images`, { body: { image: X86 } })).json().image;
+    for (const visor of started) assert.equal((await get(`${visor.url}/images/${image.id}/meta`)).status, 200);
+  });
+
+  it('starts with a pool of one connection', async () => {
+    const single = await startVisor({ database: { client: 'pg', connection: db.url, pool: { min: 0, max: 1 } } });
+    started.push(single);
+    assert.equal((await get(`${single.url}/status`)).json().status.database.ok, true);
+    const image = await request('POST', `${single.url}/images`, { body: { image: X86 } });
+    assert.equal(image.status, 201);
+  });
+});

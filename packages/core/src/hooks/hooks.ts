@@ -64,6 +64,10 @@ export function createHooks() {
     beforeDelete: new AsyncSeriesHook<[Image, OperationContext]>(['image', 'context']),
     afterDelete: new AsyncSeriesHook<[Image, OperationContext]>(['image', 'context']),
 
+    /** Plugins that share images (access control) call these after a member was added or removed. */
+    afterShare: new AsyncSeriesHook<[Image, { member: string }, OperationContext]>(['image', 'share', 'context']),
+    afterUnshare: new AsyncSeriesHook<[Image, { member: string }, OperationContext]>(['image', 'share', 'context']),
+
     /** Turns a response document into bytes for the negotiated media type. */
     encodeResponse: new SyncBailHook<[EncodeRequest], EncodedBody | undefined>(['request']),
     /** Parses a request body of the given media type. */

@@ -70,7 +70,11 @@ const DEFAULT_CONTEXT: OperationContext = { principal: null };
 
 /** The image operations, shared by the REST API and in-process embedding. */
 export class ImageService {
-  /** Hook runs no request waits for (afterDownload): close() lets them end before the database goes. */
+  /**
+   * after* hooks run detached: the operation is done and its caller answered
+   * without waiting for plugins (tracking must never slow a request). close()
+   * lets the runs end before the database goes.
+   */
   private readonly detached = new Set<Promise<void>>();
 
   constructor(private readonly options: ImageServiceOptions) {}
@@ -126,7 +130,7 @@ export class ImageService {
   async register(input: unknown, context: OperationContext = DEFAULT_CONTEXT): Promise<Image> {
     const image = await this.prepare(input, context, 'locked');
     await this.options.metadata.insert(image);
-    await runAfterHook(this.hooks.afterRegister, 'afterRegister', this.options.logger, image, context);
+    this.detach(runAfterHook(this.hooks.afterRegister, 'afterRegister', this.options.logger, image, context));
     return image;
   }
 
@@ -135,7 +139,7 @@ export class ImageService {
     const image = await this.prepare(input, context, 'uploading');
     this.writableBackend(image);
     await this.options.metadata.insert(image, 'none');
-    await runAfterHook(this.hooks.afterRegister, 'afterRegister', this.options.logger, image, context);
+    this.detach(runAfterHook(this.hooks.afterRegister, 'afterRegister', this.options.logger, image, context));
     return this.transfer(image, source, context);
   }
 
@@ -216,7 +220,7 @@ export class ImageService {
     await this.hooks.beforeUpdate.promise(image, patch, context);
     const updated = await this.options.metadata.update(image.id, patch.fields, patch.properties, now());
     if (!updated) throw new NotFoundError(`image '${id}' not found`);
-    await runAfterHook(this.hooks.afterUpdate, 'afterUpdate', this.options.logger, updated, image, context);
+    this.detach(runAfterHook(this.hooks.afterUpdate, 'afterUpdate', this.options.logger, updated, image, context));
     return updated;
   }
 
@@ -240,7 +244,7 @@ export class ImageService {
       }
     }
     await this.options.metadata.remove(image.id);
-    await runAfterHook(this.hooks.afterDelete, 'afterDelete', this.options.logger, image, context);
+    this.detach(runAfterHook(this.hooks.afterDelete, 'afterDelete', this.options.logger, image, context));
     return image;
   }
 
@@ -301,11 +305,11 @@ export class ImageService {
         await backend.delete(stored.location).catch(() => undefined);
         throw new ConflictError(`image '${image.id}' was deleted while its file was uploading; the file was discarded`);
       }
-      await runAfterHook(this.hooks.afterUpload, 'afterUpload', this.options.logger, done, {
+      this.detach(runAfterHook(this.hooks.afterUpload, 'afterUpload', this.options.logger, done, {
         bytes: stored.size,
         durationMs: Date.now() - started,
         outcome: 'completed',
-      }, context);
+      }, context));
       return done;
     } catch (error) {
       await this.options.metadata.releaseUpload(image.id, now()).catch((releaseError: unknown) =>
@@ -316,7 +320,7 @@ export class ImageService {
         durationMs: Date.now() - started,
         outcome: error instanceof VisorError && error.code === 'ClientClosedRequest' ? 'aborted' : 'failed',
       };
-      await runAfterHook(this.hooks.afterUploadFailed, 'afterUploadFailed', this.options.logger, image, error as Error, stats, context);
+      this.detach(runAfterHook(this.hooks.afterUploadFailed, 'afterUploadFailed', this.options.logger, image, error as Error, stats, context));
       throw error;
     }
   }

@@ -61,14 +61,21 @@ class Md5Worker {
     return id;
   }
 
-  send(id: number, batch: Buffer, length: number, resume: () => void): void {
+  /** Hands a batch to the worker; false when the session has as many in flight as allowed. */
+  send(id: number, batch: Buffer, length: number): boolean {
     const session = this.sessions.get(id);
-    if (!session) return;
+    if (!session) return true;
     const bytes = batch.buffer as ArrayBuffer;
     this.worker!.postMessage({ id, op: 'data', bytes, length } satisfies Md5Request, [bytes]);
     session.inFlight += 1;
-    if (session.inFlight >= MAX_IN_FLIGHT) session.resume = resume;
-    else resume();
+    return session.inFlight < MAX_IN_FLIGHT;
+  }
+
+  /** Calls `resume` once the worker has taken a batch off the session's queue. */
+  whenReady(id: number, resume: () => void): void {
+    const session = this.sessions.get(id);
+    if (!session || session.inFlight < MAX_IN_FLIGHT) resume();
+    else session.resume = resume;
   }
 
   finish(id: number): Promise<string> {
@@ -102,54 +109,56 @@ const shared = new Md5Worker();
 
 /** An MD5 computed in the shared worker; bytes are copied into batches the worker takes over. */
 export class OffloadedMd5 {
-  private readonly id: number;
-  private batch: Buffer = Buffer.allocUnsafeSlow(BATCH_BYTES);
+  private session: number | undefined;
+  private batch: Buffer | undefined;
   private used = 0;
   private failure: Error | undefined;
 
-  constructor() {
-    this.id = shared.open((error) => {
+  /** Opened on the first bytes, so an upload refused before any byte holds no worker session. */
+  private get id(): number {
+    this.session ??= shared.open((error) => {
       this.failure = error;
     });
+    return this.session;
   }
 
   /** Adds bytes; `ready` is called once the caller may send more (backpressure). */
   update(chunk: Buffer, ready: () => void): void {
     if (this.failure) throw this.failure;
     let offset = 0;
-    let pending = 1;
-    const release = () => {
-      pending -= 1;
-      if (pending === 0) ready();
-    };
-    while (offset < chunk.length) {
-      const n = Math.min(chunk.length - offset, BATCH_BYTES - this.used);
-      chunk.copy(this.batch, this.used, offset, offset + n);
-      this.used += n;
-      offset += n;
-      if (this.used === BATCH_BYTES) {
-        pending += 1;
-        this.flushBatch(release);
+    // A chunk may span many batches: copy on only while the worker keeps up.
+    const pump = () => {
+      while (offset < chunk.length) {
+        this.batch ??= shared.batch(this.id);
+        const n = Math.min(chunk.length - offset, BATCH_BYTES - this.used);
+        chunk.copy(this.batch, this.used, offset, offset + n);
+        this.used += n;
+        offset += n;
+        if (this.used === BATCH_BYTES && !this.flushBatch()) {
+          shared.whenReady(this.id, pump);
+          return;
+        }
       }
-    }
-    release();
+      ready();
+    };
+    pump();
   }
 
   async digest(): Promise<string> {
     if (this.failure) throw this.failure;
-    if (this.used > 0) this.flushBatch(() => undefined);
+    if (this.used > 0) this.flushBatch();
     return shared.finish(this.id);
   }
 
   abort(): void {
-    shared.abort(this.id);
+    if (this.session !== undefined) shared.abort(this.session);
   }
 
-  private flushBatch(resume: () => void): void {
-    const full = this.batch;
+  private flushBatch(): boolean {
+    const full = this.batch!;
     const length = this.used;
-    this.batch = shared.batch(this.id);
+    this.batch = undefined;
     this.used = 0;
-    shared.send(this.id, full, length, resume);
+    return shared.send(this.id, full, length);
   }
 }

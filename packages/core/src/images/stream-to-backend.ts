@@ -54,6 +54,8 @@ export async function streamToBackend(
     source.signal?.removeEventListener('abort', onAbort);
     source.stream.off('error', onSourceError);
     source.stream.unpipe(digest);
+    // A backend may refuse without reading a byte; destroying releases the digest's worker session.
+    digest.destroy();
   }
 }
 

@@ -29,6 +29,9 @@ export interface StoredFile {
   sha256: string;
 }
 
+/** PostgreSQL advisory lock held while migrating; any constant shared by every Visor (ASCII 'VISR'). */
+const MIGRATION_LOCK_KEY = 0x56495352;
+
 /** What an interrupted upload left: the image and what to do with it. */
 export interface StaleUpload {
   image: Image;
@@ -41,7 +44,23 @@ export class MetadataStore {
   constructor(readonly db: Knex) {}
 
   async migrate(): Promise<void> {
-    await this.db.migrate.latest({ migrationSource, tableName: MIGRATIONS_TABLE });
+    const latest = () => this.db.migrate.latest({ migrationSource, tableName: MIGRATIONS_TABLE });
+    if (this.db.client.dialect !== 'postgresql') {
+      await latest();
+      return;
+    }
+    // Instances starting together against one database race to create knex's migration tables
+    // (knex's own lock lives in them). A session advisory lock, taken on a connection of its own
+    // outside the pool (so a pool of one still has a connection to migrate with), lets one at a time in.
+    const client = this.db.client;
+    const connection = (await client.acquireRawConnection()) as { query(sql: string, values: unknown[]): Promise<unknown> };
+    try {
+      await connection.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+      await latest();
+    } finally {
+      // Ending the session releases the lock.
+      await client.destroyRawConnection(connection);
+    }
   }
 
   async ping(): Promise<void> {
