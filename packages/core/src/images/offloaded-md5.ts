@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { Md5Reply, Md5Request } from './md5-worker.js';
 
 const BATCH_BYTES = 1 << 20;
-const MAX_IN_FLIGHT = 8;
+const MAX_IN_FLIGHT = 16;
 
 interface Session {
   inFlight: number;
