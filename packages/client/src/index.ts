@@ -1,1 +1,6 @@
-export {};
+export * from './signing/index.js';
+export { VisorClient, type VisorClientOptions, type UploadOptions, type DownloadOptions, type Download } from './visor-client.js';
+export { VisorClientError } from './errors.js';
+export { type UploadBody } from './upload-body.js';
+export { toMetaHeaders, fromMetaHeaders } from './meta-headers.js';
+export type * from './types.js';

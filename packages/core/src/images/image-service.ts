@@ -20,7 +20,7 @@ import { isUuid, validatePatch, validateRegistration } from '../metadata/validat
 import type { Logger } from '../util/logger.js';
 import type { UploadExpectations } from './digest-stream.js';
 import { runAfterHook } from './run-hook.js';
-import { streamToBackend } from './stream-to-backend.js';
+import { asBackendError, streamToBackend } from './stream-to-backend.js';
 
 export interface ListOptions {
   filters?: ListFilter[];
@@ -179,7 +179,7 @@ export class ImageService {
         this.options.logger.error('image file missing from its store; image marked error', { image: image.id, store: image.store, err: error });
         throw new BackendError(image.store, image.id, `the file of image '${image.id}' is missing from its store; the image is now in status 'error' and accepts a new upload`, { cause: error });
       }
-      throw error;
+      throw asBackendError(this.backendOf(image), image.id, error);
     }
     const started = Date.now();
     let finished = false;
@@ -239,7 +239,7 @@ export class ImageService {
       try {
         await this.backendOf(image).delete(image.location);
       } catch (error) {
-        if (!(error instanceof ObjectNotFoundError)) throw error;
+        if (!(error instanceof ObjectNotFoundError)) throw asBackendError(this.backendOf(image), image.id, error);
         this.options.logger.warn('image file was already missing from its store', { image: image.id, store: image.store });
       }
     }

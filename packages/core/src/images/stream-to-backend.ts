@@ -1,5 +1,5 @@
 import type { Backend } from '../backend/backend.js';
-import { BackendError, BadDigestError, ClientClosedError, PayloadTooLargeError } from '../errors/index.js';
+import { BackendError, BadDigestError, ClientClosedError, PayloadTooLargeError, VisorError } from '../errors/index.js';
 import type { StoredFile } from '../metadata/metadata-store.js';
 import { DigestStream, type UploadExpectations } from './digest-stream.js';
 import type { UploadSource } from './image-service.js';
@@ -48,7 +48,7 @@ export async function streamToBackend(
     // Prefer the digest's verdict (mismatch, over the limit) or the client's leaving. Anything
     // else that destroyed the digest came from the backend (a writer's pipeline passes its raw
     // error upstream), and put's rejection reports that failure properly, naming backend and key.
-    throw isUploadVerdict(digest.errored) ? digest.errored : error;
+    throw isUploadVerdict(digest.errored) ? digest.errored : asBackendError(backend, key, error);
   } finally {
     onBytes(digest.bytesSeen);
     source.signal?.removeEventListener('abort', onAbort);
@@ -61,4 +61,10 @@ export async function streamToBackend(
 
 function isUploadVerdict(error: Error | null): error is Error {
   return error instanceof BadDigestError || error instanceof PayloadTooLargeError || error instanceof ClientClosedError;
+}
+
+/** A backend that throws something other than a VisorError still gets named in the answer. */
+export function asBackendError(backend: Backend, key: string, error: unknown): unknown {
+  if (error instanceof VisorError) return error;
+  return new BackendError(backend.name, key, error instanceof Error ? error.message : String(error), { cause: error });
 }

@@ -1,0 +1,49 @@
+/** An error answer of the Visor server (or a failure to reach it), with the server's error document. */
+export class VisorClientError extends Error {
+  /** HTTP status; 0 when no answer was received. */
+  readonly status: number;
+  /** The server's error code (`NotFound`, `InvalidField`, …); `NetworkError` when no answer was received. */
+  readonly code: string;
+  /** The other members of the error document (`field`, `allowed`, `expected`, …). */
+  readonly details: Record<string, unknown>;
+
+  constructor(status: number, code: string, message: string, details: Record<string, unknown> = {}, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'VisorClientError';
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+function decodeHeader(value: string | null): string | undefined {
+  if (value === null) return undefined;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+/** Builds the error of a non-2xx response from its JSON error document, else its x-error-* headers. */
+export async function errorFromResponse(response: Response): Promise<VisorClientError> {
+  let doc: Record<string, unknown> | undefined;
+  const text = await response.text().catch(() => '');
+  if (text !== '') {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) doc = parsed as Record<string, unknown>;
+    } catch {
+      // not a JSON error document: fall back to the headers
+    }
+  }
+  const { code, message, ...details } = doc ?? {};
+  return new VisorClientError(
+    response.status,
+    typeof code === 'string' ? code : (decodeHeader(response.headers.get('x-error-code')) ?? `HTTP${response.status}`),
+    typeof message === 'string'
+      ? message
+      : (decodeHeader(response.headers.get('x-error-message')) ?? `${response.status} ${response.statusText}`.trim()),
+    details,
+  );
+}

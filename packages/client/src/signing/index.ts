@@ -1,0 +1,4 @@
+export { type SignableRequest, stringToSign, canonicalQuery } from './string-to-sign.js';
+export { sign, authorizationHeader, parseAuthorization } from './authorization.js';
+export { presign, presignString } from './presign.js';
+export { safeEqual } from './hmac.js';

@@ -1,0 +1,194 @@
+import { Readable } from 'node:stream';
+import type { ReadableStream } from 'node:stream/web';
+import { presign } from './signing/index.js';
+import { fromMetaHeaders, toMetaHeaders } from './meta-headers.js';
+import { Transport, type FetchFunction } from './transport.js';
+import { type UploadBody, toFetchBody } from './upload-body.js';
+import type {
+  BriefImage,
+  Image,
+  ListFilters,
+  ListOptions,
+  ListPage,
+  RegisterFields,
+  ServiceStatus,
+  UpdateFields,
+} from './types.js';
+
+export interface VisorClientOptions {
+  /** Base URL of the server, e.g. `http://127.0.0.1:4568`. */
+  url: string;
+  /** With `secretKey`: sign every request (`Authorization: VISOR …`, `x-visor-date`). */
+  accessKey?: string;
+  secretKey?: string;
+  /** A fetch implementation; the global `fetch` by default. */
+  fetch?: FetchFunction;
+  /** Clock used for `x-visor-date` and presigned URLs; `() => new Date()` by default. */
+  now?: () => Date;
+}
+
+/** Integrity declarations sent with an upload; the server checks each one. */
+export interface UploadOptions {
+  /** Bytes the body holds (`x-image-meta-size`). */
+  size?: number;
+  /** MD5 of the body, 32 hex digits (`x-image-meta-checksum`). */
+  checksum?: string;
+  /** SHA-256 of the body, 64 hex digits (`x-image-meta-sha256`). */
+  sha256?: string;
+}
+
+export interface DownloadOptions {
+  /** A `Range` header value, e.g. `bytes=0-1023`. */
+  range?: string;
+  /** An `If-None-Match` header value; a match answers 304 with an empty stream. */
+  ifNoneMatch?: string;
+}
+
+export interface Download {
+  /** 200, 206 (range) or 304 (not modified). */
+  status: number;
+  headers: Headers;
+  /** The image's metadata from its x-image-meta-* headers. */
+  meta: Record<string, string | number>;
+  /** The file's bytes; read it to the end or destroy it. */
+  stream: Readable;
+}
+
+function uploadHeaders(options: UploadOptions): Record<string, string> {
+  const headers: Record<string, string> = { 'content-type': 'application/octet-stream' };
+  if (options.size !== undefined) headers['x-image-meta-size'] = String(options.size);
+  if (options.checksum !== undefined) headers['x-image-meta-checksum'] = options.checksum;
+  if (options.sha256 !== undefined) headers['x-image-meta-sha256'] = options.sha256;
+  return headers;
+}
+
+function imagePath(id: string): string {
+  return `images/${encodeURIComponent(id)}`;
+}
+
+/** A typed client for the Visor REST API (docs/rest-api.md). */
+export class VisorClient {
+  private readonly transport: Transport;
+
+  constructor(options: VisorClientOptions) {
+    this.transport = new Transport(options);
+  }
+
+  /** `GET /status`: health, version, database, stores and image counts. */
+  async status(): Promise<ServiceStatus> {
+    return (await this.transport.json<{ status: ServiceStatus }>('GET', 'status')).status;
+  }
+
+  /** One page of `GET /images` (brief fields) or, with `detail: true`, `GET /images/detail`. */
+  list(filters?: ListFilters, options?: ListOptions & { detail?: false }): Promise<ListPage<BriefImage>>;
+  list(filters: ListFilters | undefined, options: ListOptions & { detail: true }): Promise<ListPage<Image>>;
+  list(filters?: ListFilters, options?: ListOptions): Promise<ListPage<BriefImage | Image>>;
+  async list(filters: ListFilters = {}, options: ListOptions = {}): Promise<ListPage<BriefImage | Image>> {
+    const query = new URLSearchParams();
+    for (const [name, value] of Object.entries(filters)) query.set(name, String(value));
+    for (const name of ['sort', 'dir', 'limit', 'marker'] as const) {
+      const value = options[name];
+      if (value !== undefined) query.set(name, String(value));
+    }
+    const search = query.toString();
+    const path = `${options.detail ? 'images/detail' : 'images'}${search === '' ? '' : `?${search}`}`;
+    return this.transport.json<ListPage<BriefImage | Image>>('GET', path);
+  }
+
+  /** Every matching image: lists page after page, following `next` until it is absent. */
+  listAll(filters?: ListFilters, options?: Omit<ListOptions, 'marker'> & { detail?: false }): Promise<BriefImage[]>;
+  listAll(filters: ListFilters | undefined, options: Omit<ListOptions, 'marker'> & { detail: true }): Promise<Image[]>;
+  async listAll(filters: ListFilters = {}, options: Omit<ListOptions, 'marker'> = {}): Promise<Array<BriefImage | Image>> {
+    let page = await this.list(filters, options);
+    const images = [...page.images];
+    while (page.next !== undefined) {
+      page = await this.transport.json<ListPage<BriefImage | Image>>('GET', page.next);
+      images.push(...page.images);
+    }
+    return images;
+  }
+
+  /** `GET /images/:id/meta`: the image's every field. */
+  async get(id: string): Promise<Image> {
+    return (await this.transport.json<{ image: Image }>('GET', `${imagePath(id)}/meta`)).image;
+  }
+
+  /**
+   * `HEAD /images/:id`: the image's metadata from its x-image-meta-* headers (decoded strings;
+   * `size` and `access_count` as numbers). Counts as an access on the server.
+   */
+  async head(id: string): Promise<Record<string, string | number>> {
+    const response = await this.transport.send('HEAD', imagePath(id));
+    return fromMetaHeaders(response.headers);
+  }
+
+  /** `POST /images` with a JSON body: registers an image without a file (status `locked`). */
+  async register(fields: RegisterFields): Promise<Image> {
+    return this.sendImage('POST', 'images', fields);
+  }
+
+  /** `PUT /images/:id` with an octet-stream body: uploads the file of a `locked` image. Streams are not buffered. */
+  async upload(id: string, body: UploadBody, options: UploadOptions = {}): Promise<Image> {
+    const { body: fetchBody, streamed } = toFetchBody(body);
+    const response = await this.transport.send('PUT', imagePath(id), {
+      headers: uploadHeaders(options),
+      body: fetchBody as RequestInit['body'],
+      streamed,
+    });
+    return ((await response.json()) as { image: Image }).image;
+  }
+
+  /** `POST /images` with an octet-stream body: registers from x-image-meta-* headers and uploads in one request. */
+  async registerWithFile(fields: RegisterFields, body: UploadBody, options: UploadOptions = {}): Promise<Image> {
+    const { body: fetchBody, streamed } = toFetchBody(body);
+    const response = await this.transport.send('POST', 'images', {
+      headers: { ...toMetaHeaders(fields), ...uploadHeaders(options) },
+      body: fetchBody as RequestInit['body'],
+      streamed,
+    });
+    return ((await response.json()) as { image: Image }).image;
+  }
+
+  /** `GET /images/:id`: downloads the file (whole, or one byte range) as a stream. */
+  async download(id: string, options: DownloadOptions = {}): Promise<Download> {
+    const headers: Record<string, string> = {};
+    if (options.range !== undefined) headers.range = options.range;
+    if (options.ifNoneMatch !== undefined) headers['if-none-match'] = options.ifNoneMatch;
+    const response = await this.transport.send('GET', imagePath(id), { headers });
+    const stream =
+      response.body === null ? Readable.from([]) : Readable.fromWeb(response.body as unknown as ReadableStream<Uint8Array>);
+    return { status: response.status, headers: response.headers, meta: fromMetaHeaders(response.headers), stream };
+  }
+
+  /** `PUT /images/:id` with a JSON body: changes the named fields; `null` clears or removes. */
+  async update(id: string, fields: UpdateFields): Promise<Image> {
+    return this.sendImage('PUT', imagePath(id), fields);
+  }
+
+  /** `DELETE /images/:id`: deletes the file and the record; returns the image as it was. */
+  async delete(id: string): Promise<Image> {
+    return (await this.transport.json<{ image: Image }>('DELETE', imagePath(id))).image;
+  }
+
+  /**
+   * A presigned download URL of the image, valid for `ttlSeconds` from now, computed locally
+   * (`?access_key=…&expires=…&signature=…`). Needs the client's keys. `method` is `GET` by default.
+   */
+  presignedUrl(id: string, ttlSeconds: number, method: 'GET' | 'HEAD' = 'GET'): string {
+    const keys = this.transport.keys;
+    if (keys === undefined) throw new TypeError('presignedUrl needs the client to have an accessKey and a secretKey');
+    if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds <= 0) throw new RangeError(`ttlSeconds must be a positive whole number; got ${ttlSeconds}`);
+    const url = this.transport.resolve(imagePath(id));
+    const expires = Math.floor(this.transport.now().getTime() / 1000) + ttlSeconds;
+    url.search = presign(keys.accessKey, keys.secretKey, method, url.pathname, expires);
+    return url.href;
+  }
+
+  private async sendImage(method: 'POST' | 'PUT', path: string, fields: RegisterFields | UpdateFields): Promise<Image> {
+    const doc = await this.transport.json<{ image: Image }>(method, path, {
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ image: fields }),
+    });
+    return doc.image;
+  }
+}

@@ -1,0 +1,64 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+/** The built Visor server (packages/core), started as a separate process. */
+const SERVER = new URL('../../../../core/dist/src/bin/visor.js', import.meta.url).pathname;
+
+export interface RunningVisor {
+  url: string;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `node packages/core/dist/src/bin/visor.js` on a free port with a fresh data directory
+ * and resolves with the URL from its "listening on" JSON log line.
+ */
+export async function startVisor(timeoutMs = 20_000): Promise<RunningVisor> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'visor-client-test-'));
+  const env: NodeJS.ProcessEnv = { ...process.env, VISOR_PORT: '0', VISOR_HOST: '127.0.0.1', VISOR_DATA_DIR: dataDir, VISOR_LOG_LEVEL: 'info' };
+  for (const name of ['VISOR_CONFIG', 'VISOR_DATABASE_URL', 'VISOR_PUBLIC_URL']) delete env[name];
+  const child = spawn(process.execPath, [SERVER], { cwd: dataDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output: string[] = [];
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`Visor did not start within ${timeoutMs} ms:\n${output.join('\n')}`)), timeoutMs);
+      const onLine = (line: string) => {
+        output.push(line);
+        try {
+          const entry = JSON.parse(line) as { msg?: unknown; url?: unknown };
+          if (typeof entry.msg === 'string' && entry.msg.includes('listening on') && typeof entry.url === 'string') {
+            clearTimeout(timer);
+            resolve(entry.url);
+          }
+        } catch {
+          // not a JSON log line
+        }
+      };
+      createInterface({ input: child.stderr! }).on('line', onLine);
+      createInterface({ input: child.stdout! }).on('line', onLine);
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(new Error(`Visor exited (${code ?? signal}) before listening:\n${output.join('\n')}`));
+      });
+    });
+    return { url, dataDir, stop: () => stop(child, dataDir) };
+  } catch (error) {
+    await stop(child, dataDir);
+    throw error;
+  }
+}
+
+async function stop(child: ChildProcess, dataDir: string): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(timer);
+  }
+  await rm(dataDir, { recursive: true, force: true });
+}

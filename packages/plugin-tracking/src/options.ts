@@ -1,0 +1,35 @@
+import { InvalidFieldError } from '@visor/core/plugin';
+
+/** The plugin's options (the `options` of its `plugins` entry). */
+export interface TrackingOptions {
+  /** Name of the events table; default `visor_events`. */
+  table: string;
+  /** Days covered by the per-day figures of GET /stats; default 30. */
+  statsDays: number;
+  /** How many images the "most downloaded" list of GET /stats holds; default 10. */
+  topImages: number;
+}
+
+const TABLE = /^[a-z_][a-z0-9_]{0,62}$/;
+
+function positiveInteger(options: Record<string, unknown>, name: string, fallback: number, max: number): number {
+  const value = options[name];
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
+    throw new InvalidFieldError(name, `tracking option '${name}' must be a whole number from 1 to ${max}; got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/** Validates the options; a wrong one stops Visor from starting, naming it. */
+export function resolveOptions(options: Record<string, unknown> = {}): TrackingOptions {
+  const table = options.table ?? 'visor_events';
+  if (typeof table !== 'string' || !TABLE.test(table)) {
+    throw new InvalidFieldError('table', `tracking option 'table' must be a lower-case SQL name (letters, digits, _); got ${JSON.stringify(table)}`);
+  }
+  return {
+    table,
+    statsDays: positiveInteger(options, 'statsDays', 30, 366),
+    topImages: positiveInteger(options, 'topImages', 10, 100),
+  };
+}

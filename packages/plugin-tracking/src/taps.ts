@@ -1,0 +1,55 @@
+import type { Image } from '@visor/core/plugin';
+import type { TrackingHost } from './host.js';
+import type { Recorder } from './recorder.js';
+
+const NAME = 'tracking';
+
+/** The base fields and properties an update changed, for the `updated` event's detail. */
+function changedFields(image: Image, previous: Image): string {
+  const names = new Set<string>();
+  for (const key of Object.keys(image) as Array<keyof Image>) {
+    if (key !== 'properties' && key !== 'updated_at' && image[key] !== previous[key]) names.add(key);
+  }
+  const keys = new Set([...Object.keys(image.properties ?? {}), ...Object.keys(previous.properties ?? {})]);
+  for (const key of keys) if (image.properties?.[key] !== previous.properties?.[key]) names.add(key);
+  return [...names].sort().join(',');
+}
+
+/**
+ * Taps the image hooks. Core runs after* hooks detached from the request;
+ * beforeUpload (awaited by the upload) and afterShare/afterUnshare (which a
+ * sharing plugin may await) start their write without waiting for it.
+ * Nothing here ever throws: a failed write is logged by the recorder.
+ */
+export function tapImageHooks(host: TrackingHost, recorder: Recorder): void {
+  const { hooks } = host;
+  hooks.afterRegister.tapPromise(NAME, (image, context) => recorder.record('registered', image, context, { outcome: 'completed' }));
+  hooks.afterUpdate.tapPromise(NAME, (image, previous, context) =>
+    recorder.record('updated', image, context, { outcome: 'completed', detail: changedFields(image, previous) }),
+  );
+  hooks.beforeUpload.tap(NAME, (image, context) => {
+    void recorder.record('upload_started', image, context, { outcome: 'started' });
+  });
+  hooks.afterUpload.tapPromise(NAME, (image, stats, context) =>
+    recorder.record('uploaded', image, context, { bytes: stats.bytes, durationMs: stats.durationMs, outcome: stats.outcome }),
+  );
+  hooks.afterUploadFailed.tapPromise(NAME, (image, error, stats, context) =>
+    recorder.record('upload_failed', image, context, {
+      bytes: stats.bytes,
+      durationMs: stats.durationMs,
+      outcome: stats.outcome,
+      detail: error instanceof Error ? error.message : String(error),
+    }),
+  );
+  hooks.afterDownload.tapPromise(NAME, (image, stats, context) =>
+    recorder.record('downloaded', image, context, { bytes: stats.bytes, durationMs: stats.durationMs, outcome: stats.outcome }),
+  );
+  hooks.afterDelete.tapPromise(NAME, (image, context) => recorder.record('deleted', image, context, { outcome: 'completed' }));
+  // Access-control plugins may await these within the request: do not make it wait for the write.
+  hooks.afterShare.tap(NAME, (image, share, context) => {
+    void recorder.record('shared', image, context, { outcome: 'completed', detail: share?.member ?? null });
+  });
+  hooks.afterUnshare.tap(NAME, (image, share, context) => {
+    void recorder.record('unshared', image, context, { outcome: 'completed', detail: share?.member ?? null });
+  });
+}
