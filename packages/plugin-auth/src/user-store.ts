@@ -1,3 +1,4 @@
+import { InternalError } from '@visor/core/plugin';
 import type { Db } from './host.js';
 import { USERS_TABLE, MEMBERS_TABLE } from './schema.js';
 import { generateSecret, type SecretBox } from './secret-box.js';
@@ -40,7 +41,13 @@ export class UserStore {
     const row = (await this.db(USERS_TABLE).where({ access_key: accessKey }).first()) as UserRow | undefined;
     if (row === undefined) return undefined;
     const { secret_encrypted, ...user } = row;
-    return { user, secret: this.box.open(secret_encrypted, row.access_key) };
+    let secret: string;
+    try {
+      secret = this.box.open(secret_encrypted, row.access_key);
+    } catch (cause) {
+      throw new InternalError(`the secret key of user '${row.access_key}' cannot be decrypted: the data directory's server.key is not the key it was encrypted with`, { cause });
+    }
+    return { user, secret };
   }
 
   /** Inserts a user; the secret is generated unless given (bootstrap from the environment). */

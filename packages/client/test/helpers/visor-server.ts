@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,8 @@ const SERVER = new URL('../../../../core/dist/src/bin/visor.js', import.meta.url
 export interface RunningVisor {
   url: string;
   dataDir: string;
+  /** The admin keys the server is started with (VISOR_ADMIN_ACCESS_KEY / VISOR_ADMIN_SECRET_KEY), for an auth plugin. */
+  admin: { accessKey: string; secretKey: string };
   stop(): Promise<void>;
 }
 
@@ -19,7 +22,16 @@ export interface RunningVisor {
  */
 export async function startVisor(timeoutMs = 20_000): Promise<RunningVisor> {
   const dataDir = await mkdtemp(join(tmpdir(), 'visor-client-test-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, VISOR_PORT: '0', VISOR_HOST: '127.0.0.1', VISOR_DATA_DIR: dataDir, VISOR_LOG_LEVEL: 'info' };
+  const admin = { accessKey: 'client-test-admin', secretKey: randomBytes(32).toString('base64') };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    VISOR_PORT: '0',
+    VISOR_HOST: '127.0.0.1',
+    VISOR_DATA_DIR: dataDir,
+    VISOR_LOG_LEVEL: 'info',
+    VISOR_ADMIN_ACCESS_KEY: admin.accessKey,
+    VISOR_ADMIN_SECRET_KEY: admin.secretKey,
+  };
   for (const name of ['VISOR_CONFIG', 'VISOR_DATABASE_URL', 'VISOR_PUBLIC_URL']) delete env[name];
   const child = spawn(process.execPath, [SERVER], { cwd: dataDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
@@ -45,7 +57,7 @@ export async function startVisor(timeoutMs = 20_000): Promise<RunningVisor> {
         reject(new Error(`Visor exited (${code ?? signal}) before listening:\n${output.join('\n')}`));
       });
     });
-    return { url, dataDir, stop: () => stop(child, dataDir) };
+    return { url, dataDir, admin, stop: () => stop(child, dataDir) };
   } catch (error) {
     await stop(child, dataDir);
     throw error;

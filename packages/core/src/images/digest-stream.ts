@@ -1,7 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { BadDigestError, PayloadTooLargeError } from '../errors/index.js';
-import { OffloadedMd5 } from './offloaded-md5.js';
+import { OffloadedDigests } from './offloaded-digests.js';
 
 /** What the client declared about the bytes it sends; each is checked when given. */
 export interface UploadExpectations {
@@ -26,15 +26,20 @@ export interface Digests {
  * before the stream ends, so the backend never commits a wrong file.
  */
 export class DigestStream extends Transform {
-  private readonly md5: Hash | OffloadedMd5;
-  private readonly sha: Hash = createHash('sha256');
+  private readonly md5: Hash | undefined;
+  private readonly sha: Hash | undefined;
+  private readonly offloaded: OffloadedDigests | undefined;
   private bytes = 0;
   private digests: Digests | undefined;
 
-  /** `offloadMd5`: compute MD5 in the shared worker thread, worth it for large uploads. */
-  constructor(private readonly expected: UploadExpectations, offloadMd5 = false) {
+  /** `offload`: compute both digests in worker threads, worth it for large uploads. */
+  constructor(private readonly expected: UploadExpectations, offload = false) {
     super({ highWaterMark: 1 << 20 });
-    this.md5 = offloadMd5 ? new OffloadedMd5() : createHash('md5');
+    if (offload) this.offloaded = new OffloadedDigests();
+    else {
+      this.md5 = createHash('md5');
+      this.sha = createHash('sha256');
+    }
   }
 
   get result(): Digests {
@@ -57,25 +62,27 @@ export class DigestStream extends Transform {
       callback(new PayloadTooLargeError(`the image is larger than this server's limit of ${maxBytes} bytes; nothing was stored`));
       return;
     }
-    this.sha.update(chunk);
-    if (this.md5 instanceof OffloadedMd5) {
-      this.md5.update(chunk, () => callback(null, chunk));
-    } else {
-      this.md5.update(chunk);
-      callback(null, chunk);
+    if (this.offloaded) {
+      this.offloaded.update(chunk, () => callback(null, chunk));
+      return;
     }
+    this.md5!.update(chunk);
+    this.sha!.update(chunk);
+    callback(null, chunk);
   }
 
   override _flush(callback: TransformCallback): void {
-    const md5 = this.md5 instanceof OffloadedMd5 ? this.md5.digest() : Promise.resolve(this.md5.digest('hex'));
-    md5.then(
-      (hex) => this.verify({ size: this.bytes, checksum: hex, sha256: this.sha.digest('hex') }, callback),
+    const digests = this.offloaded
+      ? this.offloaded.digest()
+      : Promise.resolve({ md5: this.md5!.digest('hex'), sha256: this.sha!.digest('hex') });
+    digests.then(
+      ({ md5, sha256 }) => this.verify({ size: this.bytes, checksum: md5, sha256 }, callback),
       (error: Error) => callback(error),
     );
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    if (this.md5 instanceof OffloadedMd5 && !this.digests) this.md5.abort();
+    if (this.offloaded && !this.digests) this.offloaded.abort();
     callback(error);
   }
 

@@ -4,7 +4,7 @@ import type { StoredFile } from '../metadata/metadata-store.js';
 import { DigestStream, type UploadExpectations } from './digest-stream.js';
 import type { UploadSource } from './image-service.js';
 
-const OFFLOAD_MD5_FROM_BYTES = 8 * 1024 * 1024;
+const OFFLOAD_DIGESTS_FROM_BYTES = 8 * 1024 * 1024;
 
 /**
  * Streams an upload into a backend through a DigestStream, with backpressure
@@ -20,7 +20,7 @@ export async function streamToBackend(
 ): Promise<StoredFile> {
   const length = expect.size ?? source.lengthHint;
   // A worker thread pays off only once there is enough to hash.
-  const digest = new DigestStream(expect, length === undefined || length >= OFFLOAD_MD5_FROM_BYTES);
+  const digest = new DigestStream(expect, length === undefined || length >= OFFLOAD_DIGESTS_FROM_BYTES);
   // The failure reaches the caller through put's rejection and digest.errored; without a
   // listener, pipe()'s own error forwarding would turn it into an uncaught exception.
   digest.on('error', () => undefined);

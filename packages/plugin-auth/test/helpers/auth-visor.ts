@@ -26,7 +26,10 @@ export interface StartOptions {
   /** The environment the plugin reads; defaults to ROOT's bootstrap variables. */
   env?: Record<string, string | undefined>;
   dataDir?: string;
-  database?: string;
+  /** A database setting (e.g. `{ client: 'pg', connection: url }`); SQLite in the data directory by default. */
+  database?: unknown;
+  /** Further plugins, after auth. */
+  plugins?: unknown[];
 }
 
 export async function makeDataDir(): Promise<string> {
@@ -41,7 +44,12 @@ export async function startAuthVisor(options: StartOptions = {}): Promise<AuthVi
   const env = options.env ?? { VISOR_ADMIN_ACCESS_KEY: ROOT.accessKey, VISOR_ADMIN_SECRET_KEY: ROOT.secret };
   const pluginOptions = { env, ...(options.anonymousRead === undefined ? {} : { anonymousRead: options.anonymousRead }) };
   const visor = await createVisor(
-    { dataDir, port: 0, plugins: [{ name: authPlugin, options: pluginOptions }], ...(options.database ? { database: options.database } : {}) },
+    {
+      dataDir,
+      port: 0,
+      plugins: [{ name: authPlugin, options: pluginOptions }, ...(options.plugins ?? [])],
+      ...(options.database === undefined ? {} : { database: options.database }),
+    },
     { logger },
   );
   const { url } = await visor.listen();
