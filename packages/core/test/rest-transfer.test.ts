@@ -171,6 +171,23 @@ describe('REST: uploading and downloading image files', () => {
     assert.equal((await get(`${t.url}/images/${wrong.id}/meta`)).json().image.status, 'locked');
   });
 
+  it('a client still streaming a refused upload reads the refusal instead of a reset', async () => {
+    const image = await register();
+    await request('PUT', `${t.url}/images/${image.id}`, { headers: octet, body: Buffer.from('first') });
+    const chunks = Array.from({ length: 40 }, () => randomBytes(256 * 1024));
+    const refused = await request('PUT', `${t.url}/images/${image.id}`, { headers: { ...octet, 'transfer-encoding': 'chunked' }, body: Readable.from(chunks) });
+    assert.equal(refused.status, 409);
+    assert.equal(refused.json().code, 'Conflict');
+    const other = await register();
+    const overrun = await request('PUT', `${t.url}/images/${other.id}`, {
+      headers: { ...octet, 'transfer-encoding': 'chunked', 'x-image-meta-size': '1000' },
+      body: Readable.from(chunks),
+    });
+    assert.equal(overrun.status, 400);
+    assert.equal(overrun.json().field, 'size');
+    assert.equal((await get(`${t.url}/images/${other.id}/meta`)).json().image.status, 'locked');
+  });
+
   it('refuses metadata headers other than digests on a PUT upload', async () => {
     const image = await register();
     const res = await request('PUT', `${t.url}/images/${image.id}`, { headers: { ...octet, 'x-image-meta-name': 'new' }, body: Buffer.from('x') });

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ADMIN_CREDENTIALS_FILE } from '../src/index.js';
+import { createVisor, silentLogger } from '@visor/core';
+import authPlugin, { ADMIN_CREDENTIALS_FILE, USERS_TABLE } from '../src/index.js';
+import { rawRequest } from './helpers/http.js';
 import { resolveOptions } from '../src/options.js';
 import { makeDataDir, startAuthVisor } from './helpers/auth-visor.js';
 import { as } from './helpers/signed.js';
@@ -83,5 +85,19 @@ describe('admin bootstrap', () => {
     assert.equal(resolveOptions({}).env, process.env);
     assert.deepEqual(resolveOptions({ env: { A: 'b' } }).env, { A: 'b' });
     assert.throws(() => resolveOptions({ anonymousRead: 'yes' }), /'anonymousRead' must be true or false/);
+  });
+
+  it('works as a bare plugin object in `plugins`, with no options', async () => {
+    const dataDir = await makeDataDir();
+    const visor = await createVisor({ dataDir, port: 0, plugins: [authPlugin] }, { logger: silentLogger });
+    try {
+      const { url } = await visor.listen();
+      assert.equal((await rawRequest(url, 'GET', '/status')).status, 200);
+      assert.equal((await rawRequest(url, 'GET', '/images')).status, 401);
+      assert.ok(await visor.db.schema.hasTable(USERS_TABLE));
+    } finally {
+      await visor.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });

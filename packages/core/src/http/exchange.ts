@@ -9,6 +9,9 @@ import { headerSafe } from './image-headers.js';
 import { mediaTypeOf } from './negotiate.js';
 import { readBody } from './read-body.js';
 
+const DISCARD_MS = 5_000;
+const DISCARD_BYTES = 64 * 1024 * 1024;
+
 export interface ExchangeEnvironment {
   hooks: VisorHooks;
   logger: Logger;
@@ -80,6 +83,32 @@ export class Exchange {
     this.res.end(this.isHead ? undefined : body);
   }
 
+  /**
+   * An answer sent before the request body was read (a refused or failed
+   * upload): keep reading and discarding the body for a while, so a client
+   * still sending gets to read the answer instead of a reset; past a few
+   * seconds or a few tens of MiB, cut the connection.
+   */
+  private discardRestOfBody(): void {
+    const { req, res } = this;
+    const socket = req.socket;
+    const startBytes = socket.bytesRead;
+    const started = Date.now();
+    const watchdog = setInterval(() => {
+      if (req.complete || socket.destroyed) clearInterval(watchdog);
+      else if (Date.now() - started > DISCARD_MS || socket.bytesRead - startBytes > DISCARD_BYTES) {
+        clearInterval(watchdog);
+        socket.destroy();
+      }
+    }, 250);
+    watchdog.unref();
+    res.once('finish', () => {
+      req.unpipe();
+      req.resume();
+    });
+    req.once('end', () => clearInterval(watchdog));
+  }
+
   sendEmpty(status: number, headers: Record<string, string | number> = {}): void {
     this.res.writeHead(status, headers);
     this.res.end();
@@ -97,8 +126,7 @@ export class Exchange {
     }
     const headers: Record<string, string> = { 'x-error-code': error.code, 'x-error-message': headerSafe(error.message) };
     if (error.code === 'RequestedRangeNotSatisfiable') headers['content-range'] = `bytes */${String(error.details.size)}`;
-    // An unread request body would otherwise be drained to keep the connection: close it instead.
-    if (!this.req.complete) headers.connection = 'close';
+    if (!this.req.complete) this.discardRestOfBody();
     if (this.isHead) {
       this.sendEmpty(status, headers);
       return;
