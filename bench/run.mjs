@@ -5,13 +5,14 @@
 //   npm run bench                 # 1 GiB
 //   BENCH_SIZE_MB=4096 npm run bench
 import { spawn, spawnSync } from 'node:child_process';
-import { randomFillSync } from 'node:crypto';
+import { randomBytes, randomFillSync } from 'node:crypto';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
+import { authorizationHeader } from '../packages/client/dist/src/index.js';
 
 const SIZE_MB = Number(process.env.BENCH_SIZE_MB ?? 1024);
 const SIZE = SIZE_MB * 1024 * 1024;
@@ -19,6 +20,17 @@ const root = new URL('..', import.meta.url).pathname;
 const work = mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), 'visor-bench-'));
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 const rows = [];
+// Access control is on by default: every request the benchmark sends is signed, as a real client's would be.
+const ADMIN = { accessKey: 'bench-admin', secretKey: randomBytes(32).toString('base64') };
+const date = () => new Date().toUTCString();
+
+function signed(method, target, headers = {}) {
+  const q = target.indexOf('?');
+  const path = q === -1 ? target : target.slice(0, q);
+  const query = q === -1 ? '' : target.slice(q + 1);
+  const all = { ...headers, 'x-visor-date': date() };
+  return { ...all, authorization: authorizationHeader(ADMIN.accessKey, ADMIN.secretKey, { method, path, query, headers: all }) };
+}
 const seconds = (start) => Number(process.hrtime.bigint() - start) / 1e9;
 const mbps = (bytes, s) => `${(bytes / s / 1e6).toFixed(0)} MB/s`;
 
@@ -41,7 +53,9 @@ async function makeImage(path) {
 
 function call(method, url, body, headers = {}) {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, agent, headers: body ? { 'content-type': 'application/json', ...headers } : headers }, (res) => {
+    const { pathname, search } = new URL(url);
+    const plain = body ? { 'content-type': 'application/json', ...headers } : headers;
+    const req = http.request(url, { method, agent, headers: signed(method, `${pathname}${search}`, plain) }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString() }));
@@ -84,8 +98,9 @@ async function rawConnection(base) {
     call(method, path, body, headers = {}) {
       const payload = body === undefined ? '' : JSON.stringify(body);
       const lines = [`${method} ${path} HTTP/1.1`, `host: ${hostname}:${port}`, 'connection: keep-alive'];
-      for (const [k, v] of Object.entries(headers)) lines.push(`${k}: ${v}`);
-      if (body !== undefined) lines.push('content-type: application/json', `content-length: ${Buffer.byteLength(payload)}`);
+      const plain = body === undefined ? headers : { ...headers, 'content-type': 'application/json' };
+      for (const [k, v] of Object.entries(signed(method, path, plain))) lines.push(`${k}: ${v}`);
+      if (body !== undefined) lines.push(`content-length: ${Buffer.byteLength(payload)}`);
       return new Promise((resolve) => {
         waiting = { resolve, head: method === 'HEAD' };
         socket.write(`${lines.join('\r\n')}\r\n\r\n${payload}`);
@@ -117,9 +132,19 @@ function timeCommand(label, command, args, bytes) {
   rows.push([label, mbps(bytes, s), `${s.toFixed(2)} s`]);
 }
 
-async function startServer() {
+async function startServer(config, name) {
+  const configFile = join(work, `${name}.config.json`);
+  writeFileSync(configFile, JSON.stringify(config));
   const child = spawn(process.execPath, [join(root, 'packages/core/dist/src/bin/visor.js')], {
-    env: { ...process.env, VISOR_PORT: '0', VISOR_DATA_DIR: join(work, 'data'), VISOR_LOG_LEVEL: 'info', VISOR_CONFIG: join(work, 'visor.config.json') },
+    env: {
+      ...process.env,
+      VISOR_PORT: '0',
+      VISOR_DATA_DIR: join(work, `data-${name}`),
+      VISOR_LOG_LEVEL: 'info',
+      VISOR_CONFIG: configFile,
+      VISOR_ADMIN_ACCESS_KEY: ADMIN.accessKey,
+      VISOR_ADMIN_SECRET_KEY: ADMIN.secretKey,
+    },
     stdio: ['ignore', 'inherit', 'pipe'],
   });
   // Keep draining the server's log: a full pipe would stall the server.
@@ -148,8 +173,26 @@ function run(command, args) {
   });
 }
 
+async function metadataLatencies(url, image, label) {
+  const raw = await rawConnection(url);
+  try {
+    await latency(`metadata GET /images/:id/meta [${label}]`, 3000, () => raw.call('GET', `/images/${image.id}/meta`));
+    await latency(`HEAD /images/:id [${label}]`, 3000, () => raw.call('HEAD', `/images/${image.id}`));
+    await latency(`create POST /images (JSON) [${label}]`, 1000, (i) => raw.call('POST', '/images', { image: { name: `image-${i}`, architecture: 'x86_64', distro: 'debian' } }));
+    await latency(`list GET /images?limit=1000 [${label}]`, 100, () => raw.call('GET', '/images?limit=1000'));
+    return raw;
+  } catch (error) {
+    raw.close();
+    throw error;
+  }
+}
+
+async function stop(child) {
+  child.kill('SIGTERM');
+  await once(child, 'exit');
+}
+
 async function main() {
-  writeFileSync(join(work, 'visor.config.json'), '{}');
   const file = join(work, 'image.raw');
   console.log(`preparing a ${SIZE_MB} MiB image in ${work} ...`);
   await makeImage(file);
@@ -159,19 +202,22 @@ async function main() {
   timeCommand(`cp ${SIZE_MB} MiB (reference)`, 'cp', [file, join(work, 'copy.raw')], SIZE);
   rmSync(join(work, 'copy.raw'));
 
-  const { child, url } = await startServer();
+  // The default configuration: auth and tracking on.
+  const { child, url } = await startServer({}, 'default');
   try {
     const image = JSON.parse((await call('POST', `${url}/images`, { image: { name: 'bench', architecture: 'x86_64', format: 'raw' } })).body).image;
     const before = memory(child.pid);
+    const target = `/images/${image.id}`;
 
     let start = process.hrtime.bigint();
-    await run('curl', ['-sS', '-f', '-o', '/dev/null', '-T', file, '-X', 'PUT', '-H', 'content-type: application/octet-stream', '-H', 'expect:', `${url}/images/${image.id}`]);
+    const uploadHeaders = signed('PUT', target, { 'content-type': 'application/octet-stream' });
+    await run('curl', ['-sS', '-f', '-o', '/dev/null', '-T', file, '-X', 'PUT', '-H', 'expect:', ...Object.entries(uploadHeaders).flatMap(([k, v]) => ['-H', `${k}: ${v}`]), `${url}${target}`]);
     let s = seconds(start);
     const afterUpload = memory(child.pid);
     rows.push([`upload ${SIZE_MB} MiB (curl -T, MD5+SHA-256)`, mbps(SIZE, s), `${s.toFixed(2)} s; server peak RSS +${((afterUpload.peak - before.rss) / 1048576).toFixed(1)} MiB`]);
 
     start = process.hrtime.bigint();
-    await run('curl', ['-sS', '-f', '-o', '/dev/null', `${url}/images/${image.id}`]);
+    await run('curl', ['-sS', '-f', '-o', '/dev/null', ...Object.entries(signed('GET', target)).flatMap(([k, v]) => ['-H', `${k}: ${v}`]), `${url}${target}`]);
     s = seconds(start);
     const afterDownload = memory(child.pid);
     rows.push([`download ${SIZE_MB} MiB (curl)`, mbps(SIZE, s), `${s.toFixed(2)} s; server peak RSS +${((afterDownload.peak - before.rss) / 1048576).toFixed(1)} MiB`]);
@@ -179,7 +225,7 @@ async function main() {
     start = process.hrtime.bigint();
     let received = 0;
     await new Promise((resolve, reject) => {
-      http.get(`${url}/images/${image.id}`, { agent }, (res) => {
+      http.get(`${url}${target}`, { agent, headers: signed('GET', target) }, (res) => {
         res.on('data', (c) => (received += c.length));
         res.on('end', resolve);
         res.on('error', reject);
@@ -189,21 +235,26 @@ async function main() {
     if (received !== SIZE) throw new Error(`downloaded ${received} of ${SIZE} bytes`);
     rows.push([`download ${SIZE_MB} MiB (node http client)`, mbps(SIZE, s), `${s.toFixed(2)} s`]);
 
-    const raw = await rawConnection(url);
-    await latency('metadata GET /images/:id/meta (keep-alive)', 3000, () => raw.call('GET', `/images/${image.id}/meta`));
-    await latency('HEAD /images/:id (keep-alive)', 3000, () => raw.call('HEAD', `/images/${image.id}`));
-    await latency('create POST /images (JSON, keep-alive)', 1000, (i) => raw.call('POST', '/images', { image: { name: `image-${i}`, architecture: 'x86_64', distro: 'debian' } }));
-    await latency('list GET /images?limit=1000', 100, () => raw.call('GET', '/images?limit=1000'));
-    await latency('list GET /images/detail?limit=1000', 50, () => raw.call('GET', '/images/detail?limit=1000'));
-    await latency('filter GET /images?distro=debian&limit=10', 500, () => raw.call('GET', '/images?distro=debian&limit=10'));
-    await latency('list GET /images?limit=1000 as XML', 50, () => raw.call('GET', '/images?limit=1000', undefined, { accept: 'application/xml' }));
-    await latency('metadata GET via node http client (for comparison)', 1000, () => call('GET', `${url}/images/${image.id}/meta`));
+    const raw = await metadataLatencies(url, image, 'auth+tracking');
+    await latency('list GET /images/detail?limit=1000 [auth+tracking]', 50, () => raw.call('GET', '/images/detail?limit=1000'));
+    await latency('filter GET /images?distro=debian&limit=10 [auth+tracking]', 500, () => raw.call('GET', '/images?distro=debian&limit=10'));
+    await latency('list GET /images?limit=1000 as XML [auth+tracking]', 50, () => raw.call('GET', '/images?limit=1000', undefined, { accept: 'application/xml' }));
     raw.close();
   } finally {
-    child.kill('SIGTERM');
-    await once(child, 'exit');
-    agent.destroy();
+    await stop(child);
   }
+
+  // The same metadata calls without tracking, and without either plugin: their cost is the difference.
+  for (const [config, label] of [[{ plugins: ['auth'] }, 'auth only'], [{ plugins: [] }, 'no plugins']]) {
+    const server = await startServer(config, label.replace(/\W+/g, '-'));
+    try {
+      const image = JSON.parse((await call('POST', `${server.url}/images`, { image: { name: 'bench', architecture: 'x86_64' } })).body).image;
+      (await metadataLatencies(server.url, image, label)).close();
+    } finally {
+      await stop(server.child);
+    }
+  }
+  agent.destroy();
 
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
   console.log(`\nVisor benchmark — ${new Date().toISOString()}, node ${process.version}, ${SIZE_MB} MiB image, data in ${work}`);

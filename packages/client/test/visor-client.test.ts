@@ -20,7 +20,7 @@ async function rejectsWith(promise: Promise<unknown>, status: number, code: stri
   return error;
 }
 
-describe('VisorClient against a real Visor server (unsigned)', () => {
+describe('VisorClient against a real Visor server (access control on, signed with the admin keys)', () => {
   let visor: RunningVisor;
   let client: VisorClient;
   let debian: Image;
@@ -28,7 +28,7 @@ describe('VisorClient against a real Visor server (unsigned)', () => {
 
   before(async () => {
     visor = await startVisor();
-    client = new VisorClient({ url: visor.url });
+    client = new VisorClient({ url: visor.url, ...visor.admin });
   });
   after(async () => {
     await visor?.stop();
@@ -231,10 +231,10 @@ describe('VisorClient against a real Visor server (unsigned)', () => {
     await rejectsWith(client.delete(debian.id), 404, 'NotFound');
   });
 
-  it('a client signed with the admin keys talks to the server too', async () => {
-    const signed = new VisorClient({ url: `${visor.url}/`, ...visor.admin });
-    assert.equal((await signed.status()).status, 'ok');
-    assert.equal((await signed.listAll({ architecture: 'aarch64' })).length, 2);
+  it('an unsigned client is refused with 401, except for /status', async () => {
+    const unsigned = new VisorClient({ url: `${visor.url}/` });
+    assert.equal((await unsigned.status()).status, 'ok');
+    await rejectsWith(unsigned.listAll({ architecture: 'aarch64' }), 401, 'Unauthorized');
   });
 
   it('presignedUrl() is computed locally from the keys and the clock', () => {
@@ -246,7 +246,7 @@ describe('VisorClient against a real Visor server (unsigned)', () => {
     assert.equal(url.search, `?${presign('alice', 'shh-secret', 'GET', `/images/${MISSING}`, expires)}`);
     assert.equal(url.searchParams.get('expires'), String(expires));
     assert.notEqual(new URL(signed.presignedUrl(MISSING, 600, 'HEAD')).search, url.search);
-    assert.throws(() => client.presignedUrl(MISSING, 600), TypeError);
+    assert.throws(() => new VisorClient({ url: visor.url }).presignedUrl(MISSING, 600), TypeError);
     assert.throws(() => signed.presignedUrl(MISSING, 0), RangeError);
   });
 

@@ -1,5 +1,6 @@
+import { authorizationHeader } from '@visor/client';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -37,8 +38,17 @@ describe('CLI: visor-server', () => {
       assert.equal(status.status, 200);
       assert.equal(status.json().status.status, 'ok');
       assert.equal(status.json().status.version, VERSION);
-      const created = await request('POST', `${url}/images`, { body: { image: X86 } });
+      // Access control is on by default: unsigned requests are refused, the first admin's keys are on disk.
+      const unsigned = await request('POST', `${url}/images`, { body: { image: X86 } });
+      assert.equal(unsigned.status, 401);
+      const credentialsFile = join(dataDir, 'admin-credentials.json');
+      assert.equal((await stat(credentialsFile)).mode & 0o777, 0o600);
+      const admin = JSON.parse(await readFile(credentialsFile, 'utf8')) as { access_key: string; secret_key: string };
+      const headers = { 'content-type': 'application/json', 'x-visor-date': new Date().toUTCString() };
+      const authorization = authorizationHeader(admin.access_key, admin.secret_key, { method: 'POST', path: '/images', headers });
+      const created = await request('POST', `${url}/images`, { headers: { ...headers, authorization }, body: { image: X86 } });
       assert.equal(created.status, 201);
+      assert.equal(created.json().image.owner, admin.access_key);
       assert.ok((await stat(join(dataDir, 'visor.sqlite'))).isFile(), 'the database is in VISOR_DATA_DIR');
 
       run.child.kill('SIGTERM');
@@ -60,7 +70,10 @@ describe('CLI: visor-server', () => {
     const run = runCli([], { cwd, env: cleanEnv({ VISOR_PORT: '0', VISOR_DATA_DIR: dataDir, VISOR_LOG_LEVEL: 'info' }) });
     try {
       const { url } = (await run.waitForLog(/listening on/)) as { url: string };
-      const images = (await get(`${url}/images`)).json().images;
+      const admin = JSON.parse(await readFile(join(dataDir, 'admin-credentials.json'), 'utf8')) as { access_key: string; secret_key: string };
+      const headers = { 'x-visor-date': new Date().toUTCString() };
+      const authorization = authorizationHeader(admin.access_key, admin.secret_key, { method: 'GET', path: '/images', headers });
+      const images = (await get(`${url}/images`, { ...headers, authorization })).json().images;
       assert.equal(images.length, 1, 'the image registered by the previous run');
       run.child.kill('SIGINT');
       assert.equal((await run.exited).code, 0);

@@ -45,7 +45,7 @@ describe('loadConfig without a file', () => {
       stores: { default: { backend: 'fs', options: {} } },
       defaultStore: 'default',
       encoders: [{ name: 'json' }, { name: 'xml' }],
-      plugins: [],
+      plugins: [{ name: 'auth', options: {} }, { name: 'tracking', options: {} }],
       limits: { metadataBodyBytes: 1024 * 1024, maxImageBytes: null },
     });
   });

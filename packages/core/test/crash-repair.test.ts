@@ -101,7 +101,7 @@ describe('repair after a crash during uploads', () => {
     assert.equal((await partFiles(dataDir)).length, 2, 'the killed process left its partial files');
 
     const lines: string[] = [];
-    visor = await createVisor({ dataDir, port: 0 }, { logger: memoryLogger(lines) });
+    visor = await createVisor({ dataDir, port: 0, plugins: [] }, { logger: memoryLogger(lines) });
     const { url: restarted } = await visor.listen();
 
     const putImage = await get(`${restarted}/images/${image.id}/meta`);

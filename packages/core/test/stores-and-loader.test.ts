@@ -19,7 +19,7 @@ async function tempDir(label: string): Promise<string> {
 /** A Visor built with createVisor options (baseDir) the shared helper does not take. */
 async function serve(config: Record<string, unknown>, baseDir: string): Promise<{ visor: Visor; url: string; logs: string[] }> {
   const logs: string[] = [];
-  const visor = await createVisor({ port: 0, ...config }, { baseDir, logger: memoryLogger(logs) });
+  const visor = await createVisor({ port: 0, plugins: [], ...config }, { baseDir, logger: memoryLogger(logs) });
   const { url } = await visor.listen();
   return { visor, url, logs };
 }

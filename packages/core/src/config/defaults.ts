@@ -20,7 +20,8 @@ export const CONFIG_DEFAULTS = deepFreeze({
   stores: { default: { backend: 'fs', options: {} } },
   /** The first is the default response type. */
   encoders: ['json', 'xml'],
-  plugins: [],
+  /** Access control and tracking, on unless the configuration lists other plugins (or none). */
+  plugins: ['auth', 'tracking'],
   limits: { metadataBodyBytes: 1024 * 1024, maxImageBytes: null },
 });
 

@@ -1,3 +1,4 @@
+import { CONFIG_DEFAULTS } from './defaults.js';
 import { ConfigError } from '../errors/config-errors.js';
 import type { ExtensionPluginLike } from '../plugins/extension-plugin.js';
 import { pluginShapeProblems } from '../plugins/validate-plugin.js';
@@ -35,7 +36,7 @@ function resolveEntry(value: unknown, key: string): PluginConfig {
 
 /** The `plugins` list: names, `{ name, options }` entries, or extension plugin objects. */
 export function resolveExtensions(value: unknown): PluginConfig[] {
-  if (value === undefined) return [];
+  if (value === undefined) return CONFIG_DEFAULTS.plugins.map((name) => ({ name, options: {} }));
   if (!Array.isArray(value)) fail('plugins', 'must be a list of plugins', value);
   return value.map((item, index) => resolveEntry(item, `plugins[${index}]`));
 }

@@ -25,7 +25,8 @@ export async function makeDataDir(): Promise<string> {
 export async function startVisor(config: Record<string, unknown> = {}, dataDir?: string): Promise<TestVisor> {
   const dir = dataDir ?? (await makeDataDir());
   const logs: string[] = [];
-  const visor = await createVisor({ dataDir: dir, port: 0, ...config }, { logger: memoryLogger(logs) });
+  // Access control and tracking are tested in their own packages: core tests run without them unless asked.
+  const visor = await createVisor({ dataDir: dir, port: 0, plugins: [], ...config }, { logger: memoryLogger(logs) });
   const { url } = await visor.listen();
   return {
     visor,
