@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { MEMBERS_TABLE, USERS_TABLE } from '../src/index.js';
 import { imageOf, makeDataDir, startAuthVisor, type AuthVisor } from './helpers/auth-visor.js';
-import { createTestDatabase } from './helpers/postgres.js';
+import { createTestDatabase } from '@visor/test-support';
 import { as } from './helpers/signed.js';
 
 describe('on PostgreSQL', () => {
@@ -11,7 +11,7 @@ describe('on PostgreSQL', () => {
   let server: AuthVisor;
   let dataDir: string;
   before(async () => {
-    db = await createTestDatabase();
+    db = await createTestDatabase('visor_auth_test');
     dataDir = await makeDataDir();
     server = await startAuthVisor({ database: { client: 'pg', connection: db.url }, dataDir });
   });

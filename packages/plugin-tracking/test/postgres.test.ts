@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { request } from './helpers/http.js';
 import { as } from './helpers/principal.js';
-import { createTestDatabase } from './helpers/postgres.js';
+import { createTestDatabase } from '@visor/test-support';
 import { startTracked, waitFor, type TrackedVisor } from './helpers/tracked-visor.js';
 
 describe('tracking on PostgreSQL', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let t: TrackedVisor;
   before(async () => {
-    db = await createTestDatabase();
+    db = await createTestDatabase('visor_tracking_test');
     t = await startTracked({ database: db.url, principals: true });
   });
   after(async () => {

@@ -54,9 +54,10 @@ async function withServer<T>(work: (client: PgClient) => Promise<T>): Promise<T>
   }
 }
 
-/** Creates an empty database `visor_test_<random>` on the test server. */
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const name = `visor_test_${randomBytes(6).toString('hex')}`;
+/** Creates an empty database `<prefix>_<random>` on the test server. */
+export async function createTestDatabase(prefix = 'visor_test'): Promise<TestDatabase> {
+  if (!/^[a-z][a-z0-9_]{0,40}$/.test(prefix)) throw new Error(`not a database name prefix: ${prefix}`);
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   await withServer((client) => client.query(`CREATE DATABASE ${name}`));
   const url = new URL(PG_SERVER_URL);
   url.pathname = `/${name}`;

@@ -1,0 +1,1 @@
+export { PG_SERVER_URL, createTestDatabase, databaseExists, type TestDatabase } from './postgres.js';
