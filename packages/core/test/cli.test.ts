@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { VERSION } from '../src/index.js';
 import { cleanEnv, runCli } from './helpers/cli-process.js';
-import { get, request } from './helpers/http-client.js';
+import { get, request } from '@visor/test-support';
 import { X86 } from './helpers/test-visor.js';
 
 describe('CLI: visor-server', () => {

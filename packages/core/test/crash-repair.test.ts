@@ -5,7 +5,7 @@ import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { createVisor, type Visor } from '../src/index.js';
-import { get, request } from './helpers/http-client.js';
+import { get, request } from '@visor/test-support';
 import { listFiles, makeDataDir, memoryLogger, X86 } from './helpers/test-visor.js';
 import { partFiles, startSlowUpload, tempEntries, waitFor, type SlowUpload } from './helpers/uploads-in-flight.js';
 

@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { BadDigestError, ConflictError, NotFoundError, createVisor, type Visor } from '../src/index.js';
-import { get, request } from './helpers/http-client.js';
+import { get, request } from '@visor/test-support';
 import { chunked, extension, readAll } from './helpers/plugin-kit.js';
 import { listFiles, makeDataDir, memoryLogger, X86 } from './helpers/test-visor.js';
 

@@ -18,7 +18,7 @@ import {
   type RequestContext,
   type TransferStats,
 } from '../src/index.js';
-import { get, request } from './helpers/http-client.js';
+import { get, request } from '@visor/test-support';
 import { csvEncoder, extension, logRecords, parseXml, waitFor } from './helpers/plugin-kit.js';
 import { makeDataDir, memoryLogger, startVisor, X86, type TestVisor } from './helpers/test-visor.js';
 

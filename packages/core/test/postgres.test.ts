@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { get, request } from './helpers/http-client.js';
+import { get, request } from '@visor/test-support';
 import { createTestDatabase, databaseExists, type TestDatabase } from '@visor/test-support';
 import { startVisor, X86, type TestVisor } from './helpers/test-visor.js';
 import { partFiles, raceUploads, startSlowUpload, tempEntries, waitFor } from './helpers/uploads-in-flight.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { get, request } from './helpers/http-client.js';
+import { get, request } from '@visor/test-support';
 import { startVisor, type TestVisor } from './helpers/test-visor.js';
 
 describe('REST: listing, filtering, sorting and paging', () => {

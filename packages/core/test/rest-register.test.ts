@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { request, get } from './helpers/http-client.js';
+import { request, get } from '@visor/test-support';
 import { startVisor, X86, type TestVisor } from './helpers/test-visor.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

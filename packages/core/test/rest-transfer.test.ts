@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { get, request } from './helpers/http-client.js';
+import { get, request } from '@visor/test-support';
 import { listFiles, startVisor, X86, type TestVisor } from './helpers/test-visor.js';
 
 const md5 = (b: Buffer) => createHash('md5').update(b).digest('hex');

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { ConfigError, PluginError, PluginNotFoundError, Visor, createVisor, loadConfig } from '../src/index.js';
-import { get, request } from './helpers/http-client.js';
+import { get, request } from '@visor/test-support';
 import { memoryBackendSource, optionsEchoExtensionSource, parseXml, writeFiles } from './helpers/plugin-kit.js';
 import { listFiles, makeDataDir, memoryLogger, startVisor, X86, type TestVisor } from './helpers/test-visor.js';
 

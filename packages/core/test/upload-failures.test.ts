@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { faultyBackendPlugin, noFaults } from './helpers/faulty-backend.js';
-import { get, request } from './helpers/http-client.js';
+import { get, request } from '@visor/test-support';
 import { listFiles, startVisor, X86, type TestVisor } from './helpers/test-visor.js';
 import { partFiles, raceUploads, startSlowUpload, tempEntries, waitFor } from './helpers/uploads-in-flight.js';
 

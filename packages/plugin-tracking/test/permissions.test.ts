@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { request } from './helpers/http.js';
+import { request } from '@visor/test-support';
 import { as } from './helpers/principal.js';
 import { startTracked, type TrackedVisor } from './helpers/tracked-visor.js';
 

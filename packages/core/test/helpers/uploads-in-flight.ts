@@ -1,7 +1,7 @@
 import http, { type IncomingHttpHeaders } from 'node:http';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { HttpResponse } from './http-client.js';
+import type { HttpResponse } from '@visor/test-support';
 
 /**
  * An upload whose body the test writes piece by piece over a raw

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, createVisor, type Visor } from '@visor/core';
 import trackingPlugin from '../../src/index.js';
-import { request, type HttpResponse } from './http.js';
+import { request, type HttpResponse } from '@visor/test-support';
 import { testPrincipals } from './principal.js';
 
 export interface TrackedVisor {
