@@ -11,3 +11,4 @@ export type * from './http/route-registry.js';
 export type { VisorHooks } from './hooks/hooks.js';
 export * from './metadata/image.js';
 export type { Logger, LogLevel } from './util/logger.js';
+export { lineColumnAt } from './encoding/text-position.js';

@@ -1,5 +1,5 @@
 import { BadRequestError } from '@visor/core/plugin';
-import { lineColumnAt } from './text-position.js';
+import { lineColumnAt } from '@visor/core/plugin';
 
 const BYTE_ORDER_MARK = 0xfeff;
 const ONLY_JSON_WHITESPACE = /^[ \t\r\n]*$/;

@@ -1,5 +1,5 @@
 import { BadRequestError } from '@visor/core/plugin';
-import { lineColumnAt } from './text-position.js';
+import { lineColumnAt } from '@visor/core/plugin';
 import { NOT_XML_CHARACTER } from './xml-characters.js';
 
 const BYTE_ORDER_MARK = 0xfeff;
