@@ -1,12 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import type { Knex } from 'knex';
 import type restify from 'restify';
-import type { Backend, BackendPlugin } from './backend/backend.js';
+import type { Backend } from './backend/backend.js';
 import { accessStatsPlugin } from './builtin/access-stats-plugin.js';
 import { resolveConfig, type VisorConfig } from './config/index.js';
 import type { Environment } from './config/index.js';
 import { EncoderRegistry } from './encoding/encoder-registry.js';
-import type { EncoderPlugin } from './encoding/encoder.js';
 import { PluginError } from './errors/index.js';
 import { createHooks, type VisorHooks } from './hooks/hooks.js';
 import { createHttpServer, handlersSettled, listen } from './http/http-server.js';
@@ -61,10 +60,10 @@ export class Visor {
       await mkdir(config.dataDir, { recursive: true });
       const encoders = new EncoderRegistry(hooks);
       for (const encoder of config.encoders) {
-        encoders.add(encoder.plugin ?? (await loadPlugin(encoder.name, 'encoder', config.baseDir)).plugin as EncoderPlugin);
+        encoders.add(encoder.plugin ?? (await loadPlugin(encoder.name, 'encoder', config.baseDir)).plugin);
       }
       for (const [name, store] of Object.entries(config.stores)) {
-        const plugin = store.plugin ?? ((await loadPlugin(store.backend, 'backend', config.baseDir)).plugin as BackendPlugin);
+        const plugin = store.plugin ?? (await loadPlugin(store.backend, 'backend', config.baseDir)).plugin;
         const backend = await plugin.create(store.options, {
           name,
           dataDir: config.dataDir,

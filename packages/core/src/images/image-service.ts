@@ -110,11 +110,11 @@ export class ImageService {
   async list(options: ListOptions = {}, context: OperationContext = DEFAULT_CONTEXT): Promise<ListResult> {
     const limit = options.limit ?? 100;
     const marker = options.marker ?? null;
-    if (marker !== null && !(isUuid(marker) && (await this.options.metadata.markerExists(marker.toLowerCase())))) {
-      throw new InvalidFieldError('marker', `'marker' must be the id of an existing image (the last one of the previous page); '${marker}' is not`);
-    }
+    const badMarker = () =>
+      new InvalidFieldError('marker', `'marker' must be the id of an existing image (the last one of the previous page); '${marker}' is not`);
+    if (marker !== null && !isUuid(marker)) throw badMarker();
     const { constraints } = await this.hooks.beforeList.promise({ constraints: [], context });
-    const { images, more } = await this.options.metadata.list({
+    const page = await this.options.metadata.list({
       filters: options.filters ?? [],
       sort: options.sort ?? 'created_at',
       dir: options.dir ?? 'asc',
@@ -123,6 +123,8 @@ export class ImageService {
       constraints,
       withProperties: options.detail ?? false,
     });
+    if (!page) throw badMarker();
+    const { images, more } = page;
     return { images, nextMarker: more ? images[images.length - 1]!.id : null };
   }
 

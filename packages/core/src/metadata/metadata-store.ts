@@ -100,7 +100,8 @@ export class MetadataStore {
     return this.db<ImageRow>('images').select('id', 'type').where({ id }).first() as Promise<Pick<Image, 'id' | 'type'> | undefined>;
   }
 
-  async list(query: ListQuery): Promise<{ images: Image[]; more: boolean }> {
+  /** One page of images; undefined when the marker names no image. */
+  async list(query: ListQuery): Promise<{ images: Image[]; more: boolean } | undefined> {
     const q = this.db.select('images.*').from(this.visibleImages(query.constraints));
     for (const filter of query.filters) {
       if (filter.property) {
@@ -116,7 +117,7 @@ export class MetadataStore {
         q.where(`images.${filter.field}`, filter.value);
       }
     }
-    if (query.marker !== null) await this.applyMarker(q, query);
+    if (query.marker !== null && !(await this.applyMarker(q, query))) return undefined;
     const column = `images.${query.sort}`;
     // Nulls last in both directions, on SQLite and PostgreSQL alike; id breaks ties so pages never overlap.
     q.orderByRaw('(?? is null) asc', [column]).orderBy(column, query.dir).orderBy('images.id', query.dir);
@@ -140,18 +141,16 @@ export class MetadataStore {
     return visible.as('images');
   }
 
-  private async applyMarker(q: Knex.QueryBuilder, query: ListQuery): Promise<void> {
+  /** Restricts `q` to rows after the marker; false when the marker names no image. */
+  private async applyMarker(q: Knex.QueryBuilder, query: ListQuery): Promise<boolean> {
     const column = `images.${query.sort}`;
     const marker = await this.db<ImageRow>('images').select(query.sort, 'id').where({ id: query.marker! }).first();
-    if (!marker) {
-      q.whereRaw('1 = 0');
-      return;
-    }
+    if (!marker) return false;
     const value = (marker as unknown as Record<string, unknown>)[query.sort];
     const after = query.dir === 'asc' ? '>' : '<';
     if (value === null || value === undefined) {
       q.whereNull(column).andWhere('images.id', after, marker.id);
-      return;
+      return true;
     }
     q.where((w) =>
       w
@@ -159,10 +158,7 @@ export class MetadataStore {
         .orWhere((tie) => tie.where(column, value as string).andWhere('images.id', after, marker.id))
         .orWhereNull(column),
     );
-  }
-
-  async markerExists(id: string): Promise<boolean> {
-    return (await this.db('images').select('id').where({ id }).first()) !== undefined;
+    return true;
   }
 
   private async propertiesOf(ids: string[], db: Knex | Knex.Transaction = this.db): Promise<Map<string, Record<string, PropertyValue>>> {
