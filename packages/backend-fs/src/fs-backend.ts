@@ -6,6 +6,7 @@ import {
   type Backend,
   type BackendHealth,
   type GetOptions,
+  type ObjectReader,
   type ObjectStat,
   type PutOptions,
   type PutResult,
@@ -15,7 +16,7 @@ import { readFailure, storageFailure } from './errno.js';
 import { assertSafeKey } from './keys.js';
 import { StoreLayout } from './layout.js';
 import type { ResolvedFsOptions } from './options.js';
-import { readObject } from './read-object.js';
+import { openObjectReader, readObject } from './read-object.js';
 import { removeLeftovers } from './remove-leftovers.js';
 import { writeAtomically } from './write-atomically.js';
 
@@ -64,6 +65,11 @@ export class FsBackend implements Backend {
     const key = this.layout.keyOf(location);
     options.signal?.throwIfAborted();
     return readObject(this.layout.objectPath(key), options, { backend: this.name, key });
+  }
+
+  async openReader(location: string): Promise<ObjectReader> {
+    const key = this.layout.keyOf(location);
+    return openObjectReader(this.layout.objectPath(key), { backend: this.name, key });
   }
 
   async stat(location: string): Promise<ObjectStat> {

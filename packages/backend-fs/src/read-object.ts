@@ -1,13 +1,62 @@
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { close, fstat, open, read } from 'node:fs';
+import { promisify } from 'node:util';
 import type { Readable } from 'node:stream';
-import { BackendError, InvalidRangeError, type ByteRange, type GetOptions } from '@visor/core/plugin';
-import { readFailure } from './errno.js';
-import { IO_CHUNK } from './io-sizes.js';
+import { BackendError, InvalidRangeError, readerStream, type ByteRange, type GetOptions, type ObjectReader } from '@visor/core/plugin';
+import { readFailure, storageFailure } from './errno.js';
+
+const openFile = promisify(open);
+const statFile = promisify(fstat);
+const closeFile = promisify(close);
 
 interface Subject {
   backend: string;
   key: string;
+}
+
+/**
+ * Positional reads on a raw descriptor with the callback API: per read this
+ * costs less than a FileHandle, which matters at a thousand reads a second.
+ */
+class FileReader implements ObjectReader {
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly fd: number,
+    readonly size: number,
+    private readonly subject: Subject,
+  ) {}
+
+  read(buffer: Buffer, length: number, position: number): Promise<number> {
+    if (this.closing) return Promise.reject(new BackendError(this.subject.backend, this.subject.key, 'read after close'));
+    return new Promise((resolve, reject) => {
+      read(this.fd, buffer, 0, length, position, (error, count) => {
+        if (error) reject(storageFailure(error, this.subject.backend, this.subject.key));
+        else resolve(count);
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    this.closing ??= closeFile(this.fd).catch((error: unknown) => {
+      throw storageFailure(error, this.subject.backend, this.subject.key);
+    });
+    return this.closing;
+  }
+}
+
+/** Opens the file and takes its size from what was opened: a missing file rejects here, as ObjectNotFoundError. */
+export async function openObjectReader(path: string, subject: Subject): Promise<ObjectReader> {
+  const fd = await openFile(path, 'r').catch((error: unknown) => {
+    throw readFailure(error, subject.backend, subject.key);
+  });
+  try {
+    const stats = await statFile(fd);
+    if (!stats.isFile()) throw new BackendError(subject.backend, subject.key, 'the stored object is not a regular file');
+    return new FileReader(fd, stats.size, subject);
+  } catch (error) {
+    await closeFile(fd).catch(() => undefined);
+    throw readFailure(error, subject.backend, subject.key);
+  }
 }
 
 function checkRange(range: ByteRange, size: number, subject: Subject): void {
@@ -23,21 +72,12 @@ function checkRange(range: ByteRange, size: number, subject: Subject): void {
  * surfacing later as a stream error.
  */
 export async function readObject(path: string, options: GetOptions, subject: Subject): Promise<Readable> {
-  const handle = await open(path, 'r').catch((error: unknown) => {
-    throw readFailure(error, subject.backend, subject.key);
-  });
+  const reader = await openObjectReader(path, subject);
   try {
-    const stats = await handle.stat();
-    if (!stats.isFile()) throw new BackendError(subject.backend, subject.key, 'the stored object is not a regular file');
-    if (options.range) checkRange(options.range, stats.size, subject);
-    return createReadStream(path, {
-      fd: handle,
-      highWaterMark: IO_CHUNK,
-      ...(options.range ? { start: options.range.start, end: options.range.end } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
+    if (options.range) checkRange(options.range, reader.size, subject);
   } catch (error) {
-    await handle.close().catch(() => undefined);
-    throw readFailure(error, subject.backend, subject.key);
+    await reader.close().catch(() => undefined);
+    throw error;
   }
+  return readerStream(reader, { range: options.range, signal: options.signal, ...subject });
 }

@@ -12,7 +12,7 @@ export function runBackendTestSuite<B extends Backend>(options: BackendTestSuite
       describe(group.title, () => {
         for (const check of group.cases) {
           if (check.appliesTo && !check.appliesTo(resolved)) continue;
-          it(check.title, { timeout: resolved.timeout }, () => runCase(check, resolved));
+          it(check.title, { timeout: resolved.timeout }, (t) => runCase(check, resolved, (reason) => t.skip(reason)));
         }
       });
     }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { ObjectNotFoundError, type GetOptions, type ObjectStat, type PutOptions, type PutResult } from '@visor/core';
+import { ObjectNotFoundError, type GetOptions, type ObjectReader, type ObjectStat, type PutOptions, type PutResult } from '@visor/core';
 import { readAll } from '../src/bytes.js';
 import { resolveSuiteOptions } from '../src/options.js';
 import { runCase } from '../src/run-case.js';
@@ -65,6 +65,25 @@ class NotFoundWithoutKey extends MemoryBackend {
   }
 }
 
+/** Reads from the start of the object whatever the position asked. */
+class ReadsIgnorePosition extends MemoryBackend {
+  protected override readAt(data: Buffer, buffer: Buffer, length: number): number {
+    return super.readAt(data, buffer, length, 0);
+  }
+}
+
+/** A missing object gives a reader of nothing instead of an error. */
+class OpensMissingObjects extends MemoryBackend {
+  override async openReader(location: string): Promise<ObjectReader> {
+    try {
+      return await super.openReader(location);
+    } catch (error) {
+      if (!(error instanceof ObjectNotFoundError)) throw error;
+      return { size: 0, read: async () => 0, close: async () => undefined };
+    }
+  }
+}
+
 class CleanupRemovesObjects extends MemoryBackend {
   override async cleanup(): Promise<number> {
     const count = this.objects.size;
@@ -83,6 +102,8 @@ const cases: Array<[brokenPromise: string, checkPrefix: string, create: () => Me
   ['backpressure', 'put does not drain its source far ahead', () => new BuffersWholeSource('mem')],
   ['replace', 'put to an existing key replaces', () => new KeepsOldTail('mem')],
   ['errors name the key', 'stat of a missing object', () => new NotFoundWithoutKey('mem')],
+  ['positional reads', 'openReader reports the size and reads the same bytes', () => new ReadsIgnorePosition('mem')],
+  ['openReader of a missing object', 'openReader of a missing object', () => new OpensMissingObjects('mem')],
   ['cleanup removes only leftovers', 'cleanup(), if implemented', () => new CleanupRemovesObjects('mem')],
 ];
 

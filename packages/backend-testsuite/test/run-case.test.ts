@@ -20,6 +20,18 @@ describe('runCase', () => {
     assert.deepEqual(events, ['close', 'destroy']);
   });
 
+  it('skips, with the reason, a check that needs an optional method the backend lacks; without a skip callback it fails', async () => {
+    const backend = Object.assign(new MemoryBackend('mem'), { openReader: undefined });
+    const options = resolveSuiteOptions({ label: 'bare', create: async () => backend, listRaw: async () => [] });
+    let ran = false;
+    const check = { title: 'reads', needs: 'openReader' as const, run: async () => void (ran = true) };
+    const reasons: string[] = [];
+    await runCase(check, options, (reason) => reasons.push(reason));
+    assert.equal(ran, false);
+    assert.deepEqual(reasons, ['backend bare offers no openReader()']);
+    await assert.rejects(runCase(check, options), /has no openReader\(\), which this check needs/);
+  });
+
   it('fills in the documented defaults', () => {
     const options = resolveSuiteOptions({ label: 'x', create: async () => new MemoryBackend('m'), listRaw: async () => [] });
     assert.equal(options.foreignLocation, 'nosuch://elsewhere/x');

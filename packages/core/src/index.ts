@@ -2,6 +2,7 @@ export * from './errors/index.js';
 export type * from './backend/backend.js';
 export type * from './encoding/encoder.js';
 export { lineColumnAt } from './encoding/text-position.js';
+export { readerStream, READ_CHUNK, type ReaderStreamOptions } from './backend/reader-stream.js';
 export type * from './hooks/contexts.js';
 export type * from './http/route-registry.js';
 export { createHooks, type VisorHooks } from './hooks/hooks.js';

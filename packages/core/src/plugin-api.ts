@@ -12,3 +12,4 @@ export type { VisorHooks } from './hooks/hooks.js';
 export * from './metadata/image.js';
 export type { Logger, LogLevel } from './util/logger.js';
 export { lineColumnAt } from './encoding/text-position.js';
+export { readerStream, READ_CHUNK, type ReaderStreamOptions } from './backend/reader-stream.js';

@@ -7,6 +7,7 @@ import { identityCases } from './identity.js';
 import { keyCases } from './keys.js';
 import { maintenanceCases } from './maintenance.js';
 import { missingObjectCases } from './missing-objects.js';
+import { positionalReadCases } from './positional-reads.js';
 import { rangeCases } from './ranges.js';
 import { replaceCases } from './replace.js';
 import { roundTripCases } from './round-trip.js';
@@ -18,6 +19,7 @@ export const suiteGroups: readonly SuiteGroup[] = [
   { title: 'stat', cases: statCases },
   { title: 'range reads', cases: rangeCases },
   { title: 'aborted reads', cases: getAbortCases },
+  { title: 'positional reads (openReader)', cases: positionalReadCases },
   { title: 'missing objects', cases: missingObjectCases },
   { title: 'replacing', cases: replaceCases },
   { title: 'failed writes', cases: failedWriteCases },

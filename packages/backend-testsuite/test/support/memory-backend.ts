@@ -7,6 +7,7 @@ import {
   type Backend,
   type BackendHealth,
   type GetOptions,
+  type ObjectReader,
   type ObjectStat,
   type PutOptions,
   type PutResult,
@@ -78,6 +79,17 @@ export class MemoryBackend implements Backend {
     return signal ? addAbortSignal(signal, stream) : stream;
   }
 
+  async openReader(location: string): Promise<ObjectReader> {
+    const key = this.keyOf(location);
+    const data = this.objects.get(key);
+    if (!data) throw new ObjectNotFoundError(this.name, key);
+    return {
+      size: data.length,
+      read: async (buffer, length, position) => this.readAt(data, buffer, length, position),
+      close: async () => undefined,
+    };
+  }
+
   async stat(location: string): Promise<ObjectStat> {
     const key = this.keyOf(location);
     const data = this.objects.get(key);
@@ -98,6 +110,10 @@ export class MemoryBackend implements Backend {
     const count = this.partials.size;
     this.partials.clear();
     return count;
+  }
+
+  protected readAt(data: Buffer, buffer: Buffer, length: number, position: number): number {
+    return data.copy(buffer, 0, Math.min(position, data.length), Math.min(position + length, data.length));
   }
 
   protected checkKey(key: string): void {

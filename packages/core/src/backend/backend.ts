@@ -31,6 +31,24 @@ export interface ObjectStat {
   modifiedAt?: Date;
 }
 
+/**
+ * Positional reads of one stored object into buffers the caller owns, so a
+ * caller can reuse its buffers (the HTTP server does: downloads then allocate
+ * nothing per chunk). Opened by `Backend.openReader`; close it when done.
+ */
+export interface ObjectReader {
+  /** The object's size in bytes when it was opened. */
+  readonly size: number;
+  /**
+   * Reads up to `length` bytes starting at byte `position` into `buffer` from
+   * offset 0; resolves to the number of bytes read, 0 only at the end of the
+   * object. Rejects with a BackendError naming backend and key.
+   */
+  read(buffer: Buffer, length: number, position: number): Promise<number>;
+  /** Releases the object (file descriptor, connection); safe to call twice. */
+  close(): Promise<void>;
+}
+
 export interface BackendHealth {
   ok: boolean;
   message?: string;
@@ -46,6 +64,8 @@ export interface BackendHealth {
  * - `get`, `stat` and `delete` reject with `ObjectNotFoundError` for a missing
  *   object and with `InvalidKeyError` for a location that is not this backend's.
  * - `get` with a range yields exactly bytes start..end (inclusive).
+ * - `openReader`, where offered, reads the same bytes as `get` at any position
+ *   and rejects like `get` for missing objects and foreign locations.
  * - Every error names the backend and the key (use the BackendError classes).
  */
 export interface Backend {
@@ -58,6 +78,12 @@ export interface Backend {
 
   put(key: string, source: Readable, options?: PutOptions): Promise<PutResult>;
   get(location: string, options?: GetOptions): Promise<Readable>;
+  /**
+   * Optional: random access to an object, for callers that reuse their own
+   * buffers. Backends with cheap positional reads (files) offer it; the
+   * server then serves downloads from it instead of `get`.
+   */
+  openReader?(location: string): Promise<ObjectReader>;
   stat(location: string): Promise<ObjectStat>;
   delete(location: string): Promise<void>;
   health(): Promise<BackendHealth>;

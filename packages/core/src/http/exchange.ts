@@ -114,6 +114,11 @@ export class Exchange {
     this.res.end();
   }
 
+  /** Logs a failure that can no longer be answered (the head is sent), naming the request. */
+  logFailure(message: string, error: unknown): void {
+    this.env.logger.error(message, { request: this.context.id, err: error });
+  }
+
   /** Answers an error in the negotiated format (HEAD: in x-error-* headers). */
   sendError(thrown: unknown): void {
     const { status, error, document, unexpected } = errorResponse(thrown, this.context.id);

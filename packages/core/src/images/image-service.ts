@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import type { Backend, ByteRange } from '../backend/backend.js';
+import type { Backend, ByteRange, ObjectReader } from '../backend/backend.js';
+import { readerStream } from '../backend/reader-stream.js';
 import {
   BackendError,
   ConflictError,
@@ -40,7 +41,13 @@ export interface ListResult {
 
 export interface Download {
   image: Image;
-  stream: Readable;
+  /** The bytes of the range (or the whole file); made on first access. Read either `stream` or `reader`, not both. */
+  readonly stream: Readable;
+  /**
+   * The open reader when the backend offers positional reads: a caller that
+   * reuses its buffers reads `range` (or bytes 0..size-1) from it and closes it.
+   */
+  readonly reader: ObjectReader | undefined;
   /** The range served, or null for the whole file. */
   range: ByteRange | null;
   /** Call once the stream ended or failed, with what was sent. */
@@ -171,17 +178,23 @@ export class ImageService {
       throw new RangeNotSatisfiableError(`range ${range.start}-${range.end} is outside the image's ${size} bytes`, size);
     }
     await this.hooks.beforeDownload.promise(image, context);
-    let stream: Readable;
+    const backend = this.backendOf(image);
+    const openReader = backend.openReader?.bind(backend);
+    let source: { reader: ObjectReader } | { stream: Readable };
     try {
-      stream = await this.backendOf(image).get(image.location!, range === null ? {} : { range });
+      source = openReader
+        ? { reader: await openReader(image.location!) }
+        : { stream: await backend.get(image.location!, range === null ? {} : { range }) };
     } catch (error) {
       if (error instanceof ObjectNotFoundError) {
-        // The record says available but the store lost the file: say so, and let a new upload repair it.
-        await this.options.metadata.markLost(image.id, now());
-        this.options.logger.error('image file missing from its store; image marked error', { image: image.id, store: image.store, err: error });
-        throw new BackendError(image.store, image.id, `the file of image '${image.id}' is missing from its store; the image is now in status 'error' and accepts a new upload`, { cause: error });
+        throw await this.unservable(image, error, `the file of image '${image.id}' is missing from its store`);
       }
-      throw asBackendError(this.backendOf(image), image.id, error);
+      throw asBackendError(backend, image.id, error);
+    }
+    if ('reader' in source && source.reader.size !== size) {
+      const stored = source.reader.size;
+      await source.reader.close().catch(() => undefined);
+      throw await this.unservable(image, undefined, `the stored file of image '${image.id}' has ${stored} bytes, not the ${size} its record says`);
     }
     const started = Date.now();
     let finished = false;
@@ -190,7 +203,30 @@ export class ImageService {
       finished = true;
       this.detach(runAfterHook(this.hooks.afterDownload, 'afterDownload', this.options.logger, image, { ...stats, durationMs: Date.now() - started }, context));
     };
-    return { image, stream, range, finish };
+    if ('stream' in source) return { image, stream: source.stream, reader: undefined, range, finish };
+    const { reader } = source;
+    let stream: Readable | undefined;
+    return {
+      image,
+      reader,
+      range,
+      finish,
+      get stream() {
+        return (stream ??= readerStream(reader, { range: range ?? undefined, backend: image.store, key: image.id }));
+      },
+    };
+  }
+
+  /**
+   * The record says available but the store lost the file or it changed behind
+   * Visor's back: mark the image `error` so a new upload can repair it, and
+   * return the error that says so.
+   */
+  private async unservable(image: Image, cause: unknown, problem: string): Promise<BackendError> {
+    await this.options.metadata.markLost(image.id, now());
+    const error = new BackendError(image.store, image.id, `${problem}; the image is now in status 'error' and accepts a new upload`, cause === undefined ? {} : { cause });
+    this.options.logger.error('image file unservable; image marked error', { image: image.id, store: image.store, err: error });
+    return error;
   }
 
   /** The size of an image's file; ConflictError when it has none yet. */
@@ -361,3 +397,4 @@ export class ImageService {
     return backend;
   }
 }
+

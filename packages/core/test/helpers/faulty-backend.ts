@@ -1,6 +1,6 @@
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { BackendError, BackendUnavailableError, type Backend, type BackendContext, type BackendPlugin } from '../../src/index.js';
+import { BackendError, BackendUnavailableError, type Backend, type BackendContext, type BackendPlugin, type ObjectReader } from '../../src/index.js';
 
 // Loaded at run time: @visor/backend-fs is built against this package's output, so
 // a static import would make the compiler read core's declarations as input.
@@ -14,9 +14,15 @@ export interface Faults {
   putUnavailable: boolean;
   /** When true, every delete fails (the file stays). */
   failDelete: boolean;
+  /** When set, positional reads fail as a broken disk would (EIO) once this many bytes were read. */
+  failReadAfterBytes: number | null;
 }
 
-export const noFaults = (): Faults => ({ failPutAfterBytes: null, putUnavailable: false, failDelete: false });
+export const noFaults = (): Faults => ({ failPutAfterBytes: null, putUnavailable: false, failDelete: false, failReadAfterBytes: null });
+
+function ioError(): NodeJS.ErrnoException {
+  return Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO', errno: -5, syscall: 'read' });
+}
 
 /** The error a failed write(2) raises: what the fs backend sees when the disk fills up. */
 function diskFull(): NodeJS.ErrnoException {
@@ -43,19 +49,38 @@ class FailAfter extends Transform {
 }
 
 /**
- * A backend plugin wrapping the real fs backend and injecting failures. A
+ * A backend plugin wrapping the real fs backend and injecting failures; it
+ * offers `openReader` only when `positionalReads` is set, so downloads take
+ * the stream path by default. A
  * failing put streams the source through `pipeline` (as backends that feed a
  * writer do) into the fs backend, and breaks after some bytes: the fs backend
  * has a partial temporary file to clean up and reports a write failure.
  */
-export function faultyBackendPlugin(faults: Faults): BackendPlugin {
+export function faultyBackendPlugin(faults: Faults, { positionalReads = false } = {}): BackendPlugin {
   return {
     kind: 'backend',
     type: 'faulty-fs',
     async create(options: Record<string, unknown>, context: BackendContext): Promise<Backend> {
       const { fsBackendPlugin } = (await import(FS_BACKEND)) as { fsBackendPlugin: BackendPlugin };
       const real = await fsBackendPlugin.create(options, context);
+      const openReader = async (location: string): Promise<ObjectReader> => {
+        const reader = await real.openReader!(location);
+        let served = 0;
+        return {
+          size: reader.size,
+          async read(buffer, length, position) {
+            if (faults.failReadAfterBytes !== null && served >= faults.failReadAfterBytes) {
+              throw new BackendError(real.name, location.slice(location.lastIndexOf('/') + 1), 'read failed (EIO)', { cause: ioError() });
+            }
+            const count = await reader.read(buffer, length, position);
+            served += count;
+            return count;
+          },
+          close: () => reader.close(),
+        };
+      };
       return {
+        ...(positionalReads ? { openReader } : {}),
         name: real.name,
         type: 'faulty-fs',
         readOnly: false,

@@ -7,6 +7,7 @@ import { imageHeaders } from '../image-headers.js';
 import { briefView, fullView } from '../image-view.js';
 import { nextPageQuery, parseListQuery } from '../list-query.js';
 import { parseRange } from '../range.js';
+import { sendFromReader } from '../send-from-reader.js';
 import type { Route } from './route.js';
 import { isUpload, uploadFrom } from './upload-source.js';
 
@@ -110,11 +111,18 @@ export function imageRoutes(images: ImageService): Route[] {
           headers['content-range'] = `bytes ${range.start}-${range.end}/${size}`;
         }
         ex.res.writeHead(range === null ? 200 : 206, headers);
+        const length = Number(headers['content-length']);
+        if (download.reader) {
+          const first = range?.start ?? 0;
+          const result = await sendFromReader(download.reader, ex.res, { start: first, end: first + length - 1, backend: image.store, key: image.id });
+          download.finish({ bytes: result.bytes, outcome: result.outcome });
+          if (result.outcome === 'failed') ex.logFailure('download failed after its head was sent', result.error);
+          return;
+        }
         let sent = 0;
         download.stream.on('data', (chunk: Buffer) => {
           sent += chunk.length;
         });
-        const length = Number(headers['content-length']);
         try {
           await pipeline(download.stream, ex.res);
           download.finish({ bytes: sent, outcome: 'completed' });
