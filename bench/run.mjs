@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Visor benchmark (not part of the tests): 1 GiB upload and download over loopback through
-// the fs backend, with cat/cp of the same file as references, the server's peak memory
-// growth, and median latencies of metadata GET, create and list-1000.
+// Visor benchmark (not part of the tests): 1 GiB uploads and downloads over loopback through
+// the fs backend (median of BENCH_RUNS rounds, default 3: this machine's figures vary by
+// ±15% from run to run), with cat/cp of the same file as references, the server's peak
+// memory growth, and median latencies of metadata GET, create and list-1000.
 //   npm run bench                 # 1 GiB
 //   BENCH_SIZE_MB=4096 npm run bench
 import { spawn, spawnSync } from 'node:child_process';
@@ -33,6 +34,15 @@ function signed(method, target, headers = {}) {
 }
 const seconds = (start) => Number(process.hrtime.bigint() - start) / 1e9;
 const mbps = (bytes, s) => `${(bytes / s / 1e6).toFixed(0)} MB/s`;
+
+/** Resets the kernel's peak-RSS mark of a process (Linux, same user), so each phase reports its own peak. */
+function resetPeak(pid) {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+  } catch {
+    // not allowed or not Linux: peaks then accumulate over the run, an upper bound
+  }
+}
 
 function memory(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -132,10 +142,12 @@ function timeCommand(label, command, args, bytes) {
   rows.push([label, mbps(bytes, s), `${s.toFixed(2)} s`]);
 }
 
+const BIN = join(root, 'packages/core/dist/src/bin/visor.js');
+
 async function startServer(config, name) {
   const configFile = join(work, `${name}.config.json`);
   writeFileSync(configFile, JSON.stringify(config));
-  const child = spawn(process.execPath, [join(root, 'packages/core/dist/src/bin/visor.js')], {
+  const child = spawn(process.execPath, [BIN], {
     env: {
       ...process.env,
       VISOR_PORT: '0',
@@ -173,6 +185,42 @@ function run(command, args) {
   });
 }
 
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/**
+ * RUNS rounds of: register an image, upload the file with curl, download it
+ * with curl, delete it (so no round inherits the last one's dirty page cache).
+ * Adds median and every run's figure; resolves to the server's peak RSS growth.
+ */
+async function transfers(url, file, pid, baseline) {
+  const up = [];
+  const down = [];
+  let uploadPeak = 0;
+  let downloadPeak = 0;
+  for (let i = 0; i < RUNS; i++) {
+    const image = JSON.parse((await call('POST', `${url}/images`, { image: { name: `transfer-${i}`, architecture: 'x86_64', format: 'raw' } })).body).image;
+    const target = `/images/${image.id}`;
+    const uploadHeaders = signed('PUT', target, { 'content-type': 'application/octet-stream' });
+    spawnSync('sync'); // no round pays for writing back an earlier step's files
+    resetPeak(pid);
+    let start = process.hrtime.bigint();
+    await run('curl', ['-sS', '-f', '-o', '/dev/null', '-T', file, '-X', 'PUT', '-H', 'expect:', ...Object.entries(uploadHeaders).flatMap(([k, v]) => ['-H', `${k}: ${v}`]), `${url}${target}`]);
+    up.push(SIZE / seconds(start));
+    uploadPeak = Math.max(uploadPeak, memory(pid).peak - baseline);
+    resetPeak(pid);
+    start = process.hrtime.bigint();
+    await run('curl', ['-sS', '-f', '-o', '/dev/null', ...Object.entries(signed('GET', target)).flatMap(([k, v]) => ['-H', `${k}: ${v}`]), `${url}${target}`]);
+    down.push(SIZE / seconds(start));
+    downloadPeak = Math.max(downloadPeak, memory(pid).peak - baseline);
+    await call('DELETE', `${url}${target}`);
+  }
+  const figures = (rates) => `runs: ${rates.map((r) => (r / 1e6).toFixed(0)).join(', ')} MB/s`;
+  rows.push([`upload ${SIZE_MB} MiB (curl -T, MD5+SHA-256), median of ${RUNS}`, mbps(median(up), 1), figures(up)]);
+  rows.push([`download ${SIZE_MB} MiB (curl), median of ${RUNS}`, mbps(median(down), 1), figures(down)]);
+  return { upload: uploadPeak / 1048576, download: downloadPeak / 1048576 };
+}
+
 async function metadataLatencies(url, image, label) {
   const raw = await rawConnection(url);
   try {
@@ -196,6 +244,7 @@ async function main() {
   const file = join(work, 'image.raw');
   console.log(`preparing a ${SIZE_MB} MiB image in ${work} ...`);
   await makeImage(file);
+  spawnSync('sync'); // write the new image out now, not during the measurements
   spawnSync('cat', [file], { stdio: ['ignore', 'ignore', 'inherit'] }); // warm the page cache
 
   timeCommand(`cat ${SIZE_MB} MiB > /dev/null (reference)`, 'sh', ['-c', `cat '${file}' > /dev/null`], SIZE);
@@ -221,22 +270,12 @@ async function main() {
     });
     const before = memory(child.pid);
     rows.push(['server RSS at start / after the warm-up upload', `${(cold.rss / 1048576).toFixed(0)} MiB`, `${(before.rss / 1048576).toFixed(0)} MiB (digest worker threads started)`]);
+    const peaks = await transfers(url, file, child.pid, before.rss);
+    rows.push(['server peak RSS growth during the uploads / downloads', `+${peaks.upload.toFixed(1)} MiB`, `+${peaks.download.toFixed(1)} MiB (after the warm-up)`]);
+
     const target = `/images/${image.id}`;
-
-    let start = process.hrtime.bigint();
-    const uploadHeaders = signed('PUT', target, { 'content-type': 'application/octet-stream' });
-    await run('curl', ['-sS', '-f', '-o', '/dev/null', '-T', file, '-X', 'PUT', '-H', 'expect:', ...Object.entries(uploadHeaders).flatMap(([k, v]) => ['-H', `${k}: ${v}`]), `${url}${target}`]);
-    let s = seconds(start);
-    const afterUpload = memory(child.pid);
-    rows.push([`upload ${SIZE_MB} MiB (curl -T, MD5+SHA-256)`, mbps(SIZE, s), `${s.toFixed(2)} s; server peak RSS +${((afterUpload.peak - before.rss) / 1048576).toFixed(1)} MiB`]);
-
-    start = process.hrtime.bigint();
-    await run('curl', ['-sS', '-f', '-o', '/dev/null', ...Object.entries(signed('GET', target)).flatMap(([k, v]) => ['-H', `${k}: ${v}`]), `${url}${target}`]);
-    s = seconds(start);
-    const afterDownload = memory(child.pid);
-    rows.push([`download ${SIZE_MB} MiB (curl)`, mbps(SIZE, s), `${s.toFixed(2)} s; server peak RSS +${((afterDownload.peak - before.rss) / 1048576).toFixed(1)} MiB`]);
-
-    start = process.hrtime.bigint();
+    await run('curl', ['-sS', '-f', '-o', '/dev/null', '-T', file, '-X', 'PUT', '-H', 'expect:', ...Object.entries(signed('PUT', target, { 'content-type': 'application/octet-stream' })).flatMap(([k, v]) => ['-H', `${k}: ${v}`]), `${url}${target}`]);
+    const start = process.hrtime.bigint();
     let received = 0;
     await new Promise((resolve, reject) => {
       http.get(`${url}${target}`, { agent, headers: signed('GET', target) }, (res) => {
@@ -245,7 +284,7 @@ async function main() {
         res.on('error', reject);
       });
     });
-    s = seconds(start);
+    const s = seconds(start);
     if (received !== SIZE) throw new Error(`downloaded ${received} of ${SIZE} bytes`);
     rows.push([`download ${SIZE_MB} MiB (node http client)`, mbps(SIZE, s), `${s.toFixed(2)} s`]);
 

@@ -24,8 +24,9 @@ export class HashWorkerClient {
     this.refresh();
   }
 
-  send(id: number, batch: number, bytes: SharedArrayBuffer, length: number): void {
-    this.worker!.postMessage({ id, op: 'data', batch, bytes, length } satisfies HashRequest);
+  /** `bytes` only with a batch's first use in this session; the thread keeps it until the session ends. */
+  send(id: number, batch: number, bytes: SharedArrayBuffer | undefined, length: number): void {
+    this.worker!.postMessage((bytes ? { id, op: 'data', batch, bytes, length } : { id, op: 'data', batch, length }) satisfies HashRequest);
   }
 
   end(id: number): void {

@@ -11,6 +11,8 @@ interface Batch {
   view: Buffer;
   /** Workers still reading it; 0 means free. */
   readers: number;
+  /** Whether the workers have been given the buffer yet. */
+  shown: boolean;
 }
 
 /**
@@ -99,7 +101,7 @@ export class OffloadedDigests {
     if (free) return free;
     if (this.batches.length >= MAX_BATCHES) return undefined;
     const bytes = new SharedArrayBuffer(BATCH_BYTES);
-    const batch: Batch = { bytes, view: Buffer.from(bytes), readers: 0 };
+    const batch: Batch = { bytes, view: Buffer.from(bytes), readers: 0, shown: false };
     this.batches.push(batch);
     return batch;
   }
@@ -108,8 +110,10 @@ export class OffloadedDigests {
     const batch = this.current!;
     const index = this.batches.indexOf(batch);
     batch.readers = 2;
-    md5Worker.send(this.id, index, batch.bytes, this.used);
-    sha256Worker.send(this.id, index, batch.bytes, this.used);
+    const bytes = batch.shown ? undefined : batch.bytes;
+    batch.shown = true;
+    md5Worker.send(this.id, index, bytes, this.used);
+    sha256Worker.send(this.id, index, bytes, this.used);
     this.current = undefined;
     this.used = 0;
   }
