@@ -5,6 +5,7 @@ import {
   BackendError,
   type Backend,
   type BackendHealth,
+  type CleanupOptions,
   type GetOptions,
   type ObjectReader,
   type ObjectStat,
@@ -96,9 +97,9 @@ export class FsBackend implements Backend {
     return directoryHealth(this.layout.directory, this.layout.tempDirectory);
   }
 
-  async cleanup(): Promise<number> {
+  async cleanup(options: CleanupOptions = {}): Promise<number> {
     try {
-      return await removeLeftovers(this.layout.tempDirectory, this.writing);
+      return await removeLeftovers(this.layout.tempDirectory, this.writing, options.olderThan);
     } catch (error) {
       throw storageFailure(error, this.name, undefined);
     }

@@ -1,11 +1,13 @@
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
  * Removes everything in the temporary directory except the entries named in
- * `inUse` (this process's writes in progress); resolves to how many it removed.
+ * `inUse` (this process's writes in progress) and, with `olderThan`, entries
+ * modified since then (another process's writes, perhaps); resolves to how
+ * many it removed.
  */
-export async function removeLeftovers(tempDirectory: string, inUse: ReadonlySet<string>): Promise<number> {
+export async function removeLeftovers(tempDirectory: string, inUse: ReadonlySet<string>, olderThan?: Date): Promise<number> {
   let entries: string[];
   try {
     entries = await readdir(tempDirectory);
@@ -17,7 +19,12 @@ export async function removeLeftovers(tempDirectory: string, inUse: ReadonlySet<
   let removed = 0;
   for (const entry of entries) {
     if (inUse.has(entry)) continue;
-    await rm(join(tempDirectory, entry), { recursive: true, force: true });
+    const path = join(tempDirectory, entry);
+    if (olderThan !== undefined) {
+      const stats = await lstat(path).catch(() => undefined);
+      if (!stats || stats.mtimeMs >= olderThan.getTime()) continue;
+    }
+    await rm(path, { recursive: true, force: true });
     removed += 1;
   }
   return removed;

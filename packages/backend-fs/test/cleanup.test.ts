@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, it } from 'node:test';
@@ -48,6 +48,20 @@ describe('fs: cleanup()', () => {
     const result = await put;
     assert.equal(result.size, 1500);
     assert.deepEqual(await listFiles(backend.layout.directory), [join('c0', KEY)]);
+  });
+
+  it('with olderThan removes only leftovers last written before then (another instance may be writing the rest)', async () => {
+    const tmp = backend.layout.tempDirectory;
+    const old = join(tmp, `${KEY}.aaaaaaaaaaaaaaaa.part`);
+    const fresh = join(tmp, `${KEY}.bbbbbbbbbbbbbbbb.part`);
+    await writeFile(old, 'an hour old');
+    await writeFile(fresh, 'just written');
+    const hourAgo = new Date(Date.now() - 3600_000);
+    await utimes(old, hourAgo, hourAgo);
+
+    assert.equal(await backend.cleanup({ olderThan: new Date(Date.now() - 60_000) }), 1);
+    assert.deepEqual(await readdir(tmp), [`${KEY}.bbbbbbbbbbbbbbbb.part`]);
+    assert.equal(await backend.cleanup(), 1, 'without olderThan the fresh one goes too');
   });
 
   it('recreates a missing .tmp directory and returns 0', async () => {

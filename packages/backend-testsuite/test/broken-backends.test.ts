@@ -84,6 +84,24 @@ class OpensMissingObjects extends MemoryBackend {
   }
 }
 
+/** Its cleanup() aborts the writes in progress, as if they were leftovers. */
+class CleanupAbortsWrites extends MemoryBackend {
+  private readonly inFlight = new Set<AbortController>();
+  override async put(key: string, source: Readable, options: PutOptions = {}): Promise<PutResult> {
+    const controller = new AbortController();
+    this.inFlight.add(controller);
+    try {
+      return await super.put(key, source, { ...options, signal: controller.signal });
+    } finally {
+      this.inFlight.delete(controller);
+    }
+  }
+  override async cleanup(): Promise<number> {
+    for (const controller of this.inFlight) controller.abort();
+    return super.cleanup();
+  }
+}
+
 class CleanupRemovesObjects extends MemoryBackend {
   override async cleanup(): Promise<number> {
     const count = this.objects.size;
@@ -104,6 +122,7 @@ const cases: Array<[brokenPromise: string, checkPrefix: string, create: () => Me
   ['errors name the key', 'stat of a missing object', () => new NotFoundWithoutKey('mem')],
   ['positional reads', 'openReader reports the size and reads the same bytes', () => new ReadsIgnorePosition('mem')],
   ['openReader of a missing object', 'openReader of a missing object', () => new OpensMissingObjects('mem')],
+  ['cleanup spares writes in progress', 'a put in progress survives cleanup()', () => new CleanupAbortsWrites('mem')],
   ['cleanup removes only leftovers', 'cleanup(), if implemented', () => new CleanupRemovesObjects('mem')],
 ];
 

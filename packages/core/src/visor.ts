@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import type { Knex } from 'knex';
 import type restify from 'restify';
@@ -12,6 +13,7 @@ import { createHttpServer, handlersSettled, listen } from './http/http-server.js
 import { imageRoutes } from './http/routes/image-routes.js';
 import { statusRoute } from './http/routes/status-route.js';
 import { ImageService } from './images/image-service.js';
+import { Housekeeping } from './instances/housekeeping.js';
 import { runAfterHook } from './images/run-hook.js';
 import { connectDatabase } from './metadata/connect.js';
 import { MetadataStore } from './metadata/metadata-store.js';
@@ -44,7 +46,13 @@ export class Visor {
     readonly backends: ReadonlyMap<string, Backend>,
     readonly images: ImageService,
     private readonly encoders: EncoderRegistry,
+    private readonly housekeeping: Housekeeping,
   ) {}
+
+  /** This instance's id in the database's registry of running instances. */
+  get instanceId(): string {
+    return this.housekeeping.instanceId;
+  }
 
   /** The knex instance holding Visor's tables; plugins may add their own tables to it. */
   get db(): Knex {
@@ -78,6 +86,7 @@ export class Visor {
       }
       metadata = new MetadataStore(await connectDatabase(config.database));
       await metadata.migrate();
+      const instanceId = randomUUID();
       const images = new ImageService({
         metadata,
         backends,
@@ -85,8 +94,17 @@ export class Visor {
         maxImageBytes: config.limits.maxImageBytes,
         hooks,
         logger,
+        instanceId,
       });
-      const visor = new Visor(config, hooks, logger, metadata, backends, images, encoders);
+      const housekeeping = new Housekeeping({
+        instanceId,
+        registry: metadata.instances,
+        images,
+        logger,
+        heartbeatMs: config.heartbeatSeconds * 1000,
+        idleTimeoutMs: config.limits.idleTimeoutSeconds * 1000,
+      });
+      const visor = new Visor(config, hooks, logger, metadata, backends, images, encoders, housekeeping);
       accessStatsPlugin(hooks, metadata);
       for (const entry of config.plugins) {
         const plugin = entry.plugin ?? (await loadPlugin(entry.name, 'extension', config.baseDir)).plugin;
@@ -97,7 +115,7 @@ export class Visor {
         }
       }
       await hooks.beforeStart.promise();
-      await images.repair();
+      await housekeeping.start();
       return visor;
     } catch (error) {
       await metadata?.close().catch(() => undefined);
@@ -126,6 +144,7 @@ export class Visor {
       publicUrl: this.config.publicUrl,
       fallbackBaseUrl: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
       metadataBodyBytes: this.config.limits.metadataBodyBytes,
+      idleTimeoutMs: this.config.limits.idleTimeoutSeconds * 1000,
     };
     const server = createHttpServer(env, routes);
     this.server = server;
@@ -162,6 +181,7 @@ export class Visor {
     // afterDownload runs once the last byte is sent, after the response: let it use the database first.
     await this.images.settle();
     try {
+      await this.housekeeping.stop();
       await this.hooks.beforeClose.promise();
     } finally {
       for (const backend of this.backends.values()) {

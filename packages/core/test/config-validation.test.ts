@@ -124,6 +124,9 @@ describe('resolveConfig wrong values', () => {
     [{ plugins: [{ name: { kind: 'extension' }, options: {} }] }, 'plugins[0].name', /name must be a non-empty string; apply must be a function/],
     [{ limits: { metadataBodyBytes: 0 } }, 'limits.metadataBodyBytes', /integer of at least 1/],
     [{ limits: { maxImageBytes: '1G' } }, 'limits.maxImageBytes', /integer of at least 1 \(found "1G"\)/],
+    [{ limits: { idleTimeoutSeconds: 0 } }, 'limits.idleTimeoutSeconds', /number of at least 0.1/],
+    [{ heartbeatSeconds: '10s' } , 'heartbeatSeconds', /number of at least 0.05/],
+    [{ heartbeatSeconds: Infinity }, 'heartbeatSeconds', /number of at least 0.05/],
     [{ limits: null }, 'limits', /must be an object/],
   ];
   for (const [input, key, message] of cases) {
@@ -221,7 +224,16 @@ describe('resolveConfig accepted values', () => {
   });
 
   it('reads limits, with null meaning unlimited', () => {
-    assert.deepEqual(resolve({ limits: { metadataBodyBytes: 4096, maxImageBytes: 10 } }).limits, { metadataBodyBytes: 4096, maxImageBytes: 10 });
-    assert.deepEqual(resolve({ limits: { maxImageBytes: null } }).limits, { metadataBodyBytes: 1048576, maxImageBytes: null });
+    assert.deepEqual(resolve({ limits: { metadataBodyBytes: 4096, maxImageBytes: 10, idleTimeoutSeconds: 2.5 } }).limits, {
+      metadataBodyBytes: 4096,
+      maxImageBytes: 10,
+      idleTimeoutSeconds: 2.5,
+    });
+    assert.deepEqual(resolve({ limits: { maxImageBytes: null } }).limits, { metadataBodyBytes: 1048576, maxImageBytes: null, idleTimeoutSeconds: 120 });
+  });
+
+  it('reads heartbeatSeconds (fractions allowed)', () => {
+    assert.equal(resolve({}).heartbeatSeconds, 10);
+    assert.equal(resolve({ heartbeatSeconds: 0.5 }).heartbeatSeconds, 0.5);
   });
 });

@@ -46,7 +46,8 @@ describe('loadConfig without a file', () => {
       defaultStore: 'default',
       encoders: [{ name: 'json' }, { name: 'xml' }],
       plugins: [{ name: 'auth', options: {} }, { name: 'tracking', options: {} }],
-      limits: { metadataBodyBytes: 1024 * 1024, maxImageBytes: null },
+      limits: { metadataBodyBytes: 1024 * 1024, maxImageBytes: null, idleTimeoutSeconds: 120 },
+      heartbeatSeconds: 10,
     });
   });
 

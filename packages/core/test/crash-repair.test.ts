@@ -1,48 +1,15 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { createVisor, type Visor } from '../src/index.js';
 import { get, request } from '@visor/test-support';
+import { exited, startChildVisor } from './helpers/child-visor.js';
 import { listFiles, makeDataDir, memoryLogger, X86 } from './helpers/test-visor.js';
 import { partFiles, startSlowUpload, tempEntries, waitFor, type SlowUpload } from './helpers/uploads-in-flight.js';
 
-const SERVER = fileURLToPath(new URL('./fixtures/crash/visor-server.js', import.meta.url));
 const octet = { 'content-type': 'application/octet-stream' };
-
-/** Starts the fixture server in a child process; resolves with its URL (first stdout line). */
-function startChildVisor(dataDir: string): { child: ChildProcess; url: Promise<string>; stderr: () => string } {
-  const child = spawn(process.execPath, [SERVER, dataDir], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const url = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the child Visor printed no URL within 10 s; stderr:\n${stderr}`)), 10_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const line = /^(http:\/\/\S+)\n/.exec(stdout);
-      if (line) {
-        clearTimeout(timer);
-        resolve(line[1]!);
-      }
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`the child Visor exited (code ${code}, signal ${signal}) before printing its URL; stderr:\n${stderr}`));
-    });
-  });
-  url.catch(() => undefined);
-  return { child, url, stderr: () => stderr };
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
-}
 
 interface LogRecord {
   level: string;
@@ -118,7 +85,7 @@ describe('repair after a crash during uploads', () => {
     assert.ok((await get(`${restarted}/images/${bystander.id}`)).body.equals(kept));
 
     const records = lines.map((line) => JSON.parse(line) as LogRecord);
-    const repaired = records.filter((r) => r.msg === 'repaired an upload interrupted by a stop');
+    const repaired = records.filter((r) => r.msg === 'rolled back an upload its instance left unfinished');
     assert.deepEqual(
       repaired.map((r) => [r.level, r.image, r.outcome]).sort(),
       [
@@ -129,6 +96,8 @@ describe('repair after a crash during uploads', () => {
     const leftovers = records.find((r) => r.msg === 'removed leftovers of interrupted uploads');
     assert.ok(leftovers, `leftovers logged; log was:\n${lines.join('')}`);
     assert.equal(leftovers.count, 2);
+    // The killed process never deregistered: its row went at once (same machine, process gone), not after 30 s.
+    assert.deepEqual((await visor.db('visor_instances').select('id')).map((r: { id: string }) => r.id), [visor.instanceId]);
 
     const data = randomBytes(100_000);
     const retry = await request('PUT', `${restarted}/images/${image.id}`, { headers: octet, body: data });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
 import { randomData } from '../bytes.js';
 import { getBytes, newKey, putBytes } from '../object-helpers.js';
 import type { SuiteCase } from '../suite-case.js';
@@ -22,6 +23,23 @@ export const maintenanceCases: SuiteCase[] = [
       if (backend.cleanup) assert.equal(await backend.cleanup(), 0);
       assert.deepEqual(await listRaw(), before);
       assert.deepEqual(await getBytes(backend, location), data);
+    },
+  },
+  {
+    title: 'a put in progress survives cleanup() with or without olderThan, if implemented, and completes whole',
+    async run({ backend }) {
+      if (!backend.cleanup) return;
+      const data = randomData(3 * 64 * 1024);
+      const source = new PassThrough();
+      const put = backend.put(newKey(), source, { size: data.length });
+      source.write(data.subarray(0, 64 * 1024));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await backend.cleanup({ olderThan: new Date(Date.now() + 60_000) });
+      await backend.cleanup();
+      source.end(data.subarray(64 * 1024));
+      const { location, size } = await put.catch((error: unknown) => assert.fail(`the put failed after cleanup(): ${String(error)}`));
+      assert.equal(size, data.length);
+      assert.deepEqual(await getBytes(backend, location), data, 'the object differs from what was put');
     },
   },
 ];

@@ -49,6 +49,10 @@ export interface ObjectReader {
   close(): Promise<void>;
 }
 
+export interface CleanupOptions {
+  olderThan?: Date;
+}
+
 export interface BackendHealth {
   ok: boolean;
   message?: string;
@@ -87,8 +91,13 @@ export interface Backend {
   stat(location: string): Promise<ObjectStat>;
   delete(location: string): Promise<void>;
   health(): Promise<BackendHealth>;
-  /** Removes leftovers of interrupted writes (temporary files, partial uploads); resolves to how many. */
-  cleanup?(): Promise<number>;
+  /**
+   * Removes leftovers of interrupted writes (temporary files, partial uploads)
+   * and resolves to how many it removed; never this process's writes in
+   * progress. With `olderThan`, only leftovers last written before then:
+   * other Visor instances sharing the storage may be writing the newer ones.
+   */
+  cleanup?(options?: CleanupOptions): Promise<number>;
   close?(): Promise<void>;
 }
 

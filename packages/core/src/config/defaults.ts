@@ -22,7 +22,9 @@ export const CONFIG_DEFAULTS = deepFreeze({
   encoders: ['json', 'xml'],
   /** Access control and tracking, on unless the configuration lists other plugins (or none). */
   plugins: ['auth', 'tracking'],
-  limits: { metadataBodyBytes: 1024 * 1024, maxImageBytes: null },
+  limits: { metadataBodyBytes: 1024 * 1024, maxImageBytes: null, idleTimeoutSeconds: 120 },
+  /** How often an instance records in the database that it is alive; silent for 3 beats = dead. */
+  heartbeatSeconds: 10,
 });
 
 function deepFreeze<T extends object>(value: T): T {

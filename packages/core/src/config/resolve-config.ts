@@ -8,7 +8,7 @@ import { resolveLimits } from './resolve-limits.js';
 import { resolveDefaultStore, resolveStores } from './resolve-stores.js';
 import { parseHost, parseLogLevel, parsePort, parsePublicUrl } from './server-settings.js';
 import type { DatabaseConfig, VisorConfig } from './types.js';
-import { expectObject, expectString, type RawObject } from './value-checks.js';
+import { expectNumber, expectObject, expectString, type RawObject } from './value-checks.js';
 
 export const CONFIG_KEYS = [
   'host',
@@ -22,6 +22,7 @@ export const CONFIG_KEYS = [
   'encoders',
   'plugins',
   'limits',
+  'heartbeatSeconds',
 ] as const;
 
 export interface ResolveConfigOptions {
@@ -86,5 +87,6 @@ export function resolveConfig(input: unknown, options: ResolveConfigOptions): Vi
     encoders: resolveEncoders(raw.encoders),
     plugins: resolveExtensions(raw.plugins),
     limits: resolveLimits(raw.limits),
+    heartbeatSeconds: raw.heartbeatSeconds === undefined ? CONFIG_DEFAULTS.heartbeatSeconds : expectNumber(raw.heartbeatSeconds, 'heartbeatSeconds', 0.05),
   };
 }

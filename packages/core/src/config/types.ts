@@ -36,6 +36,8 @@ export interface LimitsConfig {
   metadataBodyBytes: number;
   /** Largest image upload accepted; null means unlimited. */
   maxImageBytes: number | null;
+  /** A connection that sends or takes no byte for this long is cut (a stalled upload or download). */
+  idleTimeoutSeconds: number;
 }
 
 /** The fully resolved configuration: every default applied, every path absolute. */
@@ -57,4 +59,6 @@ export interface VisorConfig {
   encoders: EncoderConfig[];
   plugins: PluginConfig[];
   limits: LimitsConfig;
+  /** How often this instance tells the database it is alive; one silent for three beats is taken for dead. */
+  heartbeatSeconds: number;
 }

@@ -66,6 +66,12 @@ export function expectInteger(value: unknown, key: string, min: number, max = Nu
   return value;
 }
 
+/** A finite number of at least `min` (fractions allowed). */
+export function expectNumber(value: unknown, key: string, min: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) fail(key, `must be a number of at least ${min}`, value);
+  return value;
+}
+
 export function expectOneOf<T extends string>(value: unknown, key: string, allowed: readonly T[]): T {
   if (!allowed.includes(value as T)) fail(key, `must be one of ${allowed.map((a) => `'${a}'`).join(', ')}`, value);
   return value as T;

@@ -19,6 +19,8 @@ export interface ExchangeEnvironment {
   publicUrl: string | null;
   fallbackBaseUrl: string;
   metadataBodyBytes: number;
+  /** Connections idle for longer are cut. */
+  idleTimeoutMs: number;
 }
 
 /** One request and its response, with the negotiated media type and the helpers to answer. */

@@ -57,6 +57,9 @@ export function createHttpServer(env: ExchangeEnvironment, routes: Route[]): res
   // Large images take longer than Node's default 5-minute request timeout.
   server.server.requestTimeout = 0;
   server.server.headersTimeout = 60_000;
+  // A connection that moves no byte either way for this long is cut: a stalled upload then fails
+  // (the image returns to its former status) instead of holding it in 'uploading' forever.
+  server.server.timeout = env.idleTimeoutMs;
 
   const registry: RouteRegistry = { add: (method, path, handler) => routes.push(pluginRoute(method, path, handler)) };
   env.hooks.registerRoutes.call(registry);

@@ -70,6 +70,8 @@ export interface ImageServiceOptions {
   maxImageBytes: number | null;
   hooks: VisorHooks;
   logger: Logger;
+  /** This instance's id in the database's instance registry: uploads it runs carry it. */
+  instanceId: string;
 }
 
 const now = () => new Date().toISOString();
@@ -147,7 +149,7 @@ export class ImageService {
   async registerWithFile(input: unknown, source: UploadSource, context: OperationContext = DEFAULT_CONTEXT): Promise<Image> {
     const image = await this.prepare(input, context, 'uploading');
     this.writableBackend(image);
-    await this.options.metadata.insert(image, 'none');
+    await this.options.metadata.insert(image, this.options.instanceId);
     this.detach(runAfterHook(this.hooks.afterRegister, 'afterRegister', this.options.logger, image, context));
     return this.transfer(image, source, context);
   }
@@ -156,7 +158,7 @@ export class ImageService {
   async upload(id: string, source: UploadSource, context: OperationContext = DEFAULT_CONTEXT): Promise<Image> {
     const image = await this.get(id, context, 'upload');
     this.writableBackend(image);
-    if (!(await this.options.metadata.claimUpload(image.id, ['locked', 'error'], now()))) {
+    if (!(await this.options.metadata.claimUpload(image.id, ['locked', 'error'], now(), this.options.instanceId))) {
       const current = await this.options.metadata.find(image.id);
       throw new ConflictError(
         current?.status === 'uploading'
@@ -287,18 +289,22 @@ export class ImageService {
   }
 
   /**
-   * After a crash: images left `uploading` go back to their former status (or
-   * away, if the upload created them), and backends drop partial writes.
+   * Rolls back uploads no live instance runs (their instance crashed or was
+   * killed): the images go back to their former status, or away if the upload
+   * created them. Then each backend drops leftovers of interrupted writes:
+   * all of them (`leftoversOlderThan` undefined) when no other instance shares
+   * the database, else only those untouched since `leftoversOlderThan`, which a
+   * live upload's never are (uploads idle for longer are cut).
    */
-  async repair(): Promise<{ images: number; leftovers: number }> {
+  async repair(leftoversOlderThan?: Date): Promise<{ images: number; leftovers: number }> {
     const stale = await this.options.metadata.staleUploads();
     for (const { image } of stale) {
       const outcome = await this.options.metadata.releaseUpload(image.id, now());
-      this.options.logger.warn('repaired an upload interrupted by a stop', { image: image.id, outcome });
+      this.options.logger.warn('rolled back an upload its instance left unfinished', { image: image.id, outcome });
     }
     let leftovers = 0;
     for (const backend of this.options.backends.values()) {
-      if (backend.cleanup) leftovers += await backend.cleanup();
+      if (backend.cleanup) leftovers += await backend.cleanup(leftoversOlderThan === undefined ? {} : { olderThan: leftoversOlderThan });
     }
     if (leftovers > 0) this.options.logger.warn('removed leftovers of interrupted uploads', { count: leftovers });
     return { images: stale.length, leftovers };
@@ -338,10 +344,10 @@ export class ImageService {
       const stored = await streamToBackend(backend, image.id, source, { ...source.expect, maxBytes: this.options.maxImageBytes }, (n) => {
         bytes = n;
       });
-      const done = await this.options.metadata.completeUpload(image.id, backend.name, stored, now());
+      const done = await this.options.metadata.completeUpload(image.id, this.options.instanceId, backend.name, stored, now());
       if (!done) {
         await backend.delete(stored.location).catch(() => undefined);
-        throw new ConflictError(`image '${image.id}' was deleted while its file was uploading; the file was discarded`);
+        throw new ConflictError(`image '${image.id}' was deleted (or its upload rolled back) while its file was uploading; the file was discarded`);
       }
       this.detach(runAfterHook(this.hooks.afterUpload, 'afterUpload', this.options.logger, done, {
         bytes: stored.size,
@@ -350,7 +356,7 @@ export class ImageService {
       }, context));
       return done;
     } catch (error) {
-      await this.options.metadata.releaseUpload(image.id, now()).catch((releaseError: unknown) =>
+      await this.options.metadata.releaseUpload(image.id, now(), this.options.instanceId).catch((releaseError: unknown) =>
         this.options.logger.error('could not release a failed upload', { image: image.id, err: releaseError }),
       );
       const stats: TransferStats = {

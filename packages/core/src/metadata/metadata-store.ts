@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { InstanceRegistry } from '../instances/instance-registry.js';
 import type { ListConstraint } from '../hooks/contexts.js';
 import type { Image, ImageStatus, PropertyValue } from './image.js';
 import { MIGRATIONS_TABLE, migrationSource } from './migrations.js';
@@ -41,7 +42,11 @@ export interface StaleUpload {
 
 /** All SQL Visor runs for image metadata. Callers pass validated values only. */
 export class MetadataStore {
-  constructor(readonly db: Knex) {}
+  readonly instances: InstanceRegistry;
+
+  constructor(readonly db: Knex) {
+    this.instances = new InstanceRegistry(db);
+  }
 
   async migrate(): Promise<void> {
     const latest = () => this.db.migrate.latest({ migrationSource, tableName: MIGRATIONS_TABLE });
@@ -71,9 +76,11 @@ export class MetadataStore {
     await this.db.destroy();
   }
 
-  async insert(image: Image, uploadRestore: 'none' | null = null): Promise<void> {
+  /** Adds an image; one registered with its upload names the instance running it (`uploadOwner`). */
+  async insert(image: Image, uploadOwner: string | null = null): Promise<void> {
     await this.db.transaction(async (trx) => {
-      await trx('images').insert({ ...imageToRow(image), upload_restore: uploadRestore });
+      const upload = uploadOwner === null ? { upload_restore: null } : { upload_restore: 'none', upload_owner: uploadOwner };
+      await trx('images').insert({ ...imageToRow(image), ...upload });
       const rows = Object.entries(image.properties).map(([name, value]) => propertyToRow(image.id, name, value));
       if (rows.length > 0) await trx('image_properties').insert(rows);
     });
@@ -201,20 +208,23 @@ export class MetadataStore {
 
   /**
    * Atomically moves an image from one of `from` to `uploading`, remembering its
-   * status to return to. Resolves false when another request got there first.
+   * status to return to and the instance (`owner`) running the upload. Resolves
+   * false when another request got there first.
    */
-  async claimUpload(id: string, from: readonly ImageStatus[], now: string): Promise<boolean> {
+  async claimUpload(id: string, from: readonly ImageStatus[], now: string, owner: string): Promise<boolean> {
     const count = await this.db('images')
       .where({ id })
       .whereIn('status', from)
-      .update({ status: 'uploading', upload_restore: this.db.ref('status'), updated_at: now });
+      .update({ status: 'uploading', upload_restore: this.db.ref('status'), upload_owner: owner, updated_at: now });
     return count === 1;
   }
 
-  async completeUpload(id: string, store: string, file: StoredFile, now: string): Promise<Image | undefined> {
-    const count = await this.db('images').where({ id, status: 'uploading' }).update({
+  /** Resolves undefined when the upload is no longer `owner`'s (deleted, or rolled back meanwhile). */
+  async completeUpload(id: string, owner: string, store: string, file: StoredFile, now: string): Promise<Image | undefined> {
+    const count = await this.db('images').where({ id, status: 'uploading', upload_owner: owner }).update({
       status: 'available',
       upload_restore: null,
+      upload_owner: null,
       store,
       location: file.location,
       size: file.size,
@@ -226,22 +236,31 @@ export class MetadataStore {
     return count === 1 ? this.find(id) : undefined;
   }
 
-  /** Undoes a claim: back to the former status, or the record goes if the upload created it. */
-  async releaseUpload(id: string, now: string): Promise<'restored' | 'removed' | 'missing'> {
+  /**
+   * Undoes a claim: back to the former status, or the record goes if the upload
+   * created it. With `owner`, only while the upload is still that instance's.
+   */
+  async releaseUpload(id: string, now: string, owner?: string): Promise<'restored' | 'removed' | 'missing'> {
     return this.db.transaction(async (trx) => {
-      const row = await trx<ImageRow>('images').select('upload_restore').where({ id, status: 'uploading' }).first();
+      const row = await trx<ImageRow>('images')
+        .select('upload_restore')
+        .where({ id, status: 'uploading', ...(owner === undefined ? {} : { upload_owner: owner }) })
+        .first();
       if (!row) return 'missing';
       if (row.upload_restore === 'none' || row.upload_restore === null) {
         await trx('images').where({ id }).delete();
         return 'removed';
       }
-      await trx('images').where({ id }).update({ status: row.upload_restore, upload_restore: null, updated_at: now });
+      await trx('images').where({ id }).update({ status: row.upload_restore, upload_restore: null, upload_owner: null, updated_at: now });
       return 'restored';
     });
   }
 
+  /** Uploads no live instance runs: their instance died (or predates upload owners). */
   async staleUploads(): Promise<StaleUpload[]> {
-    const rows = await this.db<ImageRow>('images').where({ status: 'uploading' });
+    const rows = await this.db<ImageRow>('images')
+      .where({ status: 'uploading' })
+      .where((q) => q.whereNull('upload_owner').orWhereNotIn('upload_owner', this.instances.live()));
     return rows.map((row) => ({
       image: rowToImage(row),
       restore: (row.upload_restore === null ? 'none' : row.upload_restore) as ImageStatus | 'none',

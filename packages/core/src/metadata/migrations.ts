@@ -56,6 +56,36 @@ const MIGRATIONS: Migration[] = [
       await knex.schema.dropTable('images');
     },
   },
+  {
+    name: '0002_upload_leases',
+    async up(knex) {
+      // While status is 'uploading': the instance running the upload, so that another
+      // instance sharing the database rolls it back only once that instance is dead.
+      await knex.schema.alterTable('images', (t) => {
+        t.string('upload_owner', 36).nullable();
+      });
+      await knex.schema.createTable('visor_instances', (t) => {
+        t.string('id', 36).primary();
+        t.string('host', 255).notNullable();
+        // The kernel's boot id: with the host name it tells whether `pid` can be checked from here.
+        t.string('boot_id', 64).notNullable();
+        t.integer('pid').notNullable();
+        t.string('started_at', 32).notNullable();
+        // Milliseconds since the epoch by the database's clock, so hosts' clocks never disagree.
+        t.bigInteger('seen_at_ms').notNullable();
+        // How long this instance may stay silent before others take it for dead.
+        t.integer('dead_after_ms').notNullable();
+        // Its uploads idle for longer are cut: a leftover untouched for longer is no live upload's.
+        t.integer('idle_timeout_ms').notNullable();
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTable('visor_instances');
+      await knex.schema.alterTable('images', (t) => {
+        t.dropColumn('upload_owner');
+      });
+    },
+  },
 ];
 
 /** An in-code migration source, so migrations ship inside the package and need no directory lookup. */

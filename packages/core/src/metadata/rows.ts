@@ -23,6 +23,7 @@ export interface ImageRow {
   accessed_at: string | null;
   access_count: number | string;
   upload_restore: string | null;
+  upload_owner?: string | null;
 }
 
 export interface PropertyRow {

@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { after, describe, it } from 'node:test';
+import { createTestDatabase, get, request, type TestDatabase } from '@visor/test-support';
+import { exited, startChildVisor } from './helpers/child-visor.js';
+import { logRecords } from './helpers/plugin-kit.js';
+import { makeDataDir, startVisor, X86, type TestVisor } from './helpers/test-visor.js';
+import { partFiles, startSlowUpload, tempEntries, waitFor, type SlowUpload } from './helpers/uploads-in-flight.js';
+
+const octet = { 'content-type': 'application/octet-stream' };
+const TEST = { timeout: 30_000 };
+
+const statusOf = async (url: string, id: string) => (await get(`${url}/images/${id}/meta`)).json().image.status as string;
+
+describe('several instances sharing one PostgreSQL database and one store', () => {
+  let db: TestDatabase | undefined;
+  let dataDir: string | undefined;
+  let child: ChildProcess | undefined;
+  const visors: TestVisor[] = [];
+  const uploads: SlowUpload[] = [];
+  after(async () => {
+    for (const upload of uploads) upload.destroy();
+    if (child && child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await exited(child);
+    }
+    for (const visor of visors) await visor.close();
+    await db?.drop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+  // Fast beats so that an instance is dead after 0.6 s of silence; uploads idle for 0.5 s are cut.
+  const tuned = (url: string) => ({ database: { client: 'pg', connection: url, pool: { max: 4 } }, heartbeatSeconds: 0.2, limits: { idleTimeoutSeconds: 0.5 } });
+
+  it("an instance starting while another uploads leaves that upload and its temporary file alone; the upload completes", TEST, async () => {
+    db = await createTestDatabase();
+    dataDir = await makeDataDir();
+    const first = await startVisor({ ...tuned(db.url), limits: { idleTimeoutSeconds: 30 } }, dataDir);
+    visors.push(first);
+    const image = (await request('POST', `${first.url}/images`, { body: { image: X86 } })).json().image;
+    const data = randomBytes(3 * 1024 * 1024);
+    const upload = startSlowUpload('PUT', `${first.url}/images/${image.id}`, { ...octet, 'content-length': data.length });
+    uploads.push(upload);
+    await upload.write(data.subarray(0, 1024 * 1024));
+    await waitFor('a .part file', async () => (await partFiles(dataDir!)).length === 1);
+
+    const second = await startVisor(tuned(db.url), dataDir);
+    visors.push(second);
+    // Well past three of the second's beats and one of its sweeps.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.equal(await statusOf(second.url, image.id), 'uploading', 'the running upload was not rolled back');
+    assert.equal((await partFiles(dataDir)).length, 1, 'its temporary file is still there');
+
+    await upload.write(data.subarray(1024 * 1024));
+    const res = await upload.response;
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.json().image.status, 'available');
+    assert.ok((await get(`${second.url}/images/${image.id}`)).body.equals(data), 'the other instance serves the finished file');
+    assert.equal(logRecords(second.logs, 'rolled back').length, 0, second.logs.join('\n'));
+    // Its long idle timeout would keep every instance from removing leftovers younger than a minute.
+    await visors.shift()!.close();
+  });
+
+  it('an instance killed mid-upload: once silent for three beats, a live one rolls its upload back and removes its temporary file', TEST, async () => {
+    const survivor = visors[0]!;
+    const started = startChildVisor(dataDir!, tuned(db!.url));
+    child = started.child;
+    const url = await started.url;
+    const image = (await request('POST', `${url}/images`, { body: { image: X86 } })).json().image;
+    const upload = startSlowUpload('PUT', `${url}/images/${image.id}`, { ...octet, 'content-length': 3 * 1024 * 1024 });
+    uploads.push(upload);
+    await upload.write(randomBytes(512 * 1024));
+    await waitFor('a .part file', async () => (await partFiles(dataDir!)).length === 1);
+    const [victim] = await survivor.visor.db('visor_instances').whereNotIn('id', visors.map((v) => v.visor.instanceId));
+    assert.ok(victim, 'the child instance is registered');
+
+    // As if it ran on another machine: no process check can tell it died, only its silence.
+    await survivor.visor.db('visor_instances').where({ id: victim.id }).update({ host: 'elsewhere.example' });
+    child.kill('SIGKILL');
+    await exited(child);
+
+    await waitFor("the image back to 'locked'", async () => (await statusOf(survivor.url, image.id)) === 'locked', 10_000, 50);
+    await waitFor('the temporary file gone', async () => (await partFiles(dataDir!)).length === 0, 10_000, 50);
+    const gone = logRecords(survivor.logs, 'an instance stopped without closing');
+    assert.deepEqual(gone.map((r) => [r.instance, r.host]), [[victim.id, 'elsewhere.example']]);
+    assert.equal(logRecords(survivor.logs, 'rolled back an upload').filter((r) => r.image === image.id).length, 1);
+    const ids = (await survivor.visor.db('visor_instances').select('id')).map((r: { id: string }) => r.id).sort();
+    assert.deepEqual(ids, visors.map((v) => v.visor.instanceId).sort(), 'the dead instance was forgotten, the live ones kept');
+
+    const data = randomBytes(100_000);
+    const retry = await request('PUT', `${survivor.url}/images/${image.id}`, { headers: octet, body: data });
+    assert.equal(retry.status, 200, retry.text);
+  });
+
+  it('a closed instance leaves the registry at once', TEST, async () => {
+    const survivor = visors[0]!;
+    const leaving = await startVisor(tuned(db!.url), dataDir);
+    const id = leaving.visor.instanceId;
+    assert.equal((await survivor.visor.db('visor_instances').where({ id })).length, 1);
+    await leaving.close();
+    assert.deepEqual(await survivor.visor.db('visor_instances').where({ id }), []);
+  });
+});
+
+describe('idle connections', () => {
+  let t: TestVisor;
+  after(() => t.close());
+
+  it("an upload that stops sending is cut after limits.idleTimeoutSeconds: the image back to 'locked', no temporary file", TEST, async () => {
+    t = await startVisor({ limits: { idleTimeoutSeconds: 0.5 } });
+    const image = (await request('POST', `${t.url}/images`, { body: { image: X86 } })).json().image;
+    const upload = startSlowUpload('PUT', `${t.url}/images/${image.id}`, { ...octet, 'content-length': 1_000_000 });
+    await upload.write(randomBytes(100_000));
+    await waitFor('a .part file', async () => (await partFiles(t.dataDir)).length === 1);
+    const cutAt = Date.now();
+    await assert.rejects(upload.response, 'the server closed the connection');
+    assert.ok(Date.now() - cutAt < 5000, 'cut within a few seconds of going idle');
+    await waitFor("status 'locked'", async () => (await statusOf(t.url, image.id)) === 'locked');
+    await waitFor('an empty .tmp', async () => (await tempEntries(t.dataDir)).length === 0);
+  });
+
+  it('a steady upload slower than the idle timeout in total is not cut', TEST, async () => {
+    const image = (await request('POST', `${t.url}/images`, { body: { image: X86 } })).json().image;
+    const pieces = 8;
+    const upload = startSlowUpload('PUT', `${t.url}/images/${image.id}`, { ...octet, 'content-length': pieces * 10_000 });
+    for (let i = 0; i < pieces; i++) {
+      await upload.write(randomBytes(10_000));
+      await new Promise((resolve) => setTimeout(resolve, 200)); // 1.6 s in all, never 0.5 s idle
+    }
+    const res = await upload.response;
+    assert.equal(res.status, 200, res.text);
+  });
+});
