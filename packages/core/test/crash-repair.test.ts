@@ -5,7 +5,7 @@ import { rm } from 'node:fs/promises';
 import { after, describe, it } from 'node:test';
 import { createVisor, type Visor } from '../src/index.js';
 import { get, request } from '@visor/test-support';
-import { exited, startChildVisor } from './helpers/child-visor.js';
+import { exited, killChild, startChildVisor } from './helpers/child-visor.js';
 import { listFiles, makeDataDir, memoryLogger, X86 } from './helpers/test-visor.js';
 import { partFiles, startSlowUpload, tempEntries, waitFor, type SlowUpload } from './helpers/uploads-in-flight.js';
 
@@ -24,10 +24,7 @@ describe('repair after a crash during uploads', () => {
   const uploads: SlowUpload[] = [];
   after(async () => {
     for (const upload of uploads) upload.destroy();
-    if (child && child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await exited(child);
-    }
+    await killChild(child);
     await visor?.close();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });

@@ -21,6 +21,7 @@ import {
 import { get, request } from '@visor/test-support';
 import { csvEncoder, extension, logRecords, parseXml, waitFor } from './helpers/plugin-kit.js';
 import { makeDataDir, memoryLogger, startVisor, X86, type TestVisor } from './helpers/test-visor.js';
+import { abandonDownload } from './helpers/uploads-in-flight.js';
 
 const octet = { 'content-type': 'application/octet-stream' };
 const md5 = (b: Buffer) => createHash('md5').update(b).digest('hex');
@@ -837,16 +838,7 @@ describe('hooks: transfers a client abandons', () => {
     const image = await t.visor.images.register(X86);
     await t.visor.images.upload(image.id, { stream: (await import('node:stream')).Readable.from([data]), expect: {} });
     events.length = 0;
-    await new Promise<void>((resolve, reject) => {
-      const req = http.get(`${t.url}/images/${image.id}`, { agent: false }, (res) => {
-        assert.equal(res.statusCode, 200);
-        res.once('data', () => {
-          res.destroy();
-          resolve();
-        });
-      });
-      req.on('error', reject);
-    });
+    assert.equal(await abandonDownload(`${t.url}/images/${image.id}`), 200);
     const [event] = await waitFor(() => (events.length > 0 ? events : undefined), 'afterDownload');
     assert.equal(event!.hook, 'afterDownload');
     assert.equal(event!.stats.outcome, 'aborted');

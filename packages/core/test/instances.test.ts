@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { after, describe, it } from 'node:test';
 import { createTestDatabase, get, request, type TestDatabase } from '@visor/test-support';
-import { exited, startChildVisor } from './helpers/child-visor.js';
+import { exited, killChild, startChildVisor } from './helpers/child-visor.js';
 import { logRecords } from './helpers/plugin-kit.js';
 import { makeDataDir, startVisor, X86, type TestVisor } from './helpers/test-visor.js';
 import { partFiles, startSlowUpload, tempEntries, waitFor, type SlowUpload } from './helpers/uploads-in-flight.js';
@@ -22,10 +22,7 @@ describe('several instances sharing one PostgreSQL database and one store', () =
   const uploads: SlowUpload[] = [];
   after(async () => {
     for (const upload of uploads) upload.destroy();
-    if (child && child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await exited(child);
-    }
+    await killChild(child);
     for (const visor of visors) await visor.close();
     await db?.drop();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });

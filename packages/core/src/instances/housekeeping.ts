@@ -30,7 +30,8 @@ const now = () => new Date().toISOString();
 export class Housekeeping {
   private timer: NodeJS.Timeout | undefined;
   private beats = 0;
-  private running: Promise<void> = Promise.resolve();
+  /** The beat under way, if any: a slow database makes beats skip, never pile up. */
+  private running: Promise<void> | undefined;
 
   constructor(private readonly options: HousekeepingOptions) {}
 
@@ -47,7 +48,9 @@ export class Housekeeping {
     // Alone, every leftover is dead; with others alive, only those too old to be a live upload's.
     await images.repair(others.length === 0 ? undefined : await this.leftoverCutoff());
     this.timer = setInterval(() => {
-      this.running = this.running.then(() => this.tick());
+      this.running ??= this.tick().finally(() => {
+        this.running = undefined;
+      });
     }, heartbeatMs);
     this.timer.unref();
   }

@@ -131,3 +131,16 @@ export async function raceUploads(url: string, bodies: Buffer[], pieces = 8, pau
     uploads.forEach((u) => u.destroy());
   }
 }
+
+/** Starts a download, takes its first chunk and goes away (destroys the connection); resolves to the status. */
+export function abandonDownload(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { agent: false }, (res) => {
+      res.once('data', () => {
+        res.destroy();
+        resolve(res.statusCode!);
+      });
+    });
+    req.on('error', reject);
+  });
+}
