@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { after, describe, it } from 'node:test';
 import { createTestDatabase, get, request, type TestDatabase } from '@visor/test-support';
 import { exited, killChild, startChildVisor } from './helpers/child-visor.js';
@@ -127,5 +128,43 @@ describe('idle connections', () => {
     }
     const res = await upload.response;
     assert.equal(res.status, 200, res.text);
+  });
+});
+
+describe('an upload whose claim another instance took meanwhile', () => {
+  let t: TestVisor;
+  after(() => t.close());
+
+  it("commits nothing: 409, and the file the other instance stored stays as it was", TEST, async () => {
+    t = await startVisor();
+    const image = (await request('POST', `${t.url}/images`, { body: { image: X86 } })).json().image;
+    const late = randomBytes(300_000);
+    const upload = startSlowUpload('PUT', `${t.url}/images/${image.id}`, { ...octet, 'content-length': late.length });
+    await upload.write(late.subarray(0, 100_000));
+    await waitFor('a .part file', async () => (await partFiles(t.dataDir)).length === 1);
+
+    // What an instance that took this one for dead would do: roll its upload back, then upload and finish its own.
+    const theirs = randomBytes(50_000);
+    const backend = t.visor.backends.get('default')!;
+    const stored = await backend.put(image.id, Readable.from([theirs]), { size: theirs.length });
+    await t.visor.db('images').where({ id: image.id }).update({
+      status: 'available',
+      upload_owner: null,
+      upload_restore: null,
+      location: stored.location,
+      size: theirs.length,
+      checksum: createHash('md5').update(theirs).digest('hex'),
+      sha256: createHash('sha256').update(theirs).digest('hex'),
+    });
+
+    await upload.write(late.subarray(100_000));
+    const res = await upload.response;
+    assert.equal(res.status, 409, res.text);
+    assert.match(res.json().message, /cancelled meanwhile.*nothing was stored/);
+    const file = await get(`${t.url}/images/${image.id}`);
+    assert.equal(file.status, 200);
+    assert.ok(file.body.equals(theirs), "the other instance's file is intact");
+    assert.deepEqual(await tempEntries(t.dataDir), []);
+    assert.equal(await statusOf(t.url, image.id), 'available');
   });
 });

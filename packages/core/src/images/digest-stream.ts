@@ -32,8 +32,16 @@ export class DigestStream extends Transform {
   private bytes = 0;
   private digests: Digests | undefined;
 
-  /** `offload`: compute both digests in worker threads, worth it for large uploads. */
-  constructor(private readonly expected: UploadExpectations, offload = false) {
+  /**
+   * `offload`: compute both digests in worker threads, worth it for large
+   * uploads. `beforeEnd`: a last check once every byte passed and the digests
+   * hold; its rejection fails the stream, so the backend commits nothing.
+   */
+  constructor(
+    private readonly expected: UploadExpectations,
+    offload = false,
+    private readonly beforeEnd?: () => Promise<void>,
+  ) {
     super({ highWaterMark: 1 << 20 });
     if (offload) this.offloaded = new OffloadedDigests();
     else {
@@ -100,7 +108,17 @@ export class DigestStream extends Transform {
       callback(new BadDigestError('sha256', `SHA-256 ${sha256}`, `SHA-256 ${digests.sha256}`));
       return;
     }
-    this.digests = digests;
-    callback();
+    if (!this.beforeEnd) {
+      this.digests = digests;
+      callback();
+      return;
+    }
+    this.beforeEnd().then(
+      () => {
+        this.digests = digests;
+        callback();
+      },
+      (error: Error) => callback(error),
+    );
   }
 }

@@ -341,8 +341,13 @@ export class ImageService {
     try {
       await this.hooks.beforeUpload.promise(image, context);
       const backend = this.writableBackend(image);
-      const stored = await streamToBackend(backend, image.id, source, { ...source.expect, maxBytes: this.options.maxImageBytes }, (n) => {
-        bytes = n;
+      const stored = await streamToBackend(backend, image.id, source, {
+        expect: { ...source.expect, maxBytes: this.options.maxImageBytes },
+        onBytes: (n) => {
+          bytes = n;
+        },
+        // Only the instance still holding the claim may replace the image's file.
+        beforeCommit: () => this.assertOwnsUpload(image.id),
       });
       const done = await this.options.metadata.completeUpload(image.id, this.options.instanceId, backend.name, stored, now());
       if (!done) {
@@ -367,6 +372,11 @@ export class ImageService {
       this.detach(runAfterHook(this.hooks.afterUploadFailed, 'afterUploadFailed', this.options.logger, image, error as Error, stats, context));
       throw error;
     }
+  }
+
+  private async assertOwnsUpload(id: string): Promise<void> {
+    if (await this.options.metadata.ownsUpload(id, this.options.instanceId)) return;
+    throw new ConflictError(`the upload of image '${id}' was cancelled meanwhile (the image was deleted, or its upload rolled back); nothing was stored`);
   }
 
   private async authorize(action: ImageAction, image: Image, context: OperationContext): Promise<void> {

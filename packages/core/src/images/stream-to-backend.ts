@@ -1,5 +1,5 @@
 import type { Backend } from '../backend/backend.js';
-import { BackendError, BadDigestError, ClientClosedError, PayloadTooLargeError, VisorError } from '../errors/index.js';
+import { BackendError, BadDigestError, ClientClosedError, ConflictError, PayloadTooLargeError, VisorError } from '../errors/index.js';
 import type { StoredFile } from '../metadata/metadata-store.js';
 import { DigestStream, type UploadExpectations } from './digest-stream.js';
 import type { UploadSource } from './image-service.js';
@@ -11,16 +11,19 @@ const OFFLOAD_DIGESTS_FROM_BYTES = 8 * 1024 * 1024;
  * end to end. Rejects with the most precise cause: a digest mismatch or a
  * client disconnect rather than the backend's report of its aborted write.
  */
-export async function streamToBackend(
-  backend: Backend,
-  key: string,
-  source: UploadSource,
-  expect: UploadExpectations,
-  onBytes: (bytes: number) => void,
-): Promise<StoredFile> {
+export interface StreamToBackendOptions {
+  expect: UploadExpectations;
+  /** Told how many bytes passed, once the transfer ended either way. */
+  onBytes(bytes: number): void;
+  /** Runs once every byte passed and checked, before the backend may commit; rejecting stops the commit. */
+  beforeCommit?(): Promise<void>;
+}
+
+export async function streamToBackend(backend: Backend, key: string, source: UploadSource, options: StreamToBackendOptions): Promise<StoredFile> {
+  const { expect, onBytes } = options;
   const length = expect.size ?? source.lengthHint;
   // A worker thread pays off only once there is enough to hash.
-  const digest = new DigestStream(expect, length === undefined || length >= OFFLOAD_DIGESTS_FROM_BYTES);
+  const digest = new DigestStream(expect, length === undefined || length >= OFFLOAD_DIGESTS_FROM_BYTES, options.beforeCommit);
   // The failure reaches the caller through put's rejection and digest.errored; without a
   // listener, pipe()'s own error forwarding would turn it into an uncaught exception.
   digest.on('error', () => undefined);
@@ -60,7 +63,12 @@ export async function streamToBackend(
 }
 
 function isUploadVerdict(error: Error | null): error is Error {
-  return error instanceof BadDigestError || error instanceof PayloadTooLargeError || error instanceof ClientClosedError;
+  return (
+    error instanceof BadDigestError ||
+    error instanceof PayloadTooLargeError ||
+    error instanceof ClientClosedError ||
+    error instanceof ConflictError
+  );
 }
 
 /** A backend that throws something other than a VisorError still gets named in the answer. */

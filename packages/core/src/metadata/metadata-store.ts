@@ -219,6 +219,11 @@ export class MetadataStore {
     return count === 1;
   }
 
+  /** Whether image `id` is still `uploading` by instance `owner`. */
+  async ownsUpload(id: string, owner: string): Promise<boolean> {
+    return (await this.db('images').select('id').where({ id, status: 'uploading', upload_owner: owner }).first()) !== undefined;
+  }
+
   /** Resolves undefined when the upload is no longer `owner`'s (deleted, or rolled back meanwhile). */
   async completeUpload(id: string, owner: string, store: string, file: StoredFile, now: string): Promise<Image | undefined> {
     const count = await this.db('images').where({ id, status: 'uploading', upload_owner: owner }).update({
