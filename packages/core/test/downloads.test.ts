@@ -5,11 +5,12 @@ import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { get, request } from '@visor/test-support';
+import { heldDownloadBuffers } from '../src/http/send-from-reader.js';
 import type { TransferStats } from '../src/index.js';
 import { faultyBackendPlugin, noFaults } from './helpers/faulty-backend.js';
 import { extension, logRecords, waitFor } from './helpers/plugin-kit.js';
 import { startVisor, X86, type TestVisor } from './helpers/test-visor.js';
-import { abandonDownload } from './helpers/uploads-in-flight.js';
+import { abandonDownload, waitFor as waitUntil } from './helpers/uploads-in-flight.js';
 
 const octet = { 'content-type': 'application/octet-stream' };
 const MiB = 1024 * 1024;
@@ -63,6 +64,37 @@ describe('downloads served with reused buffers (stores with positional reads)', 
       }),
     );
     await Promise.all(jobs);
+    await waitFor(() => heldDownloadBuffers() === 0 || undefined, 'every download buffer released');
+  });
+
+  it('clients that stop reading hold one buffer each plus at most the shared read-ahead, and release all when they go', async () => {
+    const CLIENTS = 40;
+    const data = randomBytes(32 * MiB);
+    const image = await uploaded(t, data);
+    const clients: http.ClientRequest[] = [];
+    const responses: http.IncomingMessage[] = [];
+    for (let i = 0; i < CLIENTS; i++) {
+      const req = http.get(`${t.url}/images/${image.id}`, { agent: false }, (res) => {
+        res.pause(); // never reads: the server's writes stall once the socket buffers fill
+        responses.push(res);
+      });
+      req.on('error', () => undefined);
+      clients.push(req);
+    }
+    await waitFor(() => responses.length === CLIENTS || undefined, 'every response head', 10_000);
+    // Once every socket is full the count stops moving. Unbounded, 40 downloads reading four buffers ahead would hold 160.
+    let last = -1;
+    await waitUntil('the held buffer count to settle', async () => {
+      const now = heldDownloadBuffers();
+      const steady = now === last;
+      last = now;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      return steady;
+    }, 20_000);
+    assert.ok(last >= CLIENTS && last <= 64 + CLIENTS, `held ${last} buffers`);
+    for (const req of clients) req.destroy();
+    await waitFor(() => heldDownloadBuffers() === 0 || undefined, 'every download buffer released', 10_000);
+    assert.equal((await fetchRaw(`${t.url}/images/${image.id}`)).body.equals(data), true, 'a download afterwards is whole');
   });
 
   it('an empty image downloads as an empty 200', async () => {
@@ -135,6 +167,7 @@ describe('download failures after the head is sent', () => {
     assert.match(JSON.stringify(logged[0]), new RegExp(`backend 'reads' key '${image.id}'`));
     const again = await fetchRaw(`${t.url}/images/${image.id}`);
     assert.ok(again.complete && again.body.equals(data), 'the next download is whole');
+    await waitFor(() => heldDownloadBuffers() === 0 || undefined, 'every download buffer released');
   });
 
   it('a store without positional reads serves whole files and ranges through its stream', async () => {
@@ -158,5 +191,6 @@ describe('download failures after the head is sent', () => {
     const [stats] = await waitFor(() => (outcomes.length > 0 ? outcomes : undefined), 'afterDownload');
     assert.equal(stats!.outcome, 'aborted');
     assert.ok(stats!.bytes < data.length, `bytes ${stats!.bytes}`);
+    await waitFor(() => heldDownloadBuffers() === 0 || undefined, 'every download buffer released');
   });
 });

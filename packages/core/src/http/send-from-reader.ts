@@ -5,9 +5,16 @@ import { BackendError } from '../errors/index.js';
 const CHUNK = 1024 * 1024;
 /** Reads ahead of the socket per download: enough to keep it busy while the next read runs. */
 const BUFFERS_PER_DOWNLOAD = 4;
+/**
+ * Buffers all downloads may hold together before they stop reading ahead:
+ * past it each download keeps one, so memory stays bounded however many
+ * slow clients there are (one MiB each, as a stream would take).
+ */
+const READ_AHEAD_LIMIT = 64;
 /** Idle buffers kept for the next download. */
 const POOL_LIMIT = 32;
 const pool: Buffer[] = [];
+let held = 0;
 
 export interface SendFromReaderOptions {
   /** First and last byte to send (inclusive). */
@@ -34,6 +41,11 @@ export interface SendResult {
  * destroys it when a read fails, so the client sees a short body, never a
  * wrong one. Always closes the reader. Never rejects: the result says how it went.
  */
+/** Buffers downloads hold right now (for tests: 0 once every download has ended). */
+export function heldDownloadBuffers(): number {
+  return held;
+}
+
 export function sendFromReader(reader: ObjectReader, res: ServerResponse, options: SendFromReaderOptions): Promise<SendResult> {
   const total = options.end - options.start + 1;
   let position = options.start;
@@ -48,7 +60,9 @@ export function sendFromReader(reader: ObjectReader, res: ServerResponse, option
       if (settled) return;
       settled = true;
       res.off('close', onClose);
-      // Buffers still queued or being written may be in the kernel's hands; only idle ones go back.
+      // Buffers being written may still be in the kernel's hands: they are left to the garbage
+      // collector. Queued ones go back to the pool now, the one being read once its read ends.
+      held -= owned - ready.length - (reading ? 1 : 0);
       for (const { buffer } of ready.splice(0)) release(buffer);
       void reader.close().catch(() => undefined);
       resolve({ bytes: sent, outcome, ...(error ? { error } : {}) });
@@ -65,6 +79,7 @@ export function sendFromReader(reader: ObjectReader, res: ServerResponse, option
       for (let next = ready.shift(); next; next = ready.shift()) {
         const { buffer, view } = next;
         res.write(view, (error) => {
+          if (settled) return;
           if (error) return void settle('aborted', error);
           sent += view.length;
           owned -= 1;
@@ -74,6 +89,7 @@ export function sendFromReader(reader: ObjectReader, res: ServerResponse, option
         });
       }
       if (reading || position > options.end || owned >= BUFFERS_PER_DOWNLOAD) return;
+      if (owned > 0 && held >= READ_AHEAD_LIMIT) return;
       reading = true;
       owned += 1;
       const buffer = take();
@@ -81,7 +97,10 @@ export function sendFromReader(reader: ObjectReader, res: ServerResponse, option
       reader.read(buffer, length, position).then(
         (count) => {
           reading = false;
-          if (settled) return void release(buffer);
+          if (settled) {
+            release(buffer);
+            return;
+          }
           if (count === 0) {
             fail(new BackendError(options.backend, options.key, `the object ended at byte ${position}, before byte ${options.end}`));
             return;
@@ -92,8 +111,9 @@ export function sendFromReader(reader: ObjectReader, res: ServerResponse, option
         },
         (error: Error) => {
           reading = false;
+          owned -= 1;
           release(buffer);
-          fail(error);
+          if (!settled) fail(error);
         },
       );
     };
@@ -103,9 +123,11 @@ export function sendFromReader(reader: ObjectReader, res: ServerResponse, option
 }
 
 function take(): Buffer {
+  held += 1;
   return pool.pop() ?? Buffer.allocUnsafeSlow(CHUNK);
 }
 
 function release(buffer: Buffer): void {
+  held -= 1;
   if (pool.length < POOL_LIMIT) pool.push(buffer);
 }
