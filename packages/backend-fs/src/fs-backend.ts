@@ -62,6 +62,11 @@ export class FsBackend implements Backend {
     }
   }
 
+  locationOf(key: string): string {
+    assertSafeKey(this.name, key);
+    return this.layout.locationOf(key);
+  }
+
   async get(location: string, options: GetOptions = {}): Promise<Readable> {
     const key = this.layout.keyOf(location);
     options.signal?.throwIfAborted();

@@ -13,7 +13,7 @@ export interface CaseContext {
 export interface SuiteCase {
   title: string;
   /** An optional backend method the check exercises: a backend without it reports the check as skipped. */
-  needs?: 'openReader';
+  needs?: 'openReader' | 'locationOf';
   /** Declared only when this holds (e.g. a probe the check needs was given). */
   appliesTo?(options: ResolvedSuiteOptions): boolean;
   run(context: CaseContext): Promise<void>;

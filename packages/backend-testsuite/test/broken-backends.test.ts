@@ -65,6 +65,13 @@ class NotFoundWithoutKey extends MemoryBackend {
   }
 }
 
+/** Predicts a location put does not use. */
+class PredictsWrongLocation extends MemoryBackend {
+  override locationOf(key: string): string {
+    return `${super.locationOf(key)}.v2`;
+  }
+}
+
 /** Reads from the start of the object whatever the position asked. */
 class ReadsIgnorePosition extends MemoryBackend {
   protected override readAt(data: Buffer, buffer: Buffer, length: number): number {
@@ -120,6 +127,7 @@ const cases: Array<[brokenPromise: string, checkPrefix: string, create: () => Me
   ['backpressure', 'put does not drain its source far ahead', () => new BuffersWholeSource('mem')],
   ['replace', 'put to an existing key replaces', () => new KeepsOldTail('mem')],
   ['errors name the key', 'stat of a missing object', () => new NotFoundWithoutKey('mem')],
+  ['locationOf agrees with put', 'locationOf(key) names the location', () => new PredictsWrongLocation('mem')],
   ['positional reads', 'openReader reports the size and reads the same bytes', () => new ReadsIgnorePosition('mem')],
   ['openReader of a missing object', 'openReader of a missing object', () => new OpensMissingObjects('mem')],
   ['cleanup spares writes in progress', 'a put in progress survives cleanup()', () => new CleanupAbortsWrites('mem')],

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { rm } from 'node:fs/promises';
 import { after, describe, it } from 'node:test';
 import { createVisor, type Visor } from '../src/index.js';
@@ -100,5 +101,33 @@ describe('repair after a crash during uploads', () => {
     const retry = await request('PUT', `${restarted}/images/${image.id}`, { headers: octet, body: data });
     assert.equal(retry.status, 200, retry.text);
     assert.ok((await get(`${restarted}/images/${image.id}`)).body.equals(data));
+  });
+});
+
+describe('repair after a crash between storing a file and recording it', () => {
+  it('removes the file no record names, then puts the image back to locked', { timeout: 30_000 }, async () => {
+    const dir = await makeDataDir();
+    try {
+      // The state a crash leaves right after the store's commit (the rename), before the metadata update.
+      const first = await createVisor({ dataDir: dir, port: 0, plugins: [] }, { logger: memoryLogger([]) });
+      const image = await first.images.register(X86);
+      await first.db('images').where({ id: image.id }).update({ status: 'uploading', upload_restore: 'locked', upload_owner: randomUUID() });
+      await first.backends.get('default')!.put(image.id, Readable.from([randomBytes(5000)]));
+      await first.close();
+      assert.deepEqual((await listFiles(`${dir}/images`)).filter((f) => !f.startsWith('.tmp/')), [`${image.id.slice(0, 2)}/${image.id}`]);
+
+      const lines: string[] = [];
+      const second = await createVisor({ dataDir: dir, port: 0, plugins: [] }, { logger: memoryLogger(lines) });
+      try {
+        assert.equal((await second.images.get(image.id)).status, 'locked');
+        assert.deepEqual((await listFiles(`${dir}/images`)).filter((f) => !f.startsWith('.tmp/')), [], 'the unrecorded file is gone');
+        const removed = lines.map((line) => JSON.parse(line) as LogRecord).filter((r) => r.msg === 'removed the file of an upload that was stored but never recorded');
+        assert.deepEqual(removed.map((r) => r.image), [image.id]);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { InvalidKeyError } from '@visor/core/plugin';
 import { randomData } from '../bytes.js';
 import { assertRejectsWith } from '../expect-error.js';
+import { newKey } from '../object-helpers.js';
 import type { SuiteCase } from '../suite-case.js';
 import { chunkedSource } from '../sources/chunked-source.js';
 
@@ -35,6 +36,17 @@ export const keyCases: SuiteCase[] = [
       await assertRejectsWith(backend.get('not a uri'), InvalidKeyError, subject);
       await assertRejectsWith(backend.stat('../../etc/passwd'), InvalidKeyError, subject);
       await assertRejectsWith(backend.delete(''), InvalidKeyError, subject);
+    },
+  },
+  {
+    title: 'locationOf(key) names the location put(key) returns, and refuses an unsafe key with InvalidKeyError',
+    needs: 'locationOf',
+    async run({ backend }) {
+      const key = newKey();
+      const predicted = backend.locationOf!(key);
+      const { location } = await backend.put(key, chunkedSource(randomData(10)));
+      assert.equal(predicted, location);
+      assert.throws(() => backend.locationOf!('../x'), (error: unknown) => error instanceof InvalidKeyError && error.backend === backend.name);
     },
   },
 ];

@@ -61,7 +61,7 @@ export class MemoryBackend implements Backend {
       this.discardPartial(id);
       throw error;
     }
-    return { location: this.locationOf(key), size: this.objects.get(key)?.length ?? 0 };
+    return { location: this.locate(key), size: this.objects.get(key)?.length ?? 0 };
   }
 
   async get(location: string, options: GetOptions = {}): Promise<Readable> {
@@ -128,7 +128,12 @@ export class MemoryBackend implements Backend {
     this.partials.delete(id);
   }
 
-  private locationOf(key: string): string {
+  locationOf(key: string): string {
+    this.checkKey(key);
+    return this.locate(key);
+  }
+
+  private locate(key: string): string {
     return `memory://${this.name}/${key}`;
   }
 

@@ -68,6 +68,7 @@ export interface BackendHealth {
  * - `get`, `stat` and `delete` reject with `ObjectNotFoundError` for a missing
  *   object and with `InvalidKeyError` for a location that is not this backend's.
  * - `get` with a range yields exactly bytes start..end (inclusive).
+ * - `locationOf`, where offered, returns exactly the location `put` would.
  * - `openReader`, where offered, reads the same bytes as `get` at any position
  *   and rejects like `get` for missing objects and foreign locations.
  * - Every error names the backend and the key (use the BackendError classes).
@@ -81,6 +82,12 @@ export interface Backend {
   readonly readOnly: boolean;
 
   put(key: string, source: Readable, options?: PutOptions): Promise<PutResult>;
+  /**
+   * Optional: the location `put(key)` stores at, computed without storing.
+   * With it, rolling back an upload interrupted by a crash also removes a file
+   * the crash left committed but unrecorded.
+   */
+  locationOf?(key: string): string;
   get(location: string, options?: GetOptions): Promise<Readable>;
   /**
    * Optional: random access to an object, for callers that reuse their own

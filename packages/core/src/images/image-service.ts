@@ -299,6 +299,8 @@ export class ImageService {
   async repair(leftoversOlderThan?: Date): Promise<{ images: number; leftovers: number }> {
     const stale = await this.options.metadata.staleUploads();
     for (const { image } of stale) {
+      // While the image is still 'uploading', no other upload can claim it: the file goes first.
+      await this.removeUnrecordedFile(image);
       const outcome = await this.options.metadata.releaseUpload(image.id, now());
       this.options.logger.warn('rolled back an upload its instance left unfinished', { image: image.id, outcome });
     }
@@ -308,6 +310,22 @@ export class ImageService {
     }
     if (leftovers > 0) this.options.logger.warn('removed leftovers of interrupted uploads', { count: leftovers });
     return { images: stale.length, leftovers };
+  }
+
+  /**
+   * An instance that died between its backend's commit and the metadata
+   * update left a file no record names; where the backend can tell the
+   * location of a key, it goes.
+   */
+  private async removeUnrecordedFile(image: Image): Promise<void> {
+    const backend = this.options.backends.get(image.store);
+    if (!backend?.locationOf) return;
+    try {
+      await backend.delete(backend.locationOf(image.id));
+      this.options.logger.warn('removed the file of an upload that was stored but never recorded', { image: image.id, store: image.store });
+    } catch (error) {
+      if (!(error instanceof ObjectNotFoundError)) throw error;
+    }
   }
 
   private async prepare(input: unknown, context: OperationContext, status: 'locked' | 'uploading'): Promise<Image> {
