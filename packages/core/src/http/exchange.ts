@@ -27,6 +27,7 @@ export interface ExchangeEnvironment {
 export class Exchange {
   /** Set once content negotiation succeeds; errors before that use the default type. */
   mediaType: string;
+  private continued = false;
   readonly query: URLSearchParams;
 
   constructor(
@@ -57,6 +58,18 @@ export class Exchange {
     return this.req.method === 'HEAD';
   }
 
+  /** Whether the client waits for `100 Continue` before sending its body, and has not had it yet. */
+  private get awaitingContinue(): boolean {
+    return !this.continued && /^100-continue$/i.test(this.req.headers.expect?.trim() ?? '') && !this.res.headersSent;
+  }
+
+  /** Tells a client that sent `Expect: 100-continue` to send its body; call before reading it. */
+  continueBody(): void {
+    if (!this.awaitingContinue) return;
+    this.continued = true;
+    this.res.writeContinue();
+  }
+
   /** Reads and decodes a metadata body of any media type an encoder reads (JSON when unlabelled). */
   async body(): Promise<unknown> {
     const mediaType = mediaTypeOf(this.req.headers['content-type']) ?? 'application/json';
@@ -66,6 +79,7 @@ export class Exchange {
         `cannot read a body of type '${mediaType}'; send ${readable.join(', ')}${this.req.method === 'GET' ? '' : ', or application/octet-stream to upload a file'}`,
       );
     }
+    this.continueBody();
     const text = await readBody(this.req, this.env.metadataBodyBytes);
     const decoded = this.env.hooks.decodeRequest.call({ mediaType, text });
     if (!decoded) throw new UnsupportedMediaTypeError(`no encoder reads '${mediaType}'`);
@@ -133,7 +147,13 @@ export class Exchange {
     }
     const headers: Record<string, string> = { 'x-error-code': error.code, 'x-error-message': headerSafe(error.message) };
     if (error.code === 'RequestedRangeNotSatisfiable') headers['content-range'] = `bytes */${String(error.details.size)}`;
-    if (!this.req.complete) this.discardRestOfBody();
+    if (this.awaitingContinue) {
+      // The client holds its body back until told to send it: answer and close, so that a
+      // body it might still send is never read as the next request.
+      headers.connection = 'close';
+    } else if (!this.req.complete) {
+      this.discardRestOfBody();
+    }
     if (this.isHead) {
       this.sendEmpty(status, headers);
       return;

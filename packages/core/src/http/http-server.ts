@@ -51,7 +51,9 @@ export async function handlersSettled(server: restify.Server): Promise<void> {
 
 /** Builds the restify server: every route runs negotiation, beforeRequest, the handler, and error encoding. */
 export function createHttpServer(env: ExchangeEnvironment, routes: Route[]): restify.Server {
-  const server = restify.createServer({ name: 'visor', handleUncaughtExceptions: false, ignoreTrailingSlash: true });
+  // noWriteContinue: a client sending `Expect: 100-continue` gets `100 Continue` only once a handler
+  // starts reading its body (Exchange.continueBody), so a refused upload never has to be sent at all.
+  const server = restify.createServer({ name: 'visor', handleUncaughtExceptions: false, ignoreTrailingSlash: true, noWriteContinue: true });
   const handlers = new Set<Promise<void>>();
   running.set(server, handlers);
   // Large images take longer than Node's default 5-minute request timeout.

@@ -61,6 +61,8 @@ export interface UploadSource {
   signal?: AbortSignal;
   /** The body's length when the transport knows it (Content-Length); used to pick the fastest hashing. */
   lengthHint?: number;
+  /** Called once, just before the bytes are first read (HTTP: sends `100 Continue` to a client waiting for it). */
+  begin?(): void;
 }
 
 export interface ImageServiceOptions {

@@ -38,6 +38,7 @@ export async function streamToBackend(backend: Backend, key: string, source: Upl
   source.signal?.addEventListener('abort', onAbort, { once: true });
   source.stream.once('error', onSourceError);
   if (source.signal?.aborted) onAbort();
+  source.begin?.();
   source.stream.pipe(digest);
   try {
     const put = await backend.put(key, digest, { ...(expect.size === undefined ? {} : { size: expect.size }), signal: controller.signal });

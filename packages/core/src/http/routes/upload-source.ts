@@ -11,7 +11,13 @@ export function uploadFrom(exchange: Exchange): { metadata: Record<string, strin
     if (!exchange.req.complete) controller.abort(new ClientClosedError());
   });
   const length = Number(exchange.req.headers['content-length']);
-  const source = { stream: exchange.req, expect, signal: controller.signal, ...(Number.isSafeInteger(length) ? { lengthHint: length } : {}) };
+  const source: UploadSource = {
+    stream: exchange.req,
+    expect,
+    signal: controller.signal,
+    begin: () => exchange.continueBody(),
+    ...(Number.isSafeInteger(length) ? { lengthHint: length } : {}),
+  };
   return { metadata, source };
 }
 
