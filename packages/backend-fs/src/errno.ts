@@ -1,4 +1,4 @@
-import { BackendError, ObjectNotFoundError } from '@visor/core/plugin';
+import { BackendError, ObjectNotFoundError, StorageFullError } from '@visor/core/plugin';
 
 /** A failed system call (it has an errno code and the call's name), as opposed to a source or abort error. */
 function isSystemError(error: unknown): error is NodeJS.ErrnoException & { code: string; syscall: string } {
@@ -12,6 +12,9 @@ function isSystemError(error: unknown): error is NodeJS.ErrnoException & { code:
  */
 export function storageFailure(error: unknown, backend: string, key: string | undefined): unknown {
   if (!isSystemError(error)) return error;
+  if (error.code === 'ENOSPC' || error.code === 'EDQUOT') {
+    return new StorageFullError(backend, key, `the store is full: ${error.syscall} failed (${error.code}); nothing was stored`, { cause: error });
+  }
   return new BackendError(backend, key, `${error.syscall} failed (${error.code})`, { cause: error });
 }
 

@@ -1,8 +1,9 @@
-import { mkdir, stat, unlink } from 'node:fs/promises';
+import { mkdir, stat, statfs, unlink } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import {
   BackendError,
+  StorageFullError,
   type Backend,
   type BackendHealth,
   type CleanupOptions,
@@ -43,6 +44,7 @@ export class FsBackend implements Backend {
 
   async put(key: string, source: Readable, options: PutOptions = {}): Promise<PutResult> {
     assertSafeKey(this.name, key);
+    if (options.size !== undefined) await this.assertRoomFor(key, options.size);
     const tempPath = this.layout.tempPath(key);
     const tempName = basename(tempPath);
     this.writing.add(tempName);
@@ -65,6 +67,20 @@ export class FsBackend implements Backend {
   locationOf(key: string): string {
     assertSafeKey(this.name, key);
     return this.layout.locationOf(key);
+  }
+
+  /** A write the disk cannot hold is refused before its first byte: nothing to clean up, no bytes sent for nothing. */
+  private async assertRoomFor(key: string, size: number): Promise<void> {
+    let free: number;
+    try {
+      const space = await statfs(this.layout.tempDirectory);
+      free = space.bavail * space.bsize;
+    } catch {
+      return; // the write itself will report what is wrong
+    }
+    if (size > free) {
+      throw new StorageFullError(this.name, key, `the store has ${free} bytes free, the object needs ${size}; nothing was stored`);
+    }
   }
 
   async get(location: string, options: GetOptions = {}): Promise<Readable> {

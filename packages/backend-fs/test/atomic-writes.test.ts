@@ -4,7 +4,7 @@ import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { BackendError } from '@visor/core';
+import { BackendError, StorageFullError } from '@visor/core';
 import type { FsBackend } from '../src/index.js';
 import { createFsBackend } from './support/create-fs-backend.js';
 import { exists, listFiles } from './support/fs-probes.js';
@@ -75,6 +75,22 @@ describe('fs: atomic writes', () => {
       return true;
     });
     assert.deepEqual(await tempFiles(), []);
+  });
+
+  it('a put announcing more bytes than the disk has free is refused with StorageFullError before reading a byte', async () => {
+    const source = new PassThrough();
+    let pulled = false;
+    source.on('resume', () => (pulled = true));
+    const petabyte = 2 ** 50;
+    await assert.rejects(backend.put(KEY, source, { size: petabyte }), (error: unknown) => {
+      assert.ok(error instanceof StorageFullError, `got ${String(error)}`);
+      assert.equal(error.code, 'InsufficientStorage');
+      assert.match(error.message, new RegExp(`key '${KEY}': the store has \\d+ bytes free, the object needs ${petabyte}`));
+      return true;
+    });
+    assert.equal(pulled, false, 'the source was read');
+    assert.deepEqual(await tempFiles(), []);
+    assert.deepEqual(await listFiles(backend.layout.directory), []);
   });
 
   it('an abort during the write removes the temp file and leaves an existing object untouched', async () => {

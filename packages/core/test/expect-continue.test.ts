@@ -73,3 +73,25 @@ describe('Expect: 100-continue', () => {
     conn.socket.destroy();
   });
 });
+
+describe('an upload larger than the store has room for', () => {
+  let t: TestVisor;
+  before(async () => {
+    t = await startVisor();
+  });
+  after(() => t.close());
+
+  it('is refused before its first byte with 507 InsufficientStorage, without 100 Continue; the image stays locked', async () => {
+    const image = (await request('POST', `${t.url}/images`, { body: { image: X86 } })).json().image;
+    const conn = await connect(t.url);
+    const petabyte = 2 ** 50;
+    conn.socket.write(
+      `PUT /images/${image.id} HTTP/1.1\r\nhost: x\r\ncontent-type: application/octet-stream\r\n` +
+        `content-length: ${petabyte}\r\nexpect: 100-continue\r\n\r\n`,
+    );
+    await conn.waitFor('final answer', () => conn.received().includes('\r\n\r\n') && conn.ended());
+    assert.match(conn.received(), /^HTTP\/1\.1 507 /);
+    assert.match(conn.received(), new RegExp(`backend 'default' key '${image.id}': the store has \\d+ bytes free, the object needs ${petabyte}`));
+    assert.equal((await get(`${t.url}/images/${image.id}/meta`)).json().image.status, 'locked');
+  });
+});

@@ -186,6 +186,22 @@ describe('storage backend failures', () => {
     await request('DELETE', `${t.url}/images/${image.id}`);
   });
 
+  it('a disk filling up midway: 507 InsufficientStorage naming store and key, the image locked again, nothing left', TEST, async () => {
+    const image = await register(t);
+    faults.fillDiskAfterBytes = 64 * 1024;
+    try {
+      const res = await request('PUT', `${t.url}/images/${image.id}`, { headers: octet, body: randomBytes(1024 * 1024) });
+      assert.equal(res.status, 507, res.text);
+      assert.equal(res.json().code, 'InsufficientStorage');
+      assert.match(res.json().message, new RegExp(`backend 'flaky' key '${image.id}': the store is full: write failed \\(ENOSPC\\); nothing was stored`));
+    } finally {
+      reset();
+    }
+    assert.equal((await meta(t, image.id)).status, 'locked');
+    assert.deepEqual(await tempEntries(t.dataDir), []);
+    assert.deepEqual(await storedFiles(t), []);
+  });
+
   it('a POST register+upload failing midway: 502 and no record', TEST, async () => {
     const name = `failing-post-${Date.now()}`;
     faults.failPutAfterBytes = 10_000;

@@ -46,6 +46,13 @@ export class ReadOnlyBackendError extends BackendError {
   }
 }
 
+/** The store has no room for the object (a full disk or quota); nothing was stored. */
+export class StorageFullError extends BackendError {
+  constructor(backend: string, key: string | undefined, message: string, options?: VisorErrorOptions) {
+    super(backend, key, message, { ...options, code: 'InsufficientStorage' });
+  }
+}
+
 /** The storage system cannot be reached or refused the operation. */
 export class BackendUnavailableError extends BackendError {
   constructor(backend: string, key: string | undefined, message: string, options?: VisorErrorOptions) {

@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'ClientClosedRequest'
   | 'BackendError'
   | 'BackendUnavailable'
+  | 'InsufficientStorage'
   | 'InternalError'
   | 'ConfigError'
   | 'PluginNotFound'

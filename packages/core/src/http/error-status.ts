@@ -23,6 +23,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = Object.freeze({
   PluginError: 500,
   BackendError: 502,
   BackendUnavailable: 503,
+  InsufficientStorage: 507,
 });
 
 /** Statuses restify's router produces on its own (unknown route, method). */

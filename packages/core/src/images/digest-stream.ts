@@ -32,15 +32,18 @@ export class DigestStream extends Transform {
   private bytes = 0;
   private digests: Digests | undefined;
 
+  private started = false;
+
   /**
    * `offload`: compute both digests in worker threads, worth it for large
-   * uploads. `beforeEnd`: a last check once every byte passed and the digests
+   * uploads. `hooks.onFirstRead`: runs when the consumer first asks for bytes.
+   * `hooks.beforeEnd`: a last check once every byte passed and the digests
    * hold; its rejection fails the stream, so the backend commits nothing.
    */
   constructor(
     private readonly expected: UploadExpectations,
     offload = false,
-    private readonly beforeEnd?: () => Promise<void>,
+    private readonly hooks: { onFirstRead?(): void; beforeEnd?(): Promise<void> } = {},
   ) {
     super({ highWaterMark: 1 << 20 });
     if (offload) this.offloaded = new OffloadedDigests();
@@ -57,6 +60,14 @@ export class DigestStream extends Transform {
 
   get bytesSeen(): number {
     return this.bytes;
+  }
+
+  override _read(size: number): void {
+    if (!this.started) {
+      this.started = true;
+      this.hooks.onFirstRead?.();
+    }
+    super._read(size);
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
@@ -108,12 +119,12 @@ export class DigestStream extends Transform {
       callback(new BadDigestError('sha256', `SHA-256 ${sha256}`, `SHA-256 ${digests.sha256}`));
       return;
     }
-    if (!this.beforeEnd) {
+    if (!this.hooks.beforeEnd) {
       this.digests = digests;
       callback();
       return;
     }
-    this.beforeEnd().then(
+    this.hooks.beforeEnd().then(
       () => {
         this.digests = digests;
         callback();

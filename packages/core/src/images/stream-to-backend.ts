@@ -23,7 +23,12 @@ export async function streamToBackend(backend: Backend, key: string, source: Upl
   const { expect, onBytes } = options;
   const length = expect.size ?? source.lengthHint;
   // A worker thread pays off only once there is enough to hash.
-  const digest = new DigestStream(expect, length === undefined || length >= OFFLOAD_DIGESTS_FROM_BYTES, options.beforeCommit);
+  // The client is asked for its body (HTTP: 100 Continue) only once the backend starts reading,
+  // so a backend that refuses at once (a full disk, say) costs it nothing.
+  const digest = new DigestStream(expect, length === undefined || length >= OFFLOAD_DIGESTS_FROM_BYTES, {
+    ...(source.begin ? { onFirstRead: () => source.begin!() } : {}),
+    ...(options.beforeCommit ? { beforeEnd: () => options.beforeCommit!() } : {}),
+  });
   // The failure reaches the caller through put's rejection and digest.errored; without a
   // listener, pipe()'s own error forwarding would turn it into an uncaught exception.
   digest.on('error', () => undefined);
@@ -38,10 +43,9 @@ export async function streamToBackend(backend: Backend, key: string, source: Upl
   source.signal?.addEventListener('abort', onAbort, { once: true });
   source.stream.once('error', onSourceError);
   if (source.signal?.aborted) onAbort();
-  source.begin?.();
   source.stream.pipe(digest);
   try {
-    const put = await backend.put(key, digest, { ...(expect.size === undefined ? {} : { size: expect.size }), signal: controller.signal });
+    const put = await backend.put(key, digest, { ...(length === undefined ? {} : { size: length }), signal: controller.signal });
     const digests = digest.result;
     if (put.size !== digests.size) {
       await backend.delete(put.location).catch(() => undefined);

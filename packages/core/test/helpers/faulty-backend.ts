@@ -8,8 +8,10 @@ const FS_BACKEND: string = '@visor/backend-fs';
 
 /** Switches for the failures a FaultyBackend injects; change them while Visor runs. */
 export interface Faults {
-  /** When set, every put fails as a full disk would, after this many bytes reached the store. */
+  /** When set, every put fails as a broken disk would (EIO), after this many bytes reached the store. */
   failPutAfterBytes: number | null;
+  /** When set, every put fails as a full disk would (ENOSPC), after this many bytes reached the store. */
+  fillDiskAfterBytes: number | null;
   /** When true, every put fails at once, reading nothing, as a store that cannot be reached. */
   putUnavailable: boolean;
   /** When true, every delete fails (the file stays). */
@@ -18,10 +20,16 @@ export interface Faults {
   failReadAfterBytes: number | null;
 }
 
-export const noFaults = (): Faults => ({ failPutAfterBytes: null, putUnavailable: false, failDelete: false, failReadAfterBytes: null });
+export const noFaults = (): Faults => ({
+  failPutAfterBytes: null,
+  fillDiskAfterBytes: null,
+  putUnavailable: false,
+  failDelete: false,
+  failReadAfterBytes: null,
+});
 
-function ioError(): NodeJS.ErrnoException {
-  return Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO', errno: -5, syscall: 'read' });
+function ioError(syscall: 'read' | 'write'): NodeJS.ErrnoException {
+  return Object.assign(new Error(`EIO: i/o error, ${syscall}`), { code: 'EIO', errno: -5, syscall });
 }
 
 /** The error a failed write(2) raises: what the fs backend sees when the disk fills up. */
@@ -32,7 +40,10 @@ function diskFull(): NodeJS.ErrnoException {
 /** Lets `limit` bytes through, then fails. */
 class FailAfter extends Transform {
   private passed = 0;
-  constructor(private readonly limit: number) {
+  constructor(
+    private readonly limit: number,
+    private readonly failure: () => Error,
+  ) {
     super();
   }
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
@@ -44,7 +55,7 @@ class FailAfter extends Transform {
     }
     if (room > 0) this.push(chunk.subarray(0, room));
     this.passed = this.limit;
-    callback(diskFull());
+    callback(this.failure());
   }
 }
 
@@ -70,7 +81,7 @@ export function faultyBackendPlugin(faults: Faults, { positionalReads = false } 
           size: reader.size,
           async read(buffer, length, position) {
             if (faults.failReadAfterBytes !== null && served >= faults.failReadAfterBytes) {
-              throw new BackendError(real.name, location.slice(location.lastIndexOf('/') + 1), 'read failed (EIO)', { cause: ioError() });
+              throw new BackendError(real.name, location.slice(location.lastIndexOf('/') + 1), 'read failed (EIO)', { cause: ioError('read') });
             }
             const count = await reader.read(buffer, length, position);
             served += count;
@@ -86,8 +97,10 @@ export function faultyBackendPlugin(faults: Faults, { positionalReads = false } 
         readOnly: false,
         async put(key, source: Readable, putOptions) {
           if (faults.putUnavailable) throw new BackendUnavailableError(real.name, key, 'connection refused');
-          if (faults.failPutAfterBytes === null) return real.put(key, source, putOptions);
-          const faulty = new FailAfter(faults.failPutAfterBytes);
+          const [limit, failure] =
+            faults.fillDiskAfterBytes !== null ? [faults.fillDiskAfterBytes, diskFull] : [faults.failPutAfterBytes, () => ioError('write')];
+          if (limit === null) return real.put(key, source, putOptions);
+          const faulty = new FailAfter(limit, failure);
           pipeline(source, faulty).catch(() => undefined);
           return real.put(key, faulty, putOptions);
         },
