@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Visor benchmark (not part of the tests): 1 GiB uploads and downloads over loopback through
-// the fs backend (median of BENCH_RUNS rounds, default 3: this machine's figures vary by
+// the fs backend (median of BENCH_RUNS rounds, default 5: this machine's figures vary by
 // ±15% from run to run), with cat/cp of the same file as references, the server's peak
 // memory growth, and median latencies of metadata GET, create and list-1000.
 //   npm run bench                 # 1 GiB
@@ -185,7 +185,7 @@ function run(command, args) {
   });
 }
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /**
