@@ -10,11 +10,13 @@ export interface HashSession {
 /**
  * The main-thread side of one hashing worker thread (one per algorithm,
  * shared by every upload). The thread keeps the process alive only while an
- * upload waits on it.
+ * upload waits on it. It remembers which shared batches the current thread
+ * has been shown, so each buffer crosses over once.
  */
 export class HashWorkerClient {
   private worker: Worker | undefined;
   private readonly sessions = new Map<number, HashSession>();
+  private readonly shown = new Set<number>();
 
   constructor(private readonly algorithm: string) {}
 
@@ -24,22 +26,29 @@ export class HashWorkerClient {
     this.refresh();
   }
 
-  /** `bytes` only with a batch's first use in this session; the thread keeps it until the session ends. */
-  send(id: number, batch: number, bytes: SharedArrayBuffer | undefined, length: number): void {
-    this.worker!.postMessage((bytes ? { id, op: 'data', batch, bytes, length } : { id, op: 'data', batch, length }) satisfies HashRequest);
+  send(id: number, batch: number, bytes: SharedArrayBuffer, length: number): void {
+    const first = !this.shown.has(batch);
+    this.shown.add(batch);
+    this.worker!.postMessage((first ? { op: 'data', id, batch, bytes, length } : { op: 'data', id, batch, length }) satisfies HashRequest);
   }
 
   end(id: number): void {
-    this.worker!.postMessage({ id, op: 'end' } satisfies HashRequest);
+    this.worker!.postMessage({ op: 'end', id } satisfies HashRequest);
   }
 
+  /** Stops hashing session `id`; acks of batches it already sent still arrive, then the session goes. */
   abort(id: number): void {
-    if (this.sessions.delete(id)) this.worker?.postMessage({ id, op: 'abort' } satisfies HashRequest);
-    this.refresh();
+    if (this.sessions.has(id)) this.worker?.postMessage({ op: 'abort', id } satisfies HashRequest);
+  }
+
+  /** The thread drops its view of a batch the pool no longer keeps. */
+  forget(batch: number): void {
+    if (this.shown.delete(batch)) this.worker?.postMessage({ op: 'forget', batch } satisfies HashRequest);
   }
 
   private start(): void {
     if (this.worker) return;
+    this.shown.clear();
     const worker = new Worker(new URL('./hash-worker.js', import.meta.url), { workerData: this.algorithm });
     worker.on('message', (reply: HashReply) => {
       const session = this.sessions.get(reply.id);
@@ -50,9 +59,10 @@ export class HashWorkerClient {
       }
       this.sessions.delete(reply.id);
       this.refresh();
-      session.onDigest(reply.hex);
+      if (reply.op === 'digest') session.onDigest(reply.hex);
     });
     const fail = (error: Error) => {
+      if (this.worker !== worker) return;
       this.worker = undefined;
       const sessions = [...this.sessions.values()];
       this.sessions.clear();

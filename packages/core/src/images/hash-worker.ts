@@ -3,35 +3,47 @@ import { createHash, type Hash } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 
 export type HashRequest =
-  // `bytes` comes with a batch's first use only: posting a SharedArrayBuffer costs far more than posting numbers.
-  | { id: number; op: 'data'; batch: number; bytes?: SharedArrayBuffer; length: number }
-  | { id: number; op: 'end' }
-  | { id: number; op: 'abort' };
+  // `bytes` comes with a batch's first use by this thread only: posting a SharedArrayBuffer
+  // costs far more than posting numbers, and each posted one lives until this thread collects garbage.
+  | { op: 'data'; id: number; batch: number; bytes?: SharedArrayBuffer; length: number }
+  | { op: 'end'; id: number }
+  | { op: 'abort'; id: number }
+  | { op: 'forget'; batch: number };
 
-export type HashReply = { id: number; op: 'ack'; batch: number } | { id: number; op: 'digest'; hex: string };
+export type HashReply =
+  | { op: 'ack'; id: number; batch: number }
+  | { op: 'digest'; id: number; hex: string }
+  // Sent after every ack of the session: the main thread may then forget it.
+  | { op: 'aborted'; id: number };
 
 const algorithm = workerData as string;
-/** One upload's hash and the batches it has shown this thread. */
-interface Session {
-  hash: Hash;
-  batches: Uint8Array[];
-}
-const sessions = new Map<number, Session>();
+const hashes = new Map<number, Hash>();
+/** The shared batches this thread has been shown, by batch number. */
+const batches = new Map<number, Uint8Array>();
 const port = parentPort!;
 
 port.on('message', (message: HashRequest) => {
-  if (message.op === 'abort') {
-    sessions.delete(message.id);
-    return;
+  switch (message.op) {
+    case 'forget':
+      batches.delete(message.batch);
+      return;
+    case 'abort':
+      hashes.delete(message.id);
+      port.postMessage({ op: 'aborted', id: message.id } satisfies HashReply);
+      return;
+    case 'data': {
+      if (message.bytes) batches.set(message.batch, new Uint8Array(message.bytes));
+      let hash = hashes.get(message.id);
+      if (!hash) hashes.set(message.id, (hash = createHash(algorithm)));
+      hash.update(batches.get(message.batch)!.subarray(0, message.length));
+      port.postMessage({ op: 'ack', id: message.id, batch: message.batch } satisfies HashReply);
+      return;
+    }
+    case 'end': {
+      const hash = hashes.get(message.id) ?? createHash(algorithm);
+      hashes.delete(message.id);
+      port.postMessage({ op: 'digest', id: message.id, hex: hash.digest('hex') } satisfies HashReply);
+      return;
+    }
   }
-  let session = sessions.get(message.id);
-  if (!session) sessions.set(message.id, (session = { hash: createHash(algorithm), batches: [] }));
-  if (message.op === 'data') {
-    if (message.bytes) session.batches[message.batch] = new Uint8Array(message.bytes);
-    session.hash.update(session.batches[message.batch]!.subarray(0, message.length));
-    port.postMessage({ id: message.id, op: 'ack', batch: message.batch } satisfies HashReply);
-    return;
-  }
-  sessions.delete(message.id);
-  port.postMessage({ id: message.id, op: 'digest', hex: session.hash.digest('hex') } satisfies HashReply);
 });
