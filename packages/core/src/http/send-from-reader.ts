@@ -32,6 +32,11 @@ export interface SendResult {
   error?: Error;
 }
 
+/** Buffers downloads hold right now (for tests: 0 once every download has ended). */
+export function heldDownloadBuffers(): number {
+  return held;
+}
+
 /**
  * Sends bytes start..end of an object to a response whose head is already
  * written, reading ahead into at most four 1 MiB buffers that are reused once
@@ -41,11 +46,6 @@ export interface SendResult {
  * destroys it when a read fails, so the client sees a short body, never a
  * wrong one. Always closes the reader. Never rejects: the result says how it went.
  */
-/** Buffers downloads hold right now (for tests: 0 once every download has ended). */
-export function heldDownloadBuffers(): number {
-  return held;
-}
-
 export function sendFromReader(reader: ObjectReader, res: ServerResponse, options: SendFromReaderOptions): Promise<SendResult> {
   const total = options.end - options.start + 1;
   let position = options.start;
