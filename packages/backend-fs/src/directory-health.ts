@@ -9,17 +9,21 @@ function describe(error: unknown): string {
   return String(error);
 }
 
-/** Healthy when the store and temporary directories exist and are writable; reports free space. */
+/**
+ * Healthy when the store and temporary directories exist and are writable;
+ * reports free space. The message never names the path: `GET /status` is
+ * open to anyone, and the operator knows the directory from the configuration.
+ */
 export async function directoryHealth(directory: string, tempDirectory: string): Promise<BackendHealth> {
   try {
-    if (!(await stat(directory)).isDirectory()) return { ok: false, message: `${directory} is not a directory` };
+    if (!(await stat(directory)).isDirectory()) return { ok: false, message: 'the store directory is not a directory' };
     const rwx = constants.R_OK | constants.W_OK | constants.X_OK;
     await access(directory, rwx);
     await access(tempDirectory, rwx);
     const space = await statfs(directory);
     const free = space.bavail * space.bsize;
-    return { ok: true, message: `${directory} is writable; ${free} bytes free (${(free / GiB).toFixed(1)} GiB)` };
+    return { ok: true, message: `the store directory is writable; ${free} bytes free (${(free / GiB).toFixed(1)} GiB)` };
   } catch (error) {
-    return { ok: false, message: `${directory} is not usable: ${describe(error)}` };
+    return { ok: false, message: `the store directory is not usable: ${describe(error)}` };
   }
 }
