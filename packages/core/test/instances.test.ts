@@ -34,7 +34,8 @@ describe('several instances sharing one PostgreSQL database and one store', () =
   it("an instance starting while another uploads leaves that upload and its temporary file alone; the upload completes", TEST, async () => {
     db = await createTestDatabase();
     dataDir = await makeDataDir();
-    const first = await startVisor({ ...tuned(db.url), limits: { idleTimeoutSeconds: 30 } }, dataDir);
+    // Slower beats than the second's (dead only after 3 s of silence), so a loaded machine cannot make it look dead.
+    const first = await startVisor({ ...tuned(db.url), heartbeatSeconds: 1, limits: { idleTimeoutSeconds: 30 } }, dataDir);
     visors.push(first);
     const image = (await request('POST', `${first.url}/images`, { body: { image: X86 } })).json().image;
     const data = randomBytes(3 * 1024 * 1024);
@@ -106,7 +107,7 @@ describe('idle connections', () => {
   after(() => t.close());
 
   it("an upload that stops sending is cut after limits.idleTimeoutSeconds: the image back to 'locked', no temporary file", TEST, async () => {
-    t = await startVisor({ limits: { idleTimeoutSeconds: 0.5 } });
+    t = await startVisor({ limits: { idleTimeoutSeconds: 1 } });
     const image = (await request('POST', `${t.url}/images`, { body: { image: X86 } })).json().image;
     const upload = startSlowUpload('PUT', `${t.url}/images/${image.id}`, { ...octet, 'content-length': 1_000_000 });
     await upload.write(randomBytes(100_000));
@@ -124,7 +125,7 @@ describe('idle connections', () => {
     const upload = startSlowUpload('PUT', `${t.url}/images/${image.id}`, { ...octet, 'content-length': pieces * 10_000 });
     for (let i = 0; i < pieces; i++) {
       await upload.write(randomBytes(10_000));
-      await new Promise((resolve) => setTimeout(resolve, 200)); // 1.6 s in all, never 0.5 s idle
+      await new Promise((resolve) => setTimeout(resolve, 200)); // 1.6 s in all, never 1 s idle
     }
     const res = await upload.response;
     assert.equal(res.status, 200, res.text);
