@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { truncate, unlink } from 'node:fs/promises';
+import { access, truncate, unlink } from 'node:fs/promises';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
@@ -126,6 +126,9 @@ describe('downloads served with reused buffers (stores with positional reads)', 
     assert.equal(res.status, 502, res.text);
     assert.match(res.json().message, /has 4000 bytes, not the 10000 its record says/);
     assert.equal((await get(`${t.url}/images/${image.id}/meta`)).json().image.status, 'error');
+    // The record still names the file, so deleting the image leaves no orphan.
+    assert.equal((await request('DELETE', `${t.url}/images/${image.id}`)).status, 200);
+    await assert.rejects(access(fileURLToPath(image.location)), /ENOENT/);
   });
 });
 

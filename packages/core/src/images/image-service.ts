@@ -191,14 +191,14 @@ export class ImageService {
         : { stream: await backend.get(image.location!, range === null ? {} : { range }) };
     } catch (error) {
       if (error instanceof ObjectNotFoundError) {
-        throw await this.unservable(image, error, `the file of image '${image.id}' is missing from its store`);
+        throw await this.unservable(image, { fileGone: true, cause: error }, `the file of image '${image.id}' is missing from its store`);
       }
       throw asBackendError(backend, image.id, error);
     }
     if ('reader' in source && source.reader.size !== size) {
       const stored = source.reader.size;
       await source.reader.close().catch(() => undefined);
-      throw await this.unservable(image, undefined, `the stored file of image '${image.id}' has ${stored} bytes, not the ${size} its record says`);
+      throw await this.unservable(image, { fileGone: false }, `the stored file of image '${image.id}' has ${stored} bytes, not the ${size} its record says`);
     }
     const started = Date.now();
     let finished = false;
@@ -226,9 +226,9 @@ export class ImageService {
    * Visor's back: mark the image `error` so a new upload can repair it, and
    * return the error that says so.
    */
-  private async unservable(image: Image, cause: unknown, problem: string): Promise<BackendError> {
-    await this.options.metadata.markLost(image.id, now());
-    const error = new BackendError(image.store, image.id, `${problem}; the image is now in status 'error' and accepts a new upload`, cause === undefined ? {} : { cause });
+  private async unservable(image: Image, how: { fileGone: boolean; cause?: unknown }, problem: string): Promise<BackendError> {
+    await this.options.metadata.markLost(image.id, now(), how.fileGone);
+    const error = new BackendError(image.store, image.id, `${problem}; the image is now in status 'error' and accepts a new upload`, how.cause === undefined ? {} : { cause: how.cause });
     this.options.logger.error('image file unservable; image marked error', { image: image.id, store: image.store, err: error });
     return error;
   }

@@ -282,9 +282,15 @@ export class MetadataStore {
     return rows.map((r) => r.id);
   }
 
-  /** An available image whose file is gone goes to status 'error' (a new upload may repair it). */
-  async markLost(id: string, now: string): Promise<void> {
-    await this.db('images').where({ id, status: 'available' }).update({ status: 'error', location: null, updated_at: now });
+  /**
+   * An available image whose file is gone or no longer matches goes to status
+   * 'error' (a new upload may repair it). A file that is still there keeps its
+   * location, so that deleting the image deletes it too.
+   */
+  async markLost(id: string, now: string, fileGone: boolean): Promise<void> {
+    await this.db('images')
+      .where({ id, status: 'available' })
+      .update({ status: 'error', ...(fileGone ? { location: null } : {}), updated_at: now });
   }
 
   async recordAccess(id: string, now: string): Promise<void> {
