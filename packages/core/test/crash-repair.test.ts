@@ -7,6 +7,7 @@ import { after, describe, it } from 'node:test';
 import { createVisor, type Visor } from '../src/index.js';
 import { get, request } from '@visor/test-support';
 import { exited, killChild, startChildVisor } from './helpers/child-visor.js';
+import { extension } from './helpers/plugin-kit.js';
 import { listFiles, makeDataDir, memoryLogger, X86 } from './helpers/test-visor.js';
 import { partFiles, startSlowUpload, tempEntries, waitFor, type SlowUpload } from './helpers/uploads-in-flight.js';
 
@@ -66,7 +67,11 @@ describe('repair after a crash during uploads', () => {
     assert.equal((await partFiles(dataDir)).length, 2, 'the killed process left its partial files');
 
     const lines: string[] = [];
-    visor = await createVisor({ dataDir, port: 0, plugins: [] }, { logger: memoryLogger(lines) });
+    const failures: Array<{ image: string; outcome: string; message: string }> = [];
+    const witness = extension('failure-witness', (v) =>
+      v.hooks.afterUploadFailed.tap('w', (failed, error, stats) => void failures.push({ image: failed.id, outcome: stats.outcome, message: error.message })),
+    );
+    visor = await createVisor({ dataDir, port: 0, plugins: [witness] }, { logger: memoryLogger(lines) });
     const { url: restarted } = await visor.listen();
 
     const putImage = await get(`${restarted}/images/${image.id}/meta`);
@@ -94,6 +99,10 @@ describe('repair after a crash during uploads', () => {
     const leftovers = records.find((r) => r.msg === 'removed leftovers of interrupted uploads');
     assert.ok(leftovers, `leftovers logged; log was:\n${lines.join('')}`);
     assert.equal(leftovers.count, 2);
+    // afterUploadFailed tells plugins (tracking's history) how each interrupted upload ended.
+    await waitFor('afterUploadFailed for both', async () => failures.length === 2);
+    assert.deepEqual(failures.map((f) => [f.image, f.outcome]).sort(), [[image.id, 'failed'], [postId, 'failed']].sort());
+    assert.match(failures[0]!.message, /stopped with the Visor instance running it; rolled back/);
     // The killed process never deregistered: its row went at once (same machine, process gone), not after 30 s.
     assert.deepEqual((await visor.db('visor_instances').select('id')).map((r: { id: string }) => r.id), [visor.instanceId]);
 

@@ -5,6 +5,7 @@ import { readerStream } from '../backend/reader-stream.js';
 import {
   BackendError,
   ConflictError,
+  InternalError,
   InvalidFieldError,
   NotFoundError,
   ForbiddenError,
@@ -305,6 +306,10 @@ export class ImageService {
       await this.removeUnrecordedFile(image);
       const outcome = await this.options.metadata.releaseUpload(image.id, now());
       this.options.logger.warn('rolled back an upload its instance left unfinished', { image: image.id, outcome });
+      // So that tracking's history shows how the upload ended; what it had received is unknown.
+      const interrupted = new InternalError(`the upload of image '${image.id}' stopped with the Visor instance running it; rolled back`);
+      const stats: TransferStats = { bytes: 0, durationMs: 0, outcome: 'failed' };
+      this.detach(runAfterHook(this.hooks.afterUploadFailed, 'afterUploadFailed', this.options.logger, image, interrupted, stats, DEFAULT_CONTEXT));
     }
     let leftovers = 0;
     for (const backend of this.options.backends.values()) {
