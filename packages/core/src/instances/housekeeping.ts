@@ -43,10 +43,15 @@ export class Housekeeping {
   async start(): Promise<void> {
     const { registry, images, heartbeatMs } = this.options;
     await registry.register(this.instanceId, heartbeatMs * BEATS_TO_DEATH, this.options.idleTimeoutMs, now());
-    await registry.forgetDead(this.instanceId);
-    const others = await registry.othersAlive(this.instanceId);
-    // Alone, every leftover is dead; with others alive, only those too old to be a live upload's.
-    await images.repair(others.length === 0 ? undefined : await this.leftoverCutoff());
+    try {
+      await registry.forgetDead(this.instanceId);
+      const others = await registry.othersAlive(this.instanceId);
+      // Alone, every leftover is dead; with others alive, only those too old to be a live upload's.
+      await images.repair(others.length === 0 ? undefined : await this.leftoverCutoff());
+    } catch (error) {
+      await registry.deregister(this.instanceId).catch(() => undefined);
+      throw error;
+    }
     this.timer = setInterval(() => {
       this.running ??= this.tick().finally(() => {
         this.running = undefined;
