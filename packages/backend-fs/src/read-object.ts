@@ -19,6 +19,8 @@ interface Subject {
  */
 class FileReader implements ObjectReader {
   private closing: Promise<void> | undefined;
+  /** Reads still in the thread pool: the descriptor is closed only after them, so its number is never reused under them. */
+  private readonly reading = new Set<Promise<number>>();
 
   constructor(
     private readonly fd: number,
@@ -28,18 +30,24 @@ class FileReader implements ObjectReader {
 
   read(buffer: Buffer, length: number, position: number): Promise<number> {
     if (this.closing) return Promise.reject(new BackendError(this.subject.backend, this.subject.key, 'read after close'));
-    return new Promise((resolve, reject) => {
+    const reading = new Promise<number>((resolve, reject) => {
       read(this.fd, buffer, 0, length, position, (error, count) => {
         if (error) reject(storageFailure(error, this.subject.backend, this.subject.key));
         else resolve(count);
       });
     });
+    this.reading.add(reading);
+    const done = () => void this.reading.delete(reading);
+    reading.then(done, done);
+    return reading;
   }
 
   close(): Promise<void> {
-    this.closing ??= closeFile(this.fd).catch((error: unknown) => {
-      throw storageFailure(error, this.subject.backend, this.subject.key);
-    });
+    this.closing ??= Promise.allSettled(this.reading).then(() =>
+      closeFile(this.fd).catch((error: unknown) => {
+        throw storageFailure(error, this.subject.backend, this.subject.key);
+      }),
+    );
     return this.closing;
   }
 }

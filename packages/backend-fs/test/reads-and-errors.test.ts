@@ -21,6 +21,26 @@ describe('fs: reads and errno mapping', () => {
   });
   afterEach(() => removeDir(dataDir));
 
+  it('openReader: close waits for reads still under way, which complete with the right bytes; reads after close fail', async () => {
+    const data = randomBytes(8 * MiB);
+    const { location } = await backend.put(KEY, Readable.from([data]));
+    const reader = await backend.openReader(location);
+    const events: string[] = [];
+    const buffers = [0, 1, 2, 3].map(() => Buffer.alloc(2 * MiB));
+    const reads = buffers.map((buffer, i) =>
+      reader.read(buffer, 2 * MiB, i * 2 * MiB).then((count) => {
+        events.push(`read ${i}`);
+        return count;
+      }),
+    );
+    const closing = reader.close().then(() => events.push('closed'));
+    assert.deepEqual(await Promise.all(reads), [2 * MiB, 2 * MiB, 2 * MiB, 2 * MiB]);
+    await closing;
+    assert.equal(events.at(-1), 'closed', events.join(', '));
+    assert.ok(Buffer.concat(buffers).equals(data));
+    await assert.rejects(reader.read(Buffer.alloc(1), 1, 0), (error: unknown) => error instanceof BackendError && /read after close/.test(error.message));
+  });
+
   it('get reads in 1 MiB chunks', async () => {
     const { location } = await backend.put(KEY, Readable.from([randomBytes(3 * MiB + 10)]));
     const sizes: number[] = [];

@@ -124,9 +124,10 @@ describe('resolveConfig wrong values', () => {
     [{ plugins: [{ name: { kind: 'extension' }, options: {} }] }, 'plugins[0].name', /name must be a non-empty string; apply must be a function/],
     [{ limits: { metadataBodyBytes: 0 } }, 'limits.metadataBodyBytes', /integer of at least 1/],
     [{ limits: { maxImageBytes: '1G' } }, 'limits.maxImageBytes', /integer of at least 1 \(found "1G"\)/],
-    [{ limits: { idleTimeoutSeconds: 0 } }, 'limits.idleTimeoutSeconds', /number of at least 0.1/],
-    [{ heartbeatSeconds: '10s' } , 'heartbeatSeconds', /number of at least 0.05/],
-    [{ heartbeatSeconds: Infinity }, 'heartbeatSeconds', /number of at least 0.05/],
+    [{ limits: { idleTimeoutSeconds: 0 } }, 'limits.idleTimeoutSeconds', /number from 0.1 to 86400/],
+    [{ limits: { idleTimeoutSeconds: 3e6 } }, 'limits.idleTimeoutSeconds', /number from 0.1 to 86400/],
+    [{ heartbeatSeconds: '10s' }, 'heartbeatSeconds', /number from 0.05 to 3600/],
+    [{ heartbeatSeconds: Infinity }, 'heartbeatSeconds', /number from 0.05 to 3600/],
     [{ limits: null }, 'limits', /must be an object/],
   ];
   for (const [input, key, message] of cases) {

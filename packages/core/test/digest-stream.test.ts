@@ -4,7 +4,7 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, it } from 'node:test';
 import { DigestStream } from '../src/images/digest-stream.js';
-import { digestBatchCounts } from '../src/images/offloaded-digests.js';
+import { digestBatchCounts, hashWorkers } from '../src/images/offloaded-digests.js';
 import { BadDigestError } from '../src/index.js';
 import { waitFor } from './helpers/uploads-in-flight.js';
 
@@ -64,5 +64,31 @@ describe('digests computed in worker threads', () => {
     // One upload holds at most 16 and the next may start while the last one's are still in flight:
     // seven uploads one after the other need at most two uploads' worth, not seven (112).
     assert.ok(settled.made <= 32, `made ${settled.made} batches`);
+  });
+});
+
+describe('a hashing thread that dies mid-upload', () => {
+  it('fails that upload with an error (no crash, no hang); the next upload gets a new thread', async () => {
+    const stream = new DigestStream({}, true);
+    const failed = new Promise<Error>((resolve) => stream.once('error', resolve));
+    stream.resume();
+    const data = randomBytes(40 * MiB);
+    let offset = 0;
+    const feed = async () => {
+      for (; offset < data.length; offset += MiB) {
+        if (stream.destroyed) return;
+        if (!stream.write(data.subarray(offset, offset + MiB))) await new Promise((resolve) => stream.once('drain', resolve).once('close', resolve));
+        if (offset === 4 * MiB) await hashWorkers.md5.terminate();
+      }
+      stream.end();
+    };
+    await feed();
+    const error = await failed;
+    assert.match(error.message, /md5 worker thread exited/);
+
+    const next = new DigestStream({}, true);
+    const again = randomBytes(10 * MiB);
+    await digestOf(again, next);
+    assert.equal(next.result.checksum, createHash('md5').update(again).digest('hex'));
   });
 });

@@ -5,7 +5,7 @@ import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { get, request } from '@visor/test-support';
-import { heldDownloadBuffers } from '../src/http/send-from-reader.js';
+import { heldDownloadBuffers, sendFromReader } from '../src/http/send-from-reader.js';
 import type { TransferStats } from '../src/index.js';
 import { faultyBackendPlugin, noFaults } from './helpers/faulty-backend.js';
 import { extension, logRecords, waitFor } from './helpers/plugin-kit.js';
@@ -195,5 +195,30 @@ describe('download failures after the head is sent', () => {
     assert.equal(stats!.outcome, 'aborted');
     assert.ok(stats!.bytes < data.length, `bytes ${stats!.bytes}`);
     await waitFor(() => heldDownloadBuffers() === 0 || undefined, 'every download buffer released');
+  });
+});
+
+describe('sendFromReader', () => {
+  it('settles as aborted, and closes the reader, when the client left before the first byte (also for an empty object)', async () => {
+    let closed = 0;
+    const reader = { size: 0, read: async () => 0, close: async () => void (closed += 1) };
+    const results: Array<Promise<unknown>> = [];
+    const server = http.createServer((req, res) => {
+      res.writeHead(200, { 'content-length': '0' });
+      res.once('close', () => results.push(sendFromReader(reader, res, { start: 0, end: -1, backend: 'b', key: 'k' })));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const req = http.get(`http://127.0.0.1:${port}/`, { agent: false });
+      req.on('error', () => undefined);
+      req.on('socket', (socket) => socket.once('connect', () => setTimeout(() => req.destroy(), 50)));
+      await waitFor(() => results.length === 1 || undefined, 'the response to close');
+      const result = await Promise.race([results[0], new Promise((resolve) => setTimeout(() => resolve('pending'), 1000))]);
+      assert.deepEqual(result, { bytes: 0, outcome: 'aborted' });
+      assert.equal(closed, 1);
+    } finally {
+      server.close();
+    }
   });
 });

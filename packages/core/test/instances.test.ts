@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { after, describe, it } from 'node:test';
@@ -94,7 +94,8 @@ describe('several instances sharing one PostgreSQL database and one store', () =
 
   it('a closed instance leaves the registry at once', TEST, async () => {
     const survivor = visors[0]!;
-    const leaving = await startVisor(tuned(db!.url), dataDir);
+    // Fractional milliseconds (0.07 s × 3) and a long idle timeout go into PostgreSQL's columns too.
+    const leaving = await startVisor({ ...tuned(db!.url), heartbeatSeconds: 0.07, limits: { idleTimeoutSeconds: 86_400 } }, dataDir);
     const id = leaving.visor.instanceId;
     assert.equal((await survivor.visor.db('visor_instances').where({ id })).length, 1);
     await leaving.close();
@@ -167,5 +168,48 @@ describe('an upload whose claim another instance took meanwhile', () => {
     assert.ok(file.body.equals(theirs), "the other instance's file is intact");
     assert.deepEqual(await tempEntries(t.dataDir), []);
     assert.equal(await statusOf(t.url, image.id), 'available');
+  });
+});
+
+describe('the instance registry', () => {
+  let t: TestVisor;
+  after(() => t.close());
+  const row = (over: Record<string, unknown>) => ({
+    id: randomUUID(),
+    host: 'x',
+    process_space: '',
+    pid: 2 ** 22 + 12345, // above Linux's pid_max: no such process
+    started_at: new Date().toISOString(),
+    seen_at_ms: Date.now() + 3_600_000, // beat "in an hour": never silent during the test
+    dead_after_ms: 30_000,
+    idle_timeout_ms: 120_000,
+    ...over,
+  });
+
+  it("judges another instance's process only where it shares host and process space (boot and PID namespace)", async () => {
+    t = await startVisor();
+    const db = t.visor.db;
+    const self = await db('visor_instances').where({ id: t.visor.instanceId }).first();
+    assert.ok(self.process_space.length > 0, 'this Linux machine tells its process space');
+    const sameSpace = row({ host: self.host, process_space: self.process_space });
+    const otherContainer = row({ host: self.host, process_space: `${self.process_space.split(' ')[0]} pid:[1]` });
+    const otherHost = row({ host: 'elsewhere.example', process_space: self.process_space });
+    const silent = row({ host: 'elsewhere.example', seen_at_ms: Date.now() - 3_600_000 });
+    await db('visor_instances').insert([sameSpace, otherContainer, otherHost, silent]);
+
+    const gone = await t.visor.metadata.instances.forgetDead(t.visor.instanceId);
+    assert.deepEqual(gone.map((r) => r.id).sort(), [sameSpace.id, silent.id].sort());
+    const left = (await db('visor_instances').select('id')).map((r: { id: string }) => r.id).sort();
+    assert.deepEqual(left, [t.visor.instanceId, otherContainer.id, otherHost.id].sort());
+    await db('visor_instances').whereIn('id', [otherContainer.id, otherHost.id]).delete();
+  });
+
+  it('of several instances taking over one stale upload, exactly one succeeds', async () => {
+    const image = await t.visor.images.register(X86);
+    const dead = randomUUID();
+    await t.visor.db('images').where({ id: image.id }).update({ status: 'uploading', upload_restore: 'locked', upload_owner: dead });
+    const store = t.visor.metadata;
+    const results = await Promise.all([randomUUID(), randomUUID(), randomUUID()].map((to) => store.takeOverUpload(image.id, dead, to)));
+    assert.deepEqual(results.filter(Boolean).length, 1);
   });
 });

@@ -87,6 +87,6 @@ export function resolveConfig(input: unknown, options: ResolveConfigOptions): Vi
     encoders: resolveEncoders(raw.encoders),
     plugins: resolveExtensions(raw.plugins),
     limits: resolveLimits(raw.limits),
-    heartbeatSeconds: raw.heartbeatSeconds === undefined ? CONFIG_DEFAULTS.heartbeatSeconds : expectNumber(raw.heartbeatSeconds, 'heartbeatSeconds', 0.05),
+    heartbeatSeconds: raw.heartbeatSeconds === undefined ? CONFIG_DEFAULTS.heartbeatSeconds : expectNumber(raw.heartbeatSeconds, 'heartbeatSeconds', 0.05, 3600),
   };
 }

@@ -17,6 +17,6 @@ export function resolveLimits(value: unknown): LimitsConfig {
           ? defaults.maxImageBytes
           : expectInteger(raw.maxImageBytes, 'limits.maxImageBytes', 1),
     idleTimeoutSeconds:
-      raw.idleTimeoutSeconds === undefined ? defaults.idleTimeoutSeconds : expectNumber(raw.idleTimeoutSeconds, 'limits.idleTimeoutSeconds', 0.1),
+      raw.idleTimeoutSeconds === undefined ? defaults.idleTimeoutSeconds : expectNumber(raw.idleTimeoutSeconds, 'limits.idleTimeoutSeconds', 0.1, 86_400),
   };
 }

@@ -66,9 +66,9 @@ export function expectInteger(value: unknown, key: string, min: number, max = Nu
   return value;
 }
 
-/** A finite number of at least `min` (fractions allowed). */
-export function expectNumber(value: unknown, key: string, min: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) fail(key, `must be a number of at least ${min}`, value);
+/** A number from `min` to `max` (fractions allowed). */
+export function expectNumber(value: unknown, key: string, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) fail(key, `must be a number from ${min} to ${max}`, value);
   return value;
 }
 

@@ -117,7 +117,9 @@ export function sendFromReader(reader: ObjectReader, res: ServerResponse, option
         },
       );
     };
-    if (total === 0) res.end(() => settle('completed'));
+    // A client gone before the first byte: 'close' has fired already and end()'s callback never would.
+    if (res.destroyed) settle('aborted');
+    else if (total === 0) res.end(() => settle('completed'));
     else pump();
   });
 }

@@ -82,7 +82,7 @@ export class DigestStream extends Transform {
       return;
     }
     if (this.offloaded) {
-      this.offloaded.update(chunk, () => callback(null, chunk));
+      this.offloaded.update(chunk, (error) => (error ? callback(error) : callback(null, chunk)));
       return;
     }
     this.md5!.update(chunk);

@@ -46,6 +46,11 @@ export class HashWorkerClient {
     if (this.shown.delete(batch)) this.worker?.postMessage({ op: 'forget', batch } satisfies HashRequest);
   }
 
+  /** Stops the thread; uploads using it fail, and the next one starts a new thread (tests use it to play a crash). */
+  async terminate(): Promise<void> {
+    await this.worker?.terminate();
+  }
+
   private start(): void {
     if (this.worker) return;
     this.shown.clear();

@@ -300,23 +300,35 @@ export class ImageService {
    * live upload's never are (uploads idle for longer are cut).
    */
   async repair(leftoversOlderThan?: Date): Promise<{ images: number; leftovers: number }> {
-    const stale = await this.options.metadata.staleUploads();
-    for (const { image } of stale) {
-      // While the image is still 'uploading', no other upload can claim it: the file goes first.
-      await this.removeUnrecordedFile(image);
-      const outcome = await this.options.metadata.releaseUpload(image.id, now());
-      this.options.logger.warn('rolled back an upload its instance left unfinished', { image: image.id, outcome });
+    const { metadata, instanceId, logger } = this.options;
+    const stale = await metadata.staleUploads();
+    let rolledBack = 0;
+    for (const { image, owner } of stale) {
+      // Several instances may sweep at once: the one taking the upload over rolls it back.
+      if (!(await metadata.takeOverUpload(image.id, owner, instanceId))) continue;
+      try {
+        // While the image is still 'uploading', no other upload can claim it: the file goes first.
+        await this.removeUnrecordedFile(image);
+      } catch (error) {
+        // Handed back to the dead instance, so that the next sweep (of any instance) tries again.
+        await metadata.takeOverUpload(image.id, instanceId, owner);
+        logger.error('could not remove the file of an interrupted upload; trying again at the next sweep', { image: image.id, store: image.store, err: error });
+        continue;
+      }
+      const outcome = await metadata.releaseUpload(image.id, now(), instanceId);
+      rolledBack += 1;
+      logger.warn('rolled back an upload its instance left unfinished', { image: image.id, outcome });
       // So that tracking's history shows how the upload ended; what it had received is unknown.
       const interrupted = new InternalError(`the upload of image '${image.id}' stopped with the Visor instance running it; rolled back`);
       const stats: TransferStats = { bytes: 0, durationMs: 0, outcome: 'failed' };
-      this.detach(runAfterHook(this.hooks.afterUploadFailed, 'afterUploadFailed', this.options.logger, image, interrupted, stats, DEFAULT_CONTEXT));
+      this.detach(runAfterHook(this.hooks.afterUploadFailed, 'afterUploadFailed', logger, image, interrupted, stats, DEFAULT_CONTEXT));
     }
     let leftovers = 0;
     for (const backend of this.options.backends.values()) {
       if (backend.cleanup) leftovers += await backend.cleanup(leftoversOlderThan === undefined ? {} : { olderThan: leftoversOlderThan });
     }
-    if (leftovers > 0) this.options.logger.warn('removed leftovers of interrupted uploads', { count: leftovers });
-    return { images: stale.length, leftovers };
+    if (leftovers > 0) logger.warn('removed leftovers of interrupted uploads', { count: leftovers });
+    return { images: rolledBack, leftovers };
   }
 
   /**

@@ -25,6 +25,9 @@ interface Batch {
  */
 const pool = { idle: [] as Batch[], next: 1 };
 
+/** The two hashing threads' clients (tests stop one to play a crash). */
+export const hashWorkers = { md5: md5Worker, sha256: sha256Worker } as const;
+
 /** For tests: batches ever made, and those idle in the pool now (all of them once no upload runs). */
 export function digestBatchCounts(): { made: number; idle: number } {
   return { made: pool.next - 1, idle: pool.idle.length };
@@ -69,12 +72,18 @@ export class OffloadedDigests {
   private rejected: ((error: Error) => void) | undefined;
   private opened = false;
 
-  /** Adds bytes; `ready` is called once the caller may send more (backpressure). */
-  update(chunk: Buffer, ready: () => void): void {
-    if (this.failure) throw this.failure;
+  /**
+   * Adds bytes; `done` is called once the caller may send more (backpressure),
+   * or with the error if a worker thread failed meanwhile.
+   */
+  update(chunk: Buffer, done: (error?: Error) => void): void {
     this.open();
     let offset = 0;
     const pump = () => {
+      if (this.failure) {
+        done(this.failure);
+        return;
+      }
       while (offset < chunk.length) {
         if (!this.current) {
           const batch = this.freeBatch();
@@ -90,7 +99,7 @@ export class OffloadedDigests {
         offset += n;
         if (this.used === BATCH_BYTES) this.dispatch();
       }
-      ready();
+      done();
     };
     pump();
   }
@@ -128,11 +137,17 @@ export class OffloadedDigests {
         if (md5 !== undefined && sha256 !== undefined) this.finished?.({ md5, sha256 });
       },
       onFail: (error: Error) => {
+        if (this.failure) return; // the other thread's session ends with the same upload
         // A dead thread acknowledges nothing more: these batches never come back.
         for (const batch of this.held.values()) dropBatch(batch);
         this.held.clear();
+        this.current = undefined;
+        this.used = 0;
         this.failure = error;
         this.rejected?.(error);
+        const resume = this.waiting;
+        this.waiting = undefined;
+        resume?.();
       },
     });
     md5Worker.open(this.id, session('md5'));

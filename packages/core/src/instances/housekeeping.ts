@@ -28,10 +28,12 @@ const now = () => new Date().toISOString();
  * running upload, however many start or stop meanwhile.
  */
 export class Housekeeping {
-  private timer: NodeJS.Timeout | undefined;
-  private beats = 0;
-  /** The beat under way, if any: a slow database makes beats skip, never pile up. */
-  private running: Promise<void> | undefined;
+  private beatTimer: NodeJS.Timeout | undefined;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  // The beat and the sweep under way, if any: a slow database makes them skip, never pile up,
+  // and a slow sweep (a big temporary directory, say) never holds a beat back.
+  private beating: Promise<void> | undefined;
+  private sweeping: Promise<void> | undefined;
 
   constructor(private readonly options: HousekeepingOptions) {}
 
@@ -52,19 +54,26 @@ export class Housekeeping {
       await registry.deregister(this.instanceId).catch(() => undefined);
       throw error;
     }
-    this.timer = setInterval(() => {
-      this.running ??= this.tick().finally(() => {
-        this.running = undefined;
+    this.beatTimer = setInterval(() => {
+      this.beating ??= this.beat().finally(() => {
+        this.beating = undefined;
       });
     }, heartbeatMs);
-    this.timer.unref();
+    this.sweepTimer = setInterval(() => {
+      this.sweeping ??= this.sweep().finally(() => {
+        this.sweeping = undefined;
+      });
+    }, heartbeatMs * BEATS_PER_SWEEP);
+    this.beatTimer.unref();
+    this.sweepTimer.unref();
   }
 
   /** Stops beating and leaves the registry; call once no upload of this instance runs. */
   async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+    clearInterval(this.beatTimer);
+    clearInterval(this.sweepTimer);
+    this.beatTimer = this.sweepTimer = undefined;
+    await Promise.all([this.beating, this.sweeping]);
     await this.options.registry.deregister(this.instanceId).catch((error: unknown) => {
       this.options.logger.warn('could not deregister this instance; the others will take it for dead shortly', { err: error });
     });
@@ -76,21 +85,26 @@ export class Housekeeping {
     return new Date(Date.now() - 2 * longest);
   }
 
-  private async tick(): Promise<void> {
-    const { registry, images, logger, heartbeatMs } = this.options;
+  private async beat(): Promise<void> {
+    const { registry, logger, heartbeatMs } = this.options;
     try {
-      if (!(await registry.beat(this.instanceId))) {
-        // Silent too long (a stalled event loop, the database away): others may have rolled back its uploads.
-        logger.error('this instance was taken for dead by another; registering again', { instance: this.instanceId });
-        await registry.register(this.instanceId, heartbeatMs * BEATS_TO_DEATH, this.options.idleTimeoutMs, now());
-      }
-      this.beats += 1;
-      if (this.beats % BEATS_PER_SWEEP !== 0) return;
+      if (await registry.beat(this.instanceId)) return;
+      // Silent too long (a stalled event loop, the database away): others may have rolled back its uploads.
+      logger.error('this instance was taken for dead by another; registering again', { instance: this.instanceId });
+      await registry.register(this.instanceId, heartbeatMs * BEATS_TO_DEATH, this.options.idleTimeoutMs, now());
+    } catch (error) {
+      logger.warn('heartbeat failed; trying again at the next one', { err: error });
+    }
+  }
+
+  private async sweep(): Promise<void> {
+    const { registry, images, logger } = this.options;
+    try {
       const dead = await registry.forgetDead(this.instanceId);
       for (const instance of dead) logger.warn('an instance stopped without closing', { instance: instance.id, host: instance.host, pid: instance.pid });
       await images.repair(await this.leftoverCutoff());
     } catch (error) {
-      logger.warn('housekeeping failed; trying again at the next beat', { err: error });
+      logger.warn('the sweep for dead instances failed; trying again at the next one', { err: error });
     }
   }
 }

@@ -1,23 +1,30 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { Knex } from 'knex';
 
 export interface InstanceRow {
   id: string;
   host: string;
-  boot_id: string;
+  process_space: string;
   pid: number;
   started_at: string;
   seen_at_ms: number | string;
-  dead_after_ms: number;
-  idle_timeout_ms: number;
+  dead_after_ms: number | string;
+  idle_timeout_ms: number | string;
 }
 
 const HOST = hostname().slice(0, 255);
-/** Empty where the kernel does not say (not Linux): then no process is judged from here. */
-const BOOT_ID = (() => {
+/**
+ * Which processes `process.kill(pid, 0)` can see: this kernel boot and this
+ * PID namespace. Containers share the boot id but not the namespace (and may
+ * share a host name). Empty where the kernel does not say (not Linux): then
+ * no other instance's process is judged from here.
+ */
+const PROCESS_SPACE = (() => {
   try {
-    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim().slice(0, 64);
+    const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    const namespace = readlinkSync('/proc/self/ns/pid');
+    return `${boot} ${namespace}`.slice(0, 128);
   } catch {
     return '';
   }
@@ -56,12 +63,12 @@ export class InstanceRegistry {
     await this.db('visor_instances').insert({
       id,
       host: HOST,
-      boot_id: BOOT_ID,
+      process_space: PROCESS_SPACE,
       pid: process.pid,
       started_at: now,
       seen_at_ms: databaseNowMs(this.db),
-      dead_after_ms: deadAfterMs,
-      idle_timeout_ms: idleTimeoutMs,
+      dead_after_ms: Math.round(deadAfterMs),
+      idle_timeout_ms: Math.round(idleTimeoutMs),
     });
   }
 
@@ -96,22 +103,26 @@ export class InstanceRegistry {
 
   /**
    * Drops the rows of dead instances and resolves to them: those silent for
-   * too long, and, without waiting, those of this machine whose process is
-   * gone, or whose pid is this process's own but which this process never
-   * registered (a crashed predecessor in a restarted container).
+   * too long, and, without waiting, those that share this process's host and
+   * process space (same kernel boot, same PID namespace) and whose process is
+   * gone, or whose pid is this process's own but which it never registered.
    */
   async forgetDead(self: string): Promise<InstanceRow[]> {
-    return this.db.transaction(async (trx) => {
-      const silent = await trx<InstanceRow>('visor_instances').whereRaw('seen_at_ms + dead_after_ms < ?', [databaseNowMs(trx)]);
-      const local =
-        BOOT_ID === ''
-          ? []
-          : (await trx<InstanceRow>('visor_instances').where({ host: HOST, boot_id: BOOT_ID }).whereNot({ id: self })).filter(
-              (row) => (row.pid === process.pid ? !registeredHere.has(row.id) : !processRuns(row.pid)),
-            );
-      const dead = [...new Map([...silent, ...local].map((row) => [row.id, row])).values()];
-      if (dead.length > 0) await trx('visor_instances').whereIn('id', dead.map((row) => row.id)).delete();
-      return dead;
-    });
+    const silentNow = (q: Knex.QueryBuilder) => q.whereRaw('seen_at_ms + dead_after_ms < ?', [databaseNowMs(this.db)]);
+    const silent: InstanceRow[] = await silentNow(this.db('visor_instances'));
+    const local =
+      PROCESS_SPACE === ''
+        ? []
+        : ((await this.db('visor_instances').where({ host: HOST, process_space: PROCESS_SPACE }).whereNot({ id: self })) as InstanceRow[]).filter(
+            (row) => (row.pid === process.pid ? !registeredHere.has(row.id) : !processRuns(row.pid)),
+          );
+    const gone: InstanceRow[] = [];
+    // Each delete checks again what made the row dead: a beat landing in between keeps it.
+    for (const row of silent) if ((await silentNow(this.db('visor_instances').where({ id: row.id })).delete()) === 1) gone.push(row);
+    for (const row of local) {
+      if (gone.some((g) => g.id === row.id)) continue;
+      if ((await this.db('visor_instances').where({ id: row.id, pid: row.pid }).delete()) === 1) gone.push(row);
+    }
+    return gone;
   }
 }

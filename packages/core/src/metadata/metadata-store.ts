@@ -38,6 +38,8 @@ export interface StaleUpload {
   image: Image;
   /** The status to go back to, or 'none' when the record itself must go. */
   restore: ImageStatus | 'none';
+  /** The dead instance that ran it (null: a row older than upload owners). */
+  owner: string | null;
 }
 
 /** All SQL Visor runs for image metadata. Callers pass validated values only. */
@@ -269,7 +271,19 @@ export class MetadataStore {
     return rows.map((row) => ({
       image: rowToImage(row),
       restore: (row.upload_restore === null ? 'none' : row.upload_restore) as ImageStatus | 'none',
+      owner: row.upload_owner ?? null,
     }));
+  }
+
+  /**
+   * Moves an upload from instance `from` to instance `to`, only if `from` still
+   * has it: of several instances sweeping at once, exactly one takes over.
+   */
+  async takeOverUpload(id: string, from: string | null, to: string | null): Promise<boolean> {
+    const query = this.db('images').where({ id, status: 'uploading' });
+    if (from === null) query.whereNull('upload_owner');
+    else query.where({ upload_owner: from });
+    return (await query.update({ upload_owner: to })) === 1;
   }
 
   async remove(id: string): Promise<boolean> {

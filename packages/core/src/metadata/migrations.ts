@@ -67,16 +67,17 @@ const MIGRATIONS: Migration[] = [
       await knex.schema.createTable('visor_instances', (t) => {
         t.string('id', 36).primary();
         t.string('host', 255).notNullable();
-        // The kernel's boot id: with the host name it tells whether `pid` can be checked from here.
-        t.string('boot_id', 64).notNullable();
+        // The kernel's boot id and the PID namespace: only where both (and the host name) match
+        // can another instance's `pid` be checked from here; '' when not known.
+        t.string('process_space', 128).notNullable();
         t.integer('pid').notNullable();
         t.string('started_at', 32).notNullable();
         // Milliseconds since the epoch by the database's clock, so hosts' clocks never disagree.
         t.bigInteger('seen_at_ms').notNullable();
         // How long this instance may stay silent before others take it for dead.
-        t.integer('dead_after_ms').notNullable();
+        t.bigInteger('dead_after_ms').notNullable();
         // Its uploads idle for longer are cut: a leftover untouched for longer is no live upload's.
-        t.integer('idle_timeout_ms').notNullable();
+        t.bigInteger('idle_timeout_ms').notNullable();
       });
     },
     async down(knex) {
