@@ -208,6 +208,8 @@ async function transfers(url, file, pid, baseline) {
     await run('curl', ['-sS', '-f', '-o', '/dev/null', '-T', file, '-X', 'PUT', '-H', 'expect:', ...Object.entries(uploadHeaders).flatMap(([k, v]) => ['-H', `${k}: ${v}`]), `${url}${target}`]);
     up.push(SIZE / seconds(start));
     uploadPeak = Math.max(uploadPeak, memory(pid).peak - baseline);
+    // An image is stored before it is served: its write-back does not run during the download.
+    spawnSync('sync');
     resetPeak(pid);
     start = process.hrtime.bigint();
     await run('curl', ['-sS', '-f', '-o', '/dev/null', ...Object.entries(signed('GET', target)).flatMap(([k, v]) => ['-H', `${k}: ${v}`]), `${url}${target}`]);
