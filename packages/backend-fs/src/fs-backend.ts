@@ -120,7 +120,7 @@ export class FsBackend implements Backend {
 
   async cleanup(options: CleanupOptions = {}): Promise<number> {
     try {
-      return await removeLeftovers(this.layout.tempDirectory, this.writing, options.olderThan);
+      return await removeLeftovers(this.layout.tempDirectory, this.writing, options.minAgeMs);
     } catch (error) {
       throw storageFailure(error, this.name, undefined);
     }

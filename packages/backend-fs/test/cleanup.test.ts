@@ -50,7 +50,7 @@ describe('fs: cleanup()', () => {
     assert.deepEqual(await listFiles(backend.layout.directory), [join('c0', KEY)]);
   });
 
-  it('with olderThan removes only leftovers last written before then (another instance may be writing the rest)', async () => {
+  it('with minAgeMs removes only leftovers untouched for that long (another instance may be writing the rest)', async () => {
     const tmp = backend.layout.tempDirectory;
     const old = join(tmp, `${KEY}.aaaaaaaaaaaaaaaa.part`);
     const fresh = join(tmp, `${KEY}.bbbbbbbbbbbbbbbb.part`);
@@ -59,9 +59,9 @@ describe('fs: cleanup()', () => {
     const hourAgo = new Date(Date.now() - 3600_000);
     await utimes(old, hourAgo, hourAgo);
 
-    assert.equal(await backend.cleanup({ olderThan: new Date(Date.now() - 60_000) }), 1);
-    assert.deepEqual(await readdir(tmp), [`${KEY}.bbbbbbbbbbbbbbbb.part`]);
-    assert.equal(await backend.cleanup(), 1, 'without olderThan the fresh one goes too');
+    assert.equal(await backend.cleanup({ minAgeMs: 60_000 }), 1);
+    assert.deepEqual(await readdir(tmp), [`${KEY}.bbbbbbbbbbbbbbbb.part`], 'the fresh one stays, and the clock probe is gone');
+    assert.equal(await backend.cleanup(), 1, 'without minAgeMs the fresh one goes too');
   });
 
   it('recreates a missing .tmp directory and returns 0', async () => {

@@ -50,7 +50,12 @@ export interface ObjectReader {
 }
 
 export interface CleanupOptions {
-  olderThan?: Date;
+  /**
+   * Remove only leftovers last written at least this many milliseconds ago,
+   * judged by the storage's own clock where it has one (an NFS server's, an
+   * object store's): hosts' clocks need not agree.
+   */
+  minAgeMs?: number;
 }
 
 export interface BackendHealth {
@@ -101,8 +106,8 @@ export interface Backend {
   /**
    * Removes leftovers of interrupted writes (temporary files, partial uploads)
    * and resolves to how many it removed; never this process's writes in
-   * progress. With `olderThan`, only leftovers last written before then:
-   * other Visor instances sharing the storage may be writing the newer ones.
+   * progress. With `minAgeMs`, only leftovers untouched for at least that
+   * long: other Visor instances sharing the storage may be writing the rest.
    */
   cleanup?(options?: CleanupOptions): Promise<number>;
   close?(): Promise<void>;

@@ -295,11 +295,11 @@ export class ImageService {
    * Rolls back uploads no live instance runs (their instance crashed or was
    * killed): the images go back to their former status, or away if the upload
    * created them. Then each backend drops leftovers of interrupted writes:
-   * all of them (`leftoversOlderThan` undefined) when no other instance shares
-   * the database, else only those untouched since `leftoversOlderThan`, which a
+   * all of them (`leftoverMinAgeMs` undefined) when no other instance shares
+   * the database, else only those untouched for `leftoverMinAgeMs`, which a
    * live upload's never are (uploads idle for longer are cut).
    */
-  async repair(leftoversOlderThan?: Date): Promise<{ images: number; leftovers: number }> {
+  async repair(leftoverMinAgeMs?: number): Promise<{ images: number; leftovers: number }> {
     const { metadata, instanceId, logger } = this.options;
     const stale = await metadata.staleUploads();
     let rolledBack = 0;
@@ -325,7 +325,7 @@ export class ImageService {
     }
     let leftovers = 0;
     for (const backend of this.options.backends.values()) {
-      if (backend.cleanup) leftovers += await backend.cleanup(leftoversOlderThan === undefined ? {} : { olderThan: leftoversOlderThan });
+      if (backend.cleanup) leftovers += await backend.cleanup(leftoverMinAgeMs === undefined ? {} : { minAgeMs: leftoverMinAgeMs });
     }
     if (leftovers > 0) logger.warn('removed leftovers of interrupted uploads', { count: leftovers });
     return { images: rolledBack, leftovers };

@@ -49,7 +49,7 @@ export class Housekeeping {
       await registry.forgetDead(this.instanceId);
       const others = await registry.othersAlive(this.instanceId);
       // Alone, every leftover is dead; with others alive, only those too old to be a live upload's.
-      await images.repair(others.length === 0 ? undefined : await this.leftoverCutoff());
+      await images.repair(others.length === 0 ? undefined : await this.leftoverMinAgeMs());
     } catch (error) {
       await registry.deregister(this.instanceId).catch(() => undefined);
       throw error;
@@ -79,10 +79,9 @@ export class Housekeeping {
     });
   }
 
-  /** Leftovers untouched since then are no live upload's: live ones write at least every idle timeout. */
-  private async leftoverCutoff(): Promise<Date> {
-    const longest = Math.max(this.options.idleTimeoutMs, await this.options.registry.longestIdleTimeoutMs());
-    return new Date(Date.now() - 2 * longest);
+  /** Leftovers untouched for this long are no live upload's: live ones write at least every idle timeout. */
+  private async leftoverMinAgeMs(): Promise<number> {
+    return 2 * Math.max(this.options.idleTimeoutMs, await this.options.registry.longestIdleTimeoutMs());
   }
 
   private async beat(): Promise<void> {
@@ -102,7 +101,7 @@ export class Housekeeping {
     try {
       const dead = await registry.forgetDead(this.instanceId);
       for (const instance of dead) logger.warn('an instance stopped without closing', { instance: instance.id, host: instance.host, pid: instance.pid });
-      await images.repair(await this.leftoverCutoff());
+      await images.repair(await this.leftoverMinAgeMs());
     } catch (error) {
       logger.warn('the sweep for dead instances failed; trying again at the next one', { err: error });
     }
