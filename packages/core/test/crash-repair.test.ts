@@ -9,7 +9,8 @@ import { get, request } from '@visor/test-support';
 import { exited, killChild, startChildVisor } from './helpers/child-visor.js';
 import { extension } from './helpers/plugin-kit.js';
 import { listFiles, makeDataDir, memoryLogger, X86 } from './helpers/test-visor.js';
-import { partFiles, startSlowUpload, tempEntries, waitFor, type SlowUpload } from './helpers/uploads-in-flight.js';
+import { partFiles, startSlowUpload, tempEntries, type SlowUpload } from './helpers/uploads-in-flight.js';
+import { waitFor } from './helpers/wait-for.js';
 
 const octet = { 'content-type': 'application/octet-stream' };
 

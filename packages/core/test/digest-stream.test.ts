@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { DigestStream } from '../src/images/digest-stream.js';
 import { digestBatchCounts, hashWorkers } from '../src/images/offloaded-digests.js';
 import { BadDigestError } from '../src/index.js';
-import { waitFor } from './helpers/uploads-in-flight.js';
+import { waitFor } from './helpers/wait-for.js';
 
 const MiB = 1024 * 1024;
 

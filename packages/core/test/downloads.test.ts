@@ -8,9 +8,10 @@ import { get, request } from '@visor/test-support';
 import { heldDownloadBuffers, sendFromReader } from '../src/http/send-from-reader.js';
 import type { TransferStats } from '../src/index.js';
 import { faultyBackendPlugin, noFaults } from './helpers/faulty-backend.js';
-import { extension, logRecords, waitFor } from './helpers/plugin-kit.js';
+import { extension, logRecords } from './helpers/plugin-kit.js';
 import { startVisor, X86, type TestVisor } from './helpers/test-visor.js';
-import { abandonDownload, waitFor as waitUntil } from './helpers/uploads-in-flight.js';
+import { abandonDownload } from './helpers/uploads-in-flight.js';
+import { waitFor } from './helpers/wait-for.js';
 
 const octet = { 'content-type': 'application/octet-stream' };
 const MiB = 1024 * 1024;
@@ -64,7 +65,7 @@ describe('downloads served with reused buffers (stores with positional reads)', 
       }),
     );
     await Promise.all(jobs);
-    await waitFor(() => heldDownloadBuffers() === 0 || undefined, 'every download buffer released');
+    await waitFor('every download buffer released', () => heldDownloadBuffers() === 0 || undefined, 2000);
   });
 
   it('clients that stop reading hold one buffer each plus at most the shared read-ahead, and release all when they go', async () => {
@@ -81,10 +82,10 @@ describe('downloads served with reused buffers (stores with positional reads)', 
       req.on('error', () => undefined);
       clients.push(req);
     }
-    await waitFor(() => responses.length === CLIENTS || undefined, 'every response head', 10_000);
+    await waitFor('every response head', () => responses.length === CLIENTS || undefined, 10_000);
     // Once every socket is full the count stops moving. Unbounded, 40 downloads reading four buffers ahead would hold 160.
     let last = -1;
-    await waitUntil('the held buffer count to settle', async () => {
+    await waitFor('the held buffer count to settle', async () => {
       const now = heldDownloadBuffers();
       const steady = now === last;
       last = now;
@@ -93,7 +94,7 @@ describe('downloads served with reused buffers (stores with positional reads)', 
     }, 20_000);
     assert.ok(last >= CLIENTS && last <= 64 + CLIENTS, `held ${last} buffers`);
     for (const req of clients) req.destroy();
-    await waitFor(() => heldDownloadBuffers() === 0 || undefined, 'every download buffer released', 10_000);
+    await waitFor('every download buffer released', () => heldDownloadBuffers() === 0 || undefined, 10_000);
     assert.equal((await fetchRaw(`${t.url}/images/${image.id}`)).body.equals(data), true, 'a download afterwards is whole');
   });
 
@@ -162,7 +163,7 @@ describe('download failures after the head is sent', () => {
     } finally {
       faults.failReadAfterBytes = null;
     }
-    const [stats] = await waitFor(() => (outcomes.length > 0 ? outcomes : undefined), 'afterDownload');
+    const [stats] = await waitFor('afterDownload', () => (outcomes.length > 0 ? outcomes : undefined), 2000);
     assert.equal(stats!.outcome, 'failed');
     assert.ok(stats!.bytes <= 2 * MiB, `bytes ${stats!.bytes}`);
     const logged = logRecords(t.logs, 'download failed');
@@ -170,7 +171,7 @@ describe('download failures after the head is sent', () => {
     assert.match(JSON.stringify(logged[0]), new RegExp(`backend 'reads' key '${image.id}'`));
     const again = await fetchRaw(`${t.url}/images/${image.id}`);
     assert.ok(again.complete && again.body.equals(data), 'the next download is whole');
-    await waitFor(() => heldDownloadBuffers() === 0 || undefined, 'every download buffer released');
+    await waitFor('every download buffer released', () => heldDownloadBuffers() === 0 || undefined, 2000);
   });
 
   it('a store without positional reads serves whole files and ranges through its stream', async () => {
@@ -182,7 +183,7 @@ describe('download failures after the head is sent', () => {
     const ranged = await fetchRaw(`${t.url}/images/${image.id}`, { range: 'bytes=1048570-2097160' });
     assert.equal(ranged.status, 206);
     assert.ok(ranged.body.equals(data.subarray(1048570, 2097161)));
-    await waitFor(() => outcomes.length === 2 || undefined, 'two afterDownload events');
+    await waitFor('two afterDownload events', () => outcomes.length === 2 || undefined, 2000);
     assert.deepEqual(outcomes.map((o) => [o.outcome, o.bytes]), [['completed', data.length], ['completed', 2097161 - 1048570]]);
   });
 
@@ -191,10 +192,10 @@ describe('download failures after the head is sent', () => {
     const image = await uploaded(t, data, 'reads');
     outcomes.length = 0;
     assert.equal(await abandonDownload(`${t.url}/images/${image.id}`), 200);
-    const [stats] = await waitFor(() => (outcomes.length > 0 ? outcomes : undefined), 'afterDownload');
+    const [stats] = await waitFor('afterDownload', () => (outcomes.length > 0 ? outcomes : undefined), 2000);
     assert.equal(stats!.outcome, 'aborted');
     assert.ok(stats!.bytes < data.length, `bytes ${stats!.bytes}`);
-    await waitFor(() => heldDownloadBuffers() === 0 || undefined, 'every download buffer released');
+    await waitFor('every download buffer released', () => heldDownloadBuffers() === 0 || undefined, 2000);
   });
 });
 
@@ -213,7 +214,7 @@ describe('sendFromReader', () => {
       const req = http.get(`http://127.0.0.1:${port}/`, { agent: false });
       req.on('error', () => undefined);
       req.on('socket', (socket) => socket.once('connect', () => setTimeout(() => req.destroy(), 50)));
-      await waitFor(() => results.length === 1 || undefined, 'the response to close');
+      await waitFor('the response to close', () => results.length === 1 || undefined, 2000);
       const result = await Promise.race([results[0], new Promise((resolve) => setTimeout(() => resolve('pending'), 1000))]);
       assert.deepEqual(result, { bytes: 0, outcome: 'aborted' });
       assert.equal(closed, 1);

@@ -19,7 +19,8 @@ import {
   type TransferStats,
 } from '../src/index.js';
 import { get, request } from '@visor/test-support';
-import { csvEncoder, extension, logRecords, parseXml, waitFor } from './helpers/plugin-kit.js';
+import { csvEncoder, extension, logRecords, parseXml } from './helpers/plugin-kit.js';
+import { waitFor } from './helpers/wait-for.js';
 import { makeDataDir, memoryLogger, startVisor, X86, type TestVisor } from './helpers/test-visor.js';
 import { abandonDownload } from './helpers/uploads-in-flight.js';
 
@@ -553,10 +554,10 @@ describe('hooks: a failing after* tap', () => {
     assert.equal((await get(`${t.url}/images/${id}/meta`)).status, 404, 'the delete happened');
 
     for (const name of AFTER) {
-      const records = await waitFor(() => {
+      const records = await waitFor(`the ${name} failure in the log`, () => {
         const found = logRecords(t.logs, `fragile broke in ${name}`);
         return found.length > 0 ? found : undefined;
-      }, `the ${name} failure in the log`);
+      }, 2000);
       assert.equal(records.length, 1, name);
       assert.equal(records[0]!.level, 'error', name);
       assert.equal(records[0]!.hook, name);
@@ -599,7 +600,7 @@ describe('hooks: transfer and change hooks fire with the right arguments, in ord
     const ranged = await get(`${t.url}/images/${registered.id}`, { range: 'bytes=100-1123' });
     assert.equal(ranged.status, 206);
     assert.ok(ranged.body.equals(data.subarray(100, 1124)));
-    await waitFor(() => events.some((e) => e.hook === 'afterDownload'), 'afterDownload');
+    await waitFor('afterDownload', () => events.some((e) => e.hook === 'afterDownload'), 2000);
     const updated = await request('PUT', `${t.url}/images/${registered.id}`, { body: { image: { name: 'renamed', tier: 'gold' } } });
     assert.equal(updated.status, 200);
     const deleted = await request('DELETE', `${t.url}/images/${registered.id}`);
@@ -839,7 +840,7 @@ describe('hooks: transfers a client abandons', () => {
     await t.visor.images.upload(image.id, { stream: (await import('node:stream')).Readable.from([data]), expect: {} });
     events.length = 0;
     assert.equal(await abandonDownload(`${t.url}/images/${image.id}`), 200);
-    const [event] = await waitFor(() => (events.length > 0 ? events : undefined), 'afterDownload');
+    const [event] = await waitFor('afterDownload', () => (events.length > 0 ? events : undefined), 2000);
     assert.equal(event!.hook, 'afterDownload');
     assert.equal(event!.stats.outcome, 'aborted');
     assert.ok(event!.stats.bytes > 0 && event!.stats.bytes < data.length, `bytes ${event!.stats.bytes}`);
@@ -858,7 +859,7 @@ describe('hooks: transfers a client abandons', () => {
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
     req.destroy();
-    const [event] = await waitFor(() => (events.length > 0 ? events : undefined), 'afterUploadFailed');
+    const [event] = await waitFor('afterUploadFailed', () => (events.length > 0 ? events : undefined), 2000);
     assert.equal(event!.hook, 'afterUploadFailed');
     assert.equal(event!.stats.outcome, 'aborted');
     assert.equal((event!.error as { code?: string }).code, 'ClientClosedRequest');

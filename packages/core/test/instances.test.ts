@@ -8,7 +8,8 @@ import { createTestDatabase, get, request, type TestDatabase } from '@visor/test
 import { exited, killChild, startChildVisor } from './helpers/child-visor.js';
 import { logRecords } from './helpers/plugin-kit.js';
 import { makeDataDir, startVisor, X86, type TestVisor } from './helpers/test-visor.js';
-import { partFiles, startSlowUpload, tempEntries, waitFor, type SlowUpload } from './helpers/uploads-in-flight.js';
+import { partFiles, startSlowUpload, tempEntries, type SlowUpload } from './helpers/uploads-in-flight.js';
+import { waitFor } from './helpers/wait-for.js';
 
 const octet = { 'content-type': 'application/octet-stream' };
 const TEST = { timeout: 30_000 };

@@ -4,7 +4,8 @@ import { after, before, describe, it } from 'node:test';
 import { get, request } from '@visor/test-support';
 import { createTestDatabase, databaseExists, type TestDatabase } from '@visor/test-support';
 import { startVisor, X86, type TestVisor } from './helpers/test-visor.js';
-import { partFiles, raceUploads, startSlowUpload, tempEntries, waitFor } from './helpers/uploads-in-flight.js';
+import { partFiles, raceUploads, startSlowUpload, tempEntries } from './helpers/uploads-in-flight.js';
+import { waitFor } from './helpers/wait-for.js';
 
 // No skipping: without a PostgreSQL server the `before` hook fails, and with it every test below.
 

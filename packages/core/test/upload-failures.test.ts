@@ -5,7 +5,8 @@ import { after, before, describe, it } from 'node:test';
 import { faultyBackendPlugin, noFaults } from './helpers/faulty-backend.js';
 import { get, request } from '@visor/test-support';
 import { listFiles, startVisor, X86, type TestVisor } from './helpers/test-visor.js';
-import { partFiles, raceUploads, startSlowUpload, tempEntries, waitFor } from './helpers/uploads-in-flight.js';
+import { partFiles, raceUploads, startSlowUpload, tempEntries } from './helpers/uploads-in-flight.js';
+import { waitFor } from './helpers/wait-for.js';
 
 const octet = { 'content-type': 'application/octet-stream' };
 const TEST = { timeout: 20_000 };

@@ -15,17 +15,6 @@ export function extension(name: string, apply: (visor: Visor, options: Record<st
   return { kind: 'extension', name, apply };
 }
 
-/** Polls until `check` returns a truthy value (hooks that run after the response, e.g. afterDownload). */
-export async function waitFor<T>(check: () => T | undefined | null | false, what: string, timeoutMs = 2000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 /** The parsed JSON log records, optionally only those whose text mentions `needle`. */
 export function logRecords(lines: readonly string[], needle?: string): Array<Record<string, unknown>> {
   return lines

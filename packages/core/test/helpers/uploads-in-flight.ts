@@ -2,6 +2,7 @@ import http, { type IncomingHttpHeaders } from 'node:http';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HttpResponse } from '@visor/test-support';
+import { sleep } from './wait-for.js';
 
 /**
  * An upload whose body the test writes piece by piece over a raw
@@ -76,19 +77,6 @@ export function startSlowUpload(method: string, url: string, headers: Record<str
   };
 }
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Polls `check` until it returns a truthy value (returned), failing with `what` after `timeoutMs`. */
-export async function waitFor<T>(what: string, check: () => T | Promise<T>, timeoutMs = 5000, intervalMs = 10): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  for (;;) {
-    last = await check();
-    if (last) return last as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last value: ${JSON.stringify(last)})`);
-    await sleep(intervalMs);
-  }
-}
 
 /** The fs store's temporary directory under a data directory (default store layout). */
 export const tempDirOf = (dataDir: string, storeDirectory = 'images') => join(dataDir, storeDirectory, '.tmp');
