@@ -44,7 +44,7 @@ export class Housekeeping {
   /** Registers, then repairs what dead instances (this one's crashed predecessor, say) left. */
   async start(): Promise<void> {
     const { registry, images, heartbeatMs } = this.options;
-    await registry.register(this.instanceId, heartbeatMs * BEATS_TO_DEATH, this.options.idleTimeoutMs, now());
+    await this.register();
     try {
       await registry.forgetDead(this.instanceId);
       const others = await registry.othersAlive(this.instanceId);
@@ -79,18 +79,23 @@ export class Housekeeping {
     });
   }
 
+  private register(): Promise<void> {
+    const { registry, heartbeatMs, idleTimeoutMs } = this.options;
+    return registry.register(this.instanceId, heartbeatMs * BEATS_TO_DEATH, idleTimeoutMs, now());
+  }
+
   /** Leftovers untouched for this long are no live upload's: live ones write at least every idle timeout. */
   private async leftoverMinAgeMs(): Promise<number> {
     return 2 * Math.max(this.options.idleTimeoutMs, await this.options.registry.longestIdleTimeoutMs());
   }
 
   private async beat(): Promise<void> {
-    const { registry, logger, heartbeatMs } = this.options;
+    const { registry, logger } = this.options;
     try {
       if (await registry.beat(this.instanceId)) return;
       // Silent too long (a stalled event loop, the database away): others may have rolled back its uploads.
       logger.error('this instance was taken for dead by another; registering again', { instance: this.instanceId });
-      await registry.register(this.instanceId, heartbeatMs * BEATS_TO_DEATH, this.options.idleTimeoutMs, now());
+      await this.register();
     } catch (error) {
       logger.warn('heartbeat failed; trying again at the next one', { err: error });
     }

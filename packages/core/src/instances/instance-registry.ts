@@ -82,23 +82,25 @@ export class InstanceRegistry {
     await this.db('visor_instances').where({ id }).delete();
   }
 
+  /** Rows of instances heard from within their dead-after time (`alive`), or not (`silent`). */
+  private rows(state: 'alive' | 'silent'): Knex.QueryBuilder {
+    return this.db('visor_instances').whereRaw(`seen_at_ms + dead_after_ms ${state === 'alive' ? '>=' : '<'} ?`, [databaseNowMs(this.db)]);
+  }
+
   /** Ids of live instances. */
   live(): Knex.QueryBuilder {
-    return this.db('visor_instances').select('id').whereRaw('seen_at_ms + dead_after_ms >= ?', [databaseNowMs(this.db)]);
+    return this.rows('alive').select('id');
   }
 
   /** The longest idle timeout of the live instances: no live upload leaves its file untouched for longer. */
   async longestIdleTimeoutMs(): Promise<number> {
-    const row = (await this.db('visor_instances')
-      .max({ longest: 'idle_timeout_ms' })
-      .whereRaw('seen_at_ms + dead_after_ms >= ?', [databaseNowMs(this.db)])
-      .first()) as { longest: number | string | null } | undefined;
+    const row = (await this.rows('alive').max({ longest: 'idle_timeout_ms' }).first()) as { longest: number | string | null } | undefined;
     return Number(row?.longest ?? 0);
   }
 
   /** Other live instances than `self`. */
   async othersAlive(self: string): Promise<InstanceRow[]> {
-    return this.db<InstanceRow>('visor_instances').whereRaw('seen_at_ms + dead_after_ms >= ?', [databaseNowMs(this.db)]).whereNot({ id: self });
+    return (await this.rows('alive').whereNot({ id: self })) as InstanceRow[];
   }
 
   /**
@@ -108,8 +110,7 @@ export class InstanceRegistry {
    * gone, or whose pid is this process's own but which it never registered.
    */
   async forgetDead(self: string): Promise<InstanceRow[]> {
-    const silentNow = (q: Knex.QueryBuilder) => q.whereRaw('seen_at_ms + dead_after_ms < ?', [databaseNowMs(this.db)]);
-    const silent: InstanceRow[] = await silentNow(this.db('visor_instances'));
+    const silent = (await this.rows('silent')) as InstanceRow[];
     const local =
       PROCESS_SPACE === ''
         ? []
@@ -118,7 +119,7 @@ export class InstanceRegistry {
           );
     const gone: InstanceRow[] = [];
     // Each delete checks again what made the row dead: a beat landing in between keeps it.
-    for (const row of silent) if ((await silentNow(this.db('visor_instances').where({ id: row.id })).delete()) === 1) gone.push(row);
+    for (const row of silent) if ((await this.rows('silent').where({ id: row.id }).delete()) === 1) gone.push(row);
     for (const row of local) {
       if (gone.some((g) => g.id === row.id)) continue;
       if ((await this.db('visor_instances').where({ id: row.id, pid: row.pid }).delete()) === 1) gone.push(row);
