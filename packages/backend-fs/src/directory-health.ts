@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
-import { access, stat, statfs } from 'node:fs/promises';
+import { access, stat } from 'node:fs/promises';
 import type { BackendHealth } from '@visor/core/plugin';
+import { freeBytes } from './free-bytes.js';
 
 const GiB = 1024 ** 3;
 
@@ -20,8 +21,7 @@ export async function directoryHealth(directory: string, tempDirectory: string):
     const rwx = constants.R_OK | constants.W_OK | constants.X_OK;
     await access(directory, rwx);
     await access(tempDirectory, rwx);
-    const space = await statfs(directory);
-    const free = space.bavail * space.bsize;
+    const free = await freeBytes(directory);
     return { ok: true, message: `the store directory is writable; ${free} bytes free (${(free / GiB).toFixed(1)} GiB)` };
   } catch (error) {
     return { ok: false, message: `the store directory is not usable: ${describe(error)}` };

@@ -1,4 +1,4 @@
-import { mkdir, stat, statfs, unlink } from 'node:fs/promises';
+import { mkdir, stat, unlink } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import {
@@ -15,6 +15,7 @@ import {
 } from '@visor/core/plugin';
 import { directoryHealth } from './directory-health.js';
 import { readFailure, storageFailure } from './errno.js';
+import { freeBytes } from './free-bytes.js';
 import { assertSafeKey } from './keys.js';
 import { StoreLayout } from './layout.js';
 import type { ResolvedFsOptions } from './options.js';
@@ -71,13 +72,7 @@ export class FsBackend implements Backend {
 
   /** A write the disk cannot hold is refused before its first byte: nothing to clean up, no bytes sent for nothing. */
   private async assertRoomFor(key: string, size: number): Promise<void> {
-    let free: number;
-    try {
-      const space = await statfs(this.layout.tempDirectory);
-      free = space.bavail * space.bsize;
-    } catch {
-      return; // the write itself will report what is wrong
-    }
+    const free = await freeBytes(this.layout.tempDirectory).catch(() => Infinity); // the write itself will report what is wrong
     if (size > free) {
       throw new StorageFullError(this.name, key, `the store has ${free} bytes free, the object needs ${size}; nothing was stored`);
     }
