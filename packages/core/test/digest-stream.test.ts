@@ -1,28 +1,18 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { Readable, Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { describe, it } from 'node:test';
 import { DigestStream } from '../src/images/digest-stream.js';
 import { digestBatchCounts, hashWorkers } from '../src/images/offloaded-digests.js';
 import { BadDigestError } from '../src/index.js';
+import { chunked, readAll } from './helpers/plugin-kit.js';
 import { waitFor } from './helpers/wait-for.js';
 
 const MiB = 1024 * 1024;
 
 /** Streams `data` in 64 KiB chunks (as a socket delivers it) through a digest stream into a sink. */
-async function digestOf(data: Buffer, stream: DigestStream): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  const source = Readable.from((function* () {
-    for (let offset = 0; offset < data.length; offset += 64 * 1024) yield data.subarray(offset, offset + 64 * 1024);
-  })());
-  await pipeline(source, stream, new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      chunks.push(Buffer.from(chunk));
-      done();
-    },
-  }));
-  return Buffer.concat(chunks);
+function digestOf(data: Buffer, stream: DigestStream): Promise<Buffer> {
+  chunked(data).pipe(stream);
+  return readAll(stream);
 }
 
 describe('digests computed in worker threads', () => {
