@@ -193,6 +193,14 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
  * with curl, delete it (so no round inherits the last one's dirty page cache).
  * Adds median and every run's figure; resolves to the server's peak RSS growth.
  */
+const headerArgs = (headers) => Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]);
+
+/** Uploads `file` to image `target` with curl, signed (no Expect: 100-continue round trip). */
+function curlUpload(url, target, file) {
+  const headers = signed('PUT', target, { 'content-type': 'application/octet-stream' });
+  return run('curl', ['-sS', '-f', '-o', '/dev/null', '-T', file, '-X', 'PUT', '-H', 'expect:', ...headerArgs(headers), `${url}${target}`]);
+}
+
 async function transfers(url, file, pid, baseline) {
   const up = [];
   const down = [];
@@ -201,18 +209,17 @@ async function transfers(url, file, pid, baseline) {
   for (let i = 0; i < RUNS; i++) {
     const image = JSON.parse((await call('POST', `${url}/images`, { image: { name: `transfer-${i}`, architecture: 'x86_64', format: 'raw' } })).body).image;
     const target = `/images/${image.id}`;
-    const uploadHeaders = signed('PUT', target, { 'content-type': 'application/octet-stream' });
     spawnSync('sync'); // no round pays for writing back an earlier step's files
     resetPeak(pid);
     let start = process.hrtime.bigint();
-    await run('curl', ['-sS', '-f', '-o', '/dev/null', '-T', file, '-X', 'PUT', '-H', 'expect:', ...Object.entries(uploadHeaders).flatMap(([k, v]) => ['-H', `${k}: ${v}`]), `${url}${target}`]);
+    await curlUpload(url, target, file);
     up.push(SIZE / seconds(start));
     uploadPeak = Math.max(uploadPeak, memory(pid).peak - baseline);
     // An image is stored before it is served: its write-back does not run during the download.
     spawnSync('sync');
     resetPeak(pid);
     start = process.hrtime.bigint();
-    await run('curl', ['-sS', '-f', '-o', '/dev/null', ...Object.entries(signed('GET', target)).flatMap(([k, v]) => ['-H', `${k}: ${v}`]), `${url}${target}`]);
+    await run('curl', ['-sS', '-f', '-o', '/dev/null', ...headerArgs(signed('GET', target)), `${url}${target}`]);
     down.push(SIZE / seconds(start));
     downloadPeak = Math.max(downloadPeak, memory(pid).peak - baseline);
     await call('DELETE', `${url}${target}`);
@@ -276,7 +283,7 @@ async function main() {
     rows.push(['server peak RSS growth during the uploads / downloads', `+${peaks.upload.toFixed(1)} MiB`, `+${peaks.download.toFixed(1)} MiB (after the warm-up)`]);
 
     const target = `/images/${image.id}`;
-    await run('curl', ['-sS', '-f', '-o', '/dev/null', '-T', file, '-X', 'PUT', '-H', 'expect:', ...Object.entries(signed('PUT', target, { 'content-type': 'application/octet-stream' })).flatMap(([k, v]) => ['-H', `${k}: ${v}`]), `${url}${target}`]);
+    await curlUpload(url, target, file);
     const start = process.hrtime.bigint();
     let received = 0;
     await new Promise((resolve, reject) => {

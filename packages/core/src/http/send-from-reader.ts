@@ -1,8 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import type { ObjectReader } from '../backend/backend.js';
+import { READ_CHUNK } from '../backend/reader-stream.js';
 import { BackendError } from '../errors/index.js';
 
-const CHUNK = 1024 * 1024;
 /** Reads ahead of the socket per download: enough to keep it busy while the next read runs. */
 const BUFFERS_PER_DOWNLOAD = 4;
 /**
@@ -93,7 +93,7 @@ export function sendFromReader(reader: ObjectReader, res: ServerResponse, option
       reading = true;
       owned += 1;
       const buffer = take();
-      const length = Math.min(CHUNK, options.end + 1 - position);
+      const length = Math.min(READ_CHUNK, options.end + 1 - position);
       reader.read(buffer, length, position).then(
         (count) => {
           reading = false;
@@ -126,7 +126,7 @@ export function sendFromReader(reader: ObjectReader, res: ServerResponse, option
 
 function take(): Buffer {
   held += 1;
-  return pool.pop() ?? Buffer.allocUnsafeSlow(CHUNK);
+  return pool.pop() ?? Buffer.allocUnsafeSlow(READ_CHUNK);
 }
 
 function release(buffer: Buffer): void {
