@@ -19,6 +19,16 @@ export type * from './encoder/encoder.js';
 export { lineColumnAt } from './encoder/text-position.js';
 export type * from './hooks/contexts.js';
 export { createHooks, type VisorHooks } from './hooks/hooks.js';
+export { pluginHooks } from './hooks/plugin-hooks.js';
+export {
+  AsyncParallelHook,
+  AsyncSeriesBailHook,
+  AsyncSeriesHook,
+  AsyncSeriesWaterfallHook,
+  SyncBailHook,
+  SyncHook,
+  SyncWaterfallHook,
+} from 'tapable';
 export type * from './routes/route-registry.js';
 export * from './image/image.js';
 export type * from './images/image-operations.js';
