@@ -63,7 +63,7 @@ const result = await cruise(
     ruleSet: {
       forbidden: [
         { name: 'no-module-cycle', severity: 'error', from: {}, to: { circular: true } },
-        { name: 'no-core-folder-cycle', severity: 'error', scope: 'folder', from: { path: '^packages/core/src/[^/]+/' }, to: { path: '^packages/core/src/[^/]+/', circular: true } },
+        { name: 'no-core-folder-cycle', severity: 'error', scope: 'folder', from: { path: '^packages/core/src/' }, to: { path: '^packages/core/src/', circular: true } },
       ],
     },
   },
@@ -82,12 +82,16 @@ for (const module of result.output.modules) {
   }
 }
 
+// dependency-cruiser's folder rule, checked again on the folder graph drawn above.
+const folderCycles = cycles(new Map([...coreFolders].map(([folder, targets]) => [folder, [...targets]])));
+
 const report = {
   packages: Object.fromEntries(runtime),
   packageCycles,
   devOnlyCycles,
   modules: result.output.summary.totalCruised,
   coreFolders: Object.fromEntries([...coreFolders].sort().map(([folder, targets]) => [folder, [...targets].sort()])),
+  folderCycles,
   violations,
 };
 if (json) {
@@ -99,7 +103,9 @@ if (json) {
   console.log(`core folders (${report.modules} modules cruised):`);
   for (const [folder, targets] of Object.entries(report.coreFolders)) console.log(`  ${folder} -> ${targets.join(', ') || '(none)'}`);
   for (const cycle of packageCycles) console.log(`PACKAGE CYCLE: ${cycle.join(' -> ')}`);
+  for (const cycle of folderCycles) console.log(`FOLDER CYCLE: ${cycle.join(' -> ')}`);
   for (const v of violations) console.log(`IMPORT CYCLE (${v.rule}): ${v.from} -> ${v.to}${v.cycle.length ? ` via ${v.cycle.join(' -> ')}` : ''}`);
-  console.log(packageCycles.length + violations.length === 0 ? 'no cycles' : `${packageCycles.length + violations.length} cycle(s)`);
 }
-process.exit(packageCycles.length + violations.length === 0 ? 0 : 1);
+const problems = packageCycles.length + folderCycles.length + violations.length;
+if (!json) console.log(problems === 0 ? 'no cycles' : `${problems} cycle(s)`);
+process.exit(problems === 0 ? 0 : 1);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import type { Knex } from 'knex';
 import type restify from 'restify';
-import { createHooks, type VisorHooks } from '@visor/plugin-api';
+import { createHooks, type AnyPlugin, type VisorHooks } from '@visor/plugin-api';
 import { accessStatsPlugin } from './builtin/access-stats-plugin.js';
 import { resolveConfig, type VisorConfig } from './config/index.js';
 import type { Environment } from './config/index.js';
@@ -10,6 +10,7 @@ import type { EncoderRegistry } from './encoding/encoder-registry.js';
 import { loadEncoders } from './encoding/load-encoders.js';
 import { AfterHooks } from './hooks/after-hooks.js';
 import { runAfterHook } from './hooks/run-after-hook.js';
+import { registerErrorCodes } from './http/error-status.js';
 import { createHttpServer, handlersSettled, listen } from './http/http-server.js';
 import { imageRoutes } from './http/routes/image-routes.js';
 import { statusRoute } from './http/routes/status-route.js';
@@ -22,6 +23,7 @@ import { connectDatabase } from './metadata/connect.js';
 import { MetadataStore } from './metadata/metadata-store.js';
 import { applyExtensions } from './plugins/apply-extensions.js';
 import type { PluginHostSource } from './plugins/plugin-host.js';
+import { warnIfUnversioned } from './plugins/unversioned.js';
 import { openStores } from './stores/open-stores.js';
 import type { StoreBackend } from './stores/store-backend.js';
 import { createLogger, type Logger } from './util/logger.js';
@@ -82,8 +84,13 @@ export class Visor {
     let metadata: MetadataStore | undefined;
     try {
       await mkdir(config.dataDir, { recursive: true });
-      const encoders = await loadEncoders(config, hooks, logger);
-      backends = await openStores(config, logger);
+      // Every plugin, as it is loaded: a warning if it declares no API version, and its error codes.
+      const loaded = (name: string, plugin: AnyPlugin) => {
+        warnIfUnversioned(plugin, name, logger);
+        registerErrorCodes(name, plugin.errorCodes);
+      };
+      const encoders = await loadEncoders(config, hooks, loaded);
+      backends = await openStores(config, logger, loaded);
       const db = await connectDatabase(config.database);
       const instances = new InstanceRegistry(db);
       metadata = new MetadataStore(db, () => instances.live());
@@ -110,7 +117,7 @@ export class Visor {
       });
       const visor = new Visor(config, hooks, logger, metadata, instances, backends, images, afterHooks, encoders, housekeeping);
       accessStatsPlugin(hooks, metadata);
-      await applyExtensions(config, visor.pluginHostSource(), logger);
+      await applyExtensions(config, visor.pluginHostSource(), loaded);
       await hooks.beforeStart.promise();
       await housekeeping.start();
       return visor;

@@ -34,5 +34,7 @@ export * from './image/image.js';
 export type * from './images/image-operations.js';
 export type * from './extension/extension-plugin.js';
 export type * from './extension/plugin-host.js';
+export type { AnyPlugin, PluginByKind, PluginKind } from './plugin/plugin-kind.js';
+export { pluginShapeProblems, validatePlugin } from './plugin/validate-plugin.js';
 export { silentLogger, type Logger, type LogLevel } from './logger.js';
 export * from './options/value-checks.js';

@@ -1,5 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { InternalError, UnsupportedMediaTypeError, type OperationContext, type RequestContext, type ResponseDocument, type VisorHooks } from '@visor/plugin-api';
+import {
+  InternalError,
+  UnsupportedMediaTypeError,
+  type OperationContext,
+  type RequestContext,
+  type ResponseDocument,
+  type VisorHooks,
+} from '@visor/plugin-api';
 import type { Logger } from '../util/logger.js';
 import { errorResponse } from './error-document.js';
 import { headerSafe } from './image-headers.js';

@@ -1,4 +1,11 @@
-import { ConflictError, InvalidFieldError, LengthRequiredError, ReadOnlyBackendError, type Image, type UploadSource } from '@visor/plugin-api';
+import {
+  ConflictError,
+  InvalidFieldError,
+  LengthRequiredError,
+  ReadOnlyBackendError,
+  type Image,
+  type UploadSource,
+} from '@visor/plugin-api';
 import type { StoreBackend } from '../stores/store-backend.js';
 import type { ImageDeps } from './image-deps.js';
 
