@@ -12,7 +12,18 @@ export async function readBody(request: IncomingMessage, limit: number): Promise
     if (total > limit) throw new PayloadTooLargeError(`the request body is larger than the ${limit}-byte limit for metadata`);
     chunks.push(chunk as Buffer);
   }
-  const text = Buffer.concat(chunks).toString('utf8');
+  const text = utf8(Buffer.concat(chunks));
   if (text.trim() === '') throw new BadRequestError('the request body is empty; send the image fields (JSON: {"image": {...}}, XML: <image>...</image>)');
   return text;
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** The body as text; bytes that are not UTF-8 get 400 rather than turning silently into U+FFFD. */
+function utf8(bytes: Buffer): string {
+  try {
+    return decoder.decode(bytes);
+  } catch (cause) {
+    throw new BadRequestError('the request body is not valid UTF-8: send metadata as UTF-8 text', { cause });
+  }
 }

@@ -115,8 +115,17 @@ export class ImageService {
   /** Reads metadata on a client's behalf (HEAD, GET meta): counted by tracking plugins. */
   async readMetadata(id: string, context: OperationContext = DEFAULT_CONTEXT): Promise<Image> {
     const image = await this.get(id, context);
-    this.detach(runAfterHook(this.hooks.afterReadMetadata, 'afterReadMetadata', this.options.logger, image, context));
+    this.metadataRead(image, context);
     return image;
+  }
+
+  /**
+   * Reports that a client read the metadata of an image fetched with `get`
+   * (afterReadMetadata): for a caller that first decides whether the read
+   * counts (a HEAD answered 304 does not).
+   */
+  metadataRead(image: Image, context: OperationContext = DEFAULT_CONTEXT): void {
+    this.detach(runAfterHook(this.hooks.afterReadMetadata, 'afterReadMetadata', this.options.logger, image, context));
   }
 
   async list(options: ListOptions = {}, context: OperationContext = DEFAULT_CONTEXT): Promise<ListResult> {

@@ -8,6 +8,7 @@ import { briefView, fullView } from '../image-view.js';
 import { nextPageQuery, parseListQuery } from '../list-query.js';
 import { parseRange } from '../range.js';
 import { sendFromReader } from '../send-from-reader.js';
+import { isNotModified, validatorHeaders, type Validators } from '../conditional.js';
 import type { Route } from './route.js';
 import { isUpload, uploadFrom } from './upload-source.js';
 
@@ -20,10 +21,10 @@ function unwrapImage(body: unknown): unknown {
 
 const etagOf = (image: Image) => `"${image.checksum}"`;
 
-function matchesEtag(header: string | undefined, etag: string): boolean {
-  if (header === undefined) return false;
-  if (header.trim() === '*') return true;
-  return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+/** The validators of an image's file (GET /images/:id's representation); null while it has none. */
+function validatorsOf(image: Image): Validators | null {
+  if (image.status !== 'available' || image.checksum === null) return null;
+  return { etag: etagOf(image), lastModified: new Date(image.uploaded_at ?? image.updated_at) };
 }
 
 export function imageRoutes(images: ImageService): Route[] {
@@ -65,12 +66,16 @@ export function imageRoutes(images: ImageService): Route[] {
       path: '/images/:id',
       rawBody: true,
       async handle(ex) {
-        const image = await images.readMetadata(ex.params.id!, ex.operation);
+        const image = await images.get(ex.params.id!, ex.operation);
         const headers = imageHeaders(fullView(image, ex.baseUrl));
-        if (image.status === 'available' && image.checksum !== null) {
-          headers.etag = etagOf(image);
-          headers['accept-ranges'] = 'bytes';
+        const current = validatorsOf(image);
+        if (current !== null) Object.assign(headers, validatorHeaders(current), { 'accept-ranges': 'bytes' });
+        // The same conditional evaluation as GET; a revalidation answered 304 is no access.
+        if (isNotModified(ex.req.headers, current)) {
+          ex.sendEmpty(304, headers);
+          return;
         }
+        images.metadataRead(image, ex.operation);
         ex.sendEmpty(200, headers);
       },
     },
@@ -88,14 +93,14 @@ export function imageRoutes(images: ImageService): Route[] {
       async handle(ex) {
         const image = await images.get(ex.params.id!, ex.operation, 'download');
         const size = images.downloadableSize(image);
-        const etag = etagOf(image);
+        const current = validatorsOf(image)!;
+        const etag = current.etag;
         const common: Record<string, string> = {
           ...imageHeaders(fullView(image, ex.baseUrl)),
-          etag,
+          ...validatorHeaders(current),
           'accept-ranges': 'bytes',
-          'last-modified': new Date(image.uploaded_at ?? image.updated_at).toUTCString(),
         };
-        if (matchesEtag(ex.req.headers['if-none-match'], etag)) {
+        if (isNotModified(ex.req.headers, current)) {
           ex.sendEmpty(304, common);
           return;
         }
