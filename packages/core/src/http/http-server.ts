@@ -1,7 +1,10 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import restify from 'restify';
 import { InternalError, NotAcceptableError } from '../errors/index.js';
 import type { RequestContext } from '../hooks/contexts.js';
+import { answerClientError } from './client-error.js';
 import { Exchange, type ExchangeEnvironment } from './exchange.js';
 import { negotiateMediaType } from './negotiate.js';
 import type { RouteHandler, RouteMethod, RouteRegistry } from './route-registry.js';
@@ -77,6 +80,10 @@ export function createHttpServer(env: ExchangeEnvironment, routes: Route[]): res
   // A connection that moves no byte either way for this long is cut: a stalled upload then fails
   // (the image returns to its former status) instead of holding it in 'uploading' forever.
   server.server.timeout = env.idleTimeoutMs;
+  server.server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(error, socket, env.logger));
+  // An Expect other than 100-continue: RFC 9110 section 10.1.1 lets a server answer 417 or not; Visor
+  // serves the request as if it were absent (Node would answer a bare 417 of its own otherwise).
+  server.server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => server.server.emit('request', req, res));
 
   const registry: RouteRegistry = { add: (method, path, handler) => routes.push(pluginRoute(method, path, handler)) };
   env.hooks.registerRoutes.call(registry);
@@ -113,7 +120,9 @@ export function createHttpServer(env: ExchangeEnvironment, routes: Route[]): res
         .catch((error: unknown) => exchange.sendError(error))
         .finally(() => {
           // A handler that returned without answering is a bug: answer it as one rather than leave the client waiting.
-          if (!res.headersSent && !res.destroyed) exchange.sendError(new InternalError(`route ${route.method} ${route.path} ended without answering`));
+          if (!res.headersSent && !res.destroyed && res.socket !== null && !res.socket.destroyed) {
+            exchange.sendError(new InternalError(`route ${route.method} ${route.path} ended without answering`));
+          }
           finishRoute(res, next, env.logger);
         });
       handlers.add(handling);
