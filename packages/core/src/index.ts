@@ -15,3 +15,4 @@ export type { UploadExpectations, Digests } from './images/digest-stream.js';
 export type { ListFilter } from './metadata/metadata-store.js';
 export { createVisor, Visor, type CreateVisorOptions } from './visor.js';
 export { VERSION } from './version.js';
+export { firstForbidden, describeForbidden, escapeForbidden, quoted, characterCount, type ForbiddenCharacter } from './text/text-rules.js';

@@ -13,3 +13,4 @@ export * from './metadata/image.js';
 export type { Logger, LogLevel } from './util/logger.js';
 export { lineColumnAt } from './encoding/text-position.js';
 export { readerStream, READ_CHUNK, type ReaderStreamOptions } from './backend/reader-stream.js';
+export { firstForbidden, describeForbidden, escapeForbidden, quoted, characterCount, type ForbiddenCharacter } from './text/text-rules.js';

@@ -9,6 +9,8 @@ import { expectsAnswer, send, type WireRequest, type WireResponse } from './wire
 /** Per-request limit: past it a request that had to be answered counts as a hang. */
 const ANSWER_TIMEOUT_MS = 15_000;
 const USER: Credentials = { accessKey: 'fuzzuser', secretKey: '' };
+/** How long a request the client left may still run on the server. */
+const UNSETTLED_MS = 5_000;
 /** Fields a read may show changed without any write: access counters move with downloads and HEADs. */
 const COUNTERS = new Set(['access_count', 'accessed_at']);
 /** Log records that always mean a bug, whatever the request. */
@@ -44,6 +46,13 @@ export class FuzzSession {
   private readonly ids: string[] = [];
   private user: Credentials | undefined;
   private seenRecords = 0;
+  /**
+   * Ids named by requests the client left before their answer: the server may
+   * still be running them (a DELETE it received whole runs to its end), so for
+   * a while a read of these ids may differ from the last answer for a reason
+   * other than a fault. id → time until which it is so.
+   */
+  private readonly unsettled = new Map<string, number>();
 
   private constructor(readonly server: VisorProcess) {}
 
@@ -140,6 +149,7 @@ export class FuzzSession {
     const { response, problem } = await send(this.server.port, request, ANSWER_TIMEOUT_MS);
     const status = response === undefined ? 'none' : String(response.status);
     this.statuses.set(status, (this.statuses.get(status) ?? 0) + 1);
+    if (response === undefined) this.markUnsettled(request.target);
     const problems: string[] = [];
     if (response === undefined && problem !== undefined && expectsAnswer(request.framing)) problems.push(problem);
     if (response !== undefined) {
@@ -178,6 +188,8 @@ export class FuzzSession {
       (request.method === 'POST' && path === '/images' && response.status === 201) ||
       ((request.method === 'PUT' || request.method === 'DELETE') && /^\/images\/[0-9a-fA-F-]{36}$/.test(path) && response.status === 200);
     if (!isImageWrite) return [];
+    const target = /^\/images\/([0-9a-fA-F-]{36})$/.exec(path)?.[1]?.toLowerCase();
+    if (target !== undefined && (this.unsettled.get(target) ?? 0) > Date.now()) return [];
     let written: Record<string, unknown>;
     try {
       written = parseDocument(response).image as Record<string, unknown>;
@@ -193,6 +205,12 @@ export class FuzzSession {
     const comparable = (image: Record<string, unknown>) => JSON.stringify(Object.entries(image).filter(([key]) => !COUNTERS.has(key)));
     if (comparable(written) === comparable(stored)) return [];
     return [`the write answered ${comparable(written)} but a read returns ${comparable(stored)}`];
+  }
+
+  private markUnsettled(target: string): void {
+    for (const id of target.toLowerCase().match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g) ?? []) {
+      this.unsettled.set(id, Date.now() + UNSETTLED_MS);
+    }
   }
 
   /** Keeps the pool and keys in step with what the request changed. */
