@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { authorizationHeader } from '@visor/client';
 import type { FuzzCase } from './arbitraries.js';
 import { checkAnswer, negotiated, parseDocument } from './checks.js';
+import { join } from 'node:path';
+import { auditDatabase } from './database-audit.js';
 import { auditStore } from './store-audit.js';
 import { startVisorProcess, type Credentials, type VisorProcess } from './visor-process.js';
 import { expectsAnswer, send, type WireRequest, type WireResponse } from './wire.js';
@@ -234,7 +236,10 @@ export class FuzzSession {
 
   /** Nothing in the store that no record points to, no record whose file is missing, no upload left running. */
   async audit(): Promise<string[]> {
-    return auditStore(this, this.server.storeDir);
+    const store = await auditStore(this, this.server.storeDir);
+    // Detached after-hooks (a share removed after its image's deletion) may still be running: let them land.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    return [...store, ...(await auditDatabase(join(this.server.dataDir, 'visor.sqlite'), this.auth))];
   }
 
   async close(): Promise<void> {
