@@ -55,12 +55,8 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
       markInterruptAsFailure: false,
       endOnFailure: false,
     });
-    const failure =
-      result.failed && !result.interrupted
-        ? { finding: last!, counterexample: result.counterexample?.[0], report: fc.defaultReportMessage(result) ?? '' }
-        : result.failed && result.counterexample !== null
-          ? { finding: last!, counterexample: result.counterexample[0], report: fc.defaultReportMessage(result) ?? '' }
-          : undefined;
+    // A failure found before the time ran out counts even when its shrinking was cut short.
+    const failure = result.failed ? { finding: last!, counterexample: result.counterexample?.[0], report: fc.defaultReportMessage(result) ?? '' } : undefined;
     const audit = [...(await session.checkProcess()), ...(await session.audit())];
     const statuses = Object.fromEntries([...session.statuses].sort(([a], [b]) => a.localeCompare(b)));
     return { auth: options.auth, seed, requests: session.requests, cases, statuses, failure, audit };
