@@ -8,3 +8,4 @@ export type { BackendCall, BackendCallObserver, StoreBackend } from './stores/st
 export type { Digests } from './hashing/digest-stream.js';
 export { createVisor, Visor, type CreateVisorOptions } from './visor.js';
 export { VERSION } from './version.js';
+export { firstForbidden, describeForbidden, escapeForbidden, quoted, characterCount, type ForbiddenCharacter } from '@visor/plugin-api';

@@ -39,3 +39,11 @@ export type { AnyPlugin, PluginByKind, PluginKind } from './plugin/plugin-kind.j
 export { pluginShapeProblems, validatePlugin } from './plugin/validate-plugin.js';
 export { silentLogger, type Logger, type LogLevel } from './logger.js';
 export * from './options/value-checks.js';
+export {
+  characterCount,
+  describeForbidden,
+  escapeForbidden,
+  firstForbidden,
+  quoted,
+  type ForbiddenCharacter,
+} from './text/text-rules.js';

@@ -1,4 +1,4 @@
-import { InvalidFieldError, ReadOnlyFieldError } from '@visor/plugin-api';
+import { describeForbidden, firstForbidden, InvalidFieldError, ReadOnlyFieldError } from '@visor/plugin-api';
 import { ROLES, type Role } from './user.js';
 
 export const ACCESS_KEY = /^[A-Za-z0-9._-]{3,64}$/;
@@ -16,6 +16,9 @@ function checkEmail(value: unknown): string {
   if (typeof value !== 'string' || value.length > 254 || !EMAIL.test(value)) {
     throw new InvalidFieldError('email', `'email' must be an e-mail address such as alice@example.org; got ${JSON.stringify(value ?? null)}`);
   }
+  // The text rules every stored text follows (docs/rest-api.md, Text rules).
+  const forbidden = firstForbidden(value);
+  if (forbidden !== undefined) throw new InvalidFieldError('email', `'email' ${describeForbidden(forbidden)}`);
   return value;
 }
 

@@ -136,4 +136,16 @@ describe('users and keys', () => {
     assert.equal((await server.root.delete('/users/root')).status, 409);
     assert.equal((await server.root.get('/users/me')).json().user.role, 'admin');
   });
+
+  it('applies the text rules to e-mail addresses: unpaired surrogates, controls and noncharacters get 400; what is answered is what is stored', async () => {
+    for (const [email, what] of <Array<[string, string]>>[['a\ud800@example.org', 'U+D800, an unpaired surrogate'], ['a\u0085@example.org', 'U+0085, a control character'], ['a\ufdd0@example.org', 'U+FDD0, a noncharacter']]) {
+      const res = await server.root.post('/users', { user: { access_key: 'textrules', email } });
+      assert.equal(res.status, 400, res.text);
+      assert.equal(res.json().field, 'email');
+      assert.match(res.json().message, new RegExp(what.replace('+', '\\+')));
+    }
+    const created = (await server.root.post('/users', { user: { access_key: 'unicode', email: 'jürgen.\ud83d\ude00@bücher.example' } })).json().user;
+    const { secret_key: _secret, ...answered } = created;
+    assert.deepEqual((await server.root.get('/users/unicode')).json().user, answered);
+  });
 });

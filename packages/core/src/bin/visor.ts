@@ -5,6 +5,7 @@ import { loadConfig } from '../config/index.js';
 import { VisorError } from '@visor/plugin-api';
 import { createLogger } from '../util/logger.js';
 import { VERSION } from '../version.js';
+import { installLastResortGuard } from './last-resort-guard.js';
 import { Visor } from '../visor.js';
 
 const USAGE = `Usage: visor-server [--config FILE]
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
 
   const config = await loadConfig(values.config === undefined ? {} : { configPath: values.config });
   const logger = createLogger(config.logLevel);
+  installLastResortGuard(logger);
   const visor = await Visor.create(config, logger);
   const { url } = await visor.listen();
   logger.info(`Visor ${VERSION} listening on ${url}`, {

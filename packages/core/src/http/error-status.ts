@@ -62,3 +62,15 @@ export function registerErrorCodes(plugin: string, codes: PluginErrorCodes | und
     pluginStatuses.set(code, status);
   }
 }
+
+/**
+ * Requests Node's HTTP parser refuses before any route sees them (malformed
+ * framing, header too large, a request too slow): the status and the code
+ * `x-error-code` and the body carry. Node's own choices of status are kept.
+ */
+export const PARSER_ERROR_STATUS: Readonly<Record<string, { status: number; code: string }>> = Object.freeze({
+  HPE_HEADER_OVERFLOW: { status: 431, code: 'RequestHeaderFieldsTooLarge' },
+  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, code: 'RequestTimeout' },
+});
+/** Any other parser error. */
+export const PARSER_ERROR_DEFAULT = { status: 400, code: 'BadRequest' } as const;

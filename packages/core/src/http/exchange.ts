@@ -8,8 +8,7 @@ import {
   type VisorHooks,
 } from '@visor/plugin-api';
 import type { Logger } from '../util/logger.js';
-import { errorResponse } from './error-document.js';
-import { headerSafe } from './image-headers.js';
+import { answerError, type ErrorTarget } from './answer-error.js';
 import { mappedError } from './map-error.js';
 import { mediaTypeOf } from './negotiate.js';
 import { readBody } from './read-body.js';
@@ -29,7 +28,7 @@ export interface ExchangeEnvironment {
 }
 
 /** One request and its response, with the negotiated media type and the helpers to answer. */
-export class Exchange {
+export class Exchange implements ErrorTarget {
   /** Set once content negotiation succeeds; errors before that use the default type. */
   mediaType: string;
   private continued = false;
@@ -46,6 +45,17 @@ export class Exchange {
     this.query = new URLSearchParams(context.query);
     // Every answer names its request, so a client can quote it and the log be searched for it.
     res.setHeader('x-request-id', context.id);
+    // A response stream emits 'error' in a few cases (a write after its end): with nobody
+    // listening, that would end the process.
+    res.on('error', (error) => env.logger.debug('response stream error', { request: context.id, err: error }));
+  }
+
+  get requestId(): string {
+    return this.context.id;
+  }
+
+  get logger(): Logger {
+    return this.env.logger;
   }
 
   get operation(): OperationContext {
@@ -64,7 +74,7 @@ export class Exchange {
   }
 
   /** Whether the client waits for `100 Continue` before sending its body, and has not had it yet. */
-  private get awaitingContinue(): boolean {
+  get awaitingContinue(): boolean {
     return !this.continued && /^100-continue$/i.test(this.req.headers.expect?.trim() ?? '') && !this.res.headersSent;
   }
 
@@ -110,7 +120,7 @@ export class Exchange {
    * still sending gets to read the answer instead of a reset; past a few
    * seconds or a few tens of MiB, cut the connection.
    */
-  private discardRestOfBody(): void {
+  discardRestOfBody(): void {
     const { req, res } = this;
     const socket = req.socket;
     const startBytes = socket.bytesRead;
@@ -140,35 +150,12 @@ export class Exchange {
     this.env.logger.error(message, { request: this.context.id, err: error });
   }
 
-  /** Answers an error in the negotiated format (HEAD: in x-error-* headers). */
+  /**
+   * Answers an error in the negotiated format (HEAD: in x-error-* headers),
+   * once the mapError taps have seen it; never throws (see answerError).
+   */
   sendError(raised: unknown): void {
     const thrown = mappedError(this.env.hooks, this.env.logger, raised, { request: this.context, headersSent: this.res.headersSent });
-    const { status, error, document, unexpected } = errorResponse(thrown, this.context.id);
-    if (unexpected) this.env.logger.error('request failed unexpectedly', { request: this.context.id, err: thrown, stack: (thrown as Error)?.stack });
-    else if (status >= 500) this.env.logger.error('request failed', { request: this.context.id, err: error });
-    if (this.res.headersSent) {
-      // Mid-stream failure: the status line is gone, so cut the connection to tell the client.
-      this.res.destroy(error);
-      return;
-    }
-    const headers: Record<string, string> = { 'x-error-code': error.code, 'x-error-message': headerSafe(error.message) };
-    if (error.code === 'RequestedRangeNotSatisfiable') headers['content-range'] = `bytes */${String(error.details.size)}`;
-    if (this.awaitingContinue) {
-      // The client holds its body back until told to send it: answer and close, so that a
-      // body it might still send is never read as the next request.
-      headers.connection = 'close';
-    } else if (!this.req.complete) {
-      this.discardRestOfBody();
-    }
-    if (this.isHead) {
-      this.sendEmpty(status, headers);
-      return;
-    }
-    try {
-      this.sendDocument(status, document, headers);
-    } catch (encodingError) {
-      this.env.logger.error('could not encode an error response', { err: encodingError });
-      this.sendEmpty(status, headers);
-    }
+    answerError(this, thrown);
   }
 }

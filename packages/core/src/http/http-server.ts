@@ -1,9 +1,27 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import restify from 'restify';
-import { NotAcceptableError, type RequestContext, type RouteHandler, type RouteMethod, type RouteRegistry } from '@visor/plugin-api';
+import { InternalError, NotAcceptableError, type RequestContext, type RouteHandler, type RouteMethod, type RouteRegistry } from '@visor/plugin-api';
+import { answerClientError } from './client-error.js';
 import { Exchange, type ExchangeEnvironment } from './exchange.js';
 import { negotiateMediaType } from './negotiate.js';
+import { inRequestScope } from './request-scope.js';
 import type { Route } from './routes/route.js';
+
+/**
+ * Hands the request back to restify once its handler is done. When nothing
+ * was answered (the connection was cut instead), restify is not told: it would
+ * send an answer of its own on the dead connection.
+ */
+function finishRoute(res: restify.Response, next: restify.Next, logger: ExchangeEnvironment['logger']): void {
+  if (!res.headersSent) return;
+  try {
+    next();
+  } catch (error) {
+    logger.error('restify failed after a response', { err: error });
+  }
+}
 
 function contextOf(req: restify.Request, route: string): RequestContext {
   const url = req.url ?? '/';
@@ -64,6 +82,10 @@ export function createHttpServer(
   // A connection that moves no byte either way for this long is cut: a stalled upload then fails
   // (the image returns to its former status) instead of holding it in 'uploading' forever.
   server.server.timeout = env.idleTimeoutMs;
+  server.server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(error, socket, env.logger));
+  // An Expect other than 100-continue: RFC 9110 section 10.1.1 lets a server answer 417 or not; Visor
+  // serves the request as if it were absent (Node would answer a bare 417 of its own otherwise).
+  server.server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => server.server.emit('request', req, res));
 
   const registry: RouteRegistry = { add: (method, path, handler) => routes.push(pluginRoute(method, path, handler)) };
   for (const route of pluginRoutes) registry.add(route.method, route.path, route.handler);
@@ -78,19 +100,34 @@ export function createHttpServer(
       GET: server.get, HEAD: server.head, POST: server.post, PUT: server.put, DELETE: server.del,
     }[route.method].bind(server);
     register(route.path, (req: restify.Request, res: restify.Response, next: restify.Next) => {
-      const ex = new Exchange(req, res, contextOf(req, route.path), { ...(req.params as Record<string, string>) }, env);
+      // Nothing may escape to restify, which would end the process: every failure is answered here.
+      let ex: Exchange | undefined;
+      try {
+        ex = new Exchange(req, res, contextOf(req, route.path), { ...(req.params as Record<string, string>) }, env);
+      } catch (error) {
+        env.logger.error('could not set up a request; connection cut', { err: error });
+        res.destroy();
+        return;
+      }
+      const exchange = ex;
       const run = async () => {
         try {
-          ex.mediaType = negotiateMediaType(req.headers.accept, env.mediaTypes);
+          exchange.mediaType = negotiateMediaType(req.headers.accept, env.mediaTypes);
         } catch (error) {
           if (!(route.rawBody && error instanceof NotAcceptableError)) throw error;
         }
-        await env.hooks.beforeRequest.promise(ex.context);
-        await route.handle(ex);
+        await env.hooks.beforeRequest.promise(exchange.context);
+        await route.handle(exchange);
       };
-      const handling = run()
-        .catch((error: unknown) => ex.sendError(error))
-        .finally(() => next());
+      const handling = inRequestScope(exchange.context.id, run)
+        .catch((error: unknown) => exchange.sendError(error))
+        .finally(() => {
+          // A handler that returned without answering is a bug: answer it as one rather than leave the client waiting.
+          if (!res.headersSent && !res.destroyed && res.socket !== null && !res.socket.destroyed) {
+            exchange.sendError(new InternalError(`route ${route.method} ${route.path} ended without answering`));
+          }
+          finishRoute(res, next, env.logger);
+        });
       handlers.add(handling);
       void handling.finally(() => handlers.delete(handling));
     });
@@ -98,17 +135,27 @@ export function createHttpServer(
 
   // Unknown routes and methods: answer in the client's format, like every other error.
   server.on('restifyError', (req: restify.Request, res: restify.Response, error: Error, callback: () => void) => {
-    if (!res.headersSent) {
-      const ex = new Exchange(req, res, contextOf(req, ''), {}, env);
-      try {
-        ex.mediaType = negotiateMediaType(req.headers.accept, env.mediaTypes);
-      } catch (negotiation) {
-        if (!(negotiation instanceof NotAcceptableError)) throw negotiation;
+    try {
+      if (!res.headersSent) {
+        const ex = new Exchange(req, res, contextOf(req, ''), {}, env);
+        try {
+          ex.mediaType = negotiateMediaType(req.headers.accept, env.mediaTypes);
+        } catch {
+          // Not acceptable, or an Accept header the negotiator chokes on: the error goes out in the default format.
+        }
+        ex.sendError(error);
       }
-      ex.sendError(error);
-      (res as unknown as { _sent: boolean })._sent = true;
+    } catch (unforeseen) {
+      env.logger.error('could not answer a routing error; connection cut', { err: unforeseen });
+      res.destroy();
     }
-    callback();
+    // restify must not send an answer of its own (it would be its own format, or a second answer).
+    (res as unknown as { _sent: boolean })._sent = true;
+    try {
+      callback();
+    } catch (error) {
+      env.logger.error('restify failed after a routing error', { err: error });
+    }
   });
   return server;
 }

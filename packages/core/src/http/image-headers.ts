@@ -1,18 +1,21 @@
 import { InvalidFieldError, type UploadExpectations } from '@visor/plugin-api';
 import type { IncomingHttpHeaders } from 'node:http';
+import { percentEncode } from './header-text.js';
 import type { ImageView } from './image-view.js';
 
 const PREFIX = 'x-image-meta-';
 const HEX32 = /^[0-9a-f]{32}$/i;
 const HEX64 = /^[0-9a-f]{64}$/i;
 const BASE64_MD5 = /^[A-Za-z0-9+/]{22}==$/;
+// RFC 9110 field-value characters without obs-text: visible ASCII, space and tab.
+const PRINTABLE_ASCII = /^[\t\x20-\x7e]*$/;
 
 /** The image as `x-image-meta-<field>` headers; values percent-encoded UTF-8, nulls left out. */
 export function imageHeaders(view: ImageView): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [field, value] of Object.entries(view)) {
     if (value === null || value === undefined) continue;
-    headers[`${PREFIX}${field}`] = encodeURIComponent(String(value));
+    headers[`${PREFIX}${field}`] = percentEncode(String(value));
   }
   return headers;
 }
@@ -24,10 +27,21 @@ export function metadataFromHeaders(headers: IncomingHttpHeaders): { metadata: R
     if (!name.startsWith(PREFIX) || raw === undefined) continue;
     const field = name.slice(PREFIX.length).replace(/-/g, '_');
     const joined = Array.isArray(raw) ? raw.join(',') : raw;
+    // Node reads header bytes as Latin-1: a raw UTF-8 byte would be stored as mojibake.
+    if (!PRINTABLE_ASCII.test(joined)) {
+      throw new InvalidFieldError(
+        field,
+        `header '${name}' holds a byte that is not printable ASCII: send the value percent-encoded as UTF-8 (Straße as Stra%C3%9Fe, encodeURIComponent in JavaScript)`,
+        { details: { header: name } },
+      );
+    }
     try {
       metadata[field] = decodeURIComponent(joined);
     } catch (cause) {
-      throw new InvalidFieldError(field, `header '${name}' is not valid percent-encoded UTF-8`, { cause });
+      throw new InvalidFieldError(field, `header '${name}' is not valid percent-encoded UTF-8: write each byte of the value's UTF-8 as %XX`, {
+        cause,
+        details: { header: name },
+      });
     }
   }
   const expect = expectationsFrom(metadata, headers);
@@ -64,9 +78,4 @@ function expectationsFrom(metadata: Record<string, string>, headers: IncomingHtt
     expect.checksum = hex;
   }
   return expect;
-}
-
-/** Makes any text safe as a header value: non-printable and non-ASCII characters percent-encoded. */
-export function headerSafe(text: string): string {
-  return text.replace(/[^\x20-\x7e]/gu, (c) => encodeURIComponent(c));
 }

@@ -8,7 +8,9 @@ export function fullView(image: Image, baseUrl: string): ImageView {
   for (const field of BASE_FIELDS) {
     view[field] = field === 'uri' ? `${baseUrl}/images/${image.id}` : image[field];
   }
-  for (const [name, value] of Object.entries(image.properties)) view[name] = value;
+  // Sorted here, not by the database: a registration answers from the client's order, and
+  // PostgreSQL's collation may order `_` differently from a read's code-unit order.
+  for (const name of Object.keys(image.properties).sort()) view[name] = image.properties[name];
   return view;
 }
 

@@ -1,5 +1,6 @@
 import { COLUMN_FIELDS, InvalidFieldError, type BaseField, type ListFilter, type ListOptions } from '@visor/plugin-api';
 import { checkPropertyName } from '../metadata/validate-image.js';
+import { describeForbidden, firstForbidden, quoted } from '@visor/plugin-api';
 
 export const MAX_LIMIT = 1000;
 export const DEFAULT_LIMIT = 100;
@@ -17,26 +18,29 @@ function single(query: URLSearchParams, name: string): string | undefined {
 export function parseListQuery(query: URLSearchParams): ListOptions {
   const sort = single(query, 'sort') ?? 'created_at';
   if (!COLUMNS.has(sort)) {
-    throw new InvalidFieldError('sort', `cannot sort by '${sort}': sort by one of ${COLUMN_FIELDS.join(', ')}`, { details: { allowed: COLUMN_FIELDS } });
+    throw new InvalidFieldError('sort', `cannot sort by ${quoted(sort)}: sort by one of ${COLUMN_FIELDS.join(', ')}`, { details: { allowed: COLUMN_FIELDS } });
   }
   const dir = single(query, 'dir') ?? 'asc';
-  if (dir !== 'asc' && dir !== 'desc') throw new InvalidFieldError('dir', `'dir' must be asc or desc; got '${dir}'`, { details: { allowed: ['asc', 'desc'] } });
+  if (dir !== 'asc' && dir !== 'desc') throw new InvalidFieldError('dir', `'dir' must be asc or desc; got ${quoted(dir)}`, { details: { allowed: ['asc', 'desc'] } });
   const rawLimit = single(query, 'limit');
   const limit = rawLimit === undefined ? DEFAULT_LIMIT : Number(rawLimit);
   if (!/^\d+$/.test(rawLimit ?? '1') || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
-    throw new InvalidFieldError('limit', `'limit' must be a whole number from 1 to ${MAX_LIMIT}; got '${rawLimit}'`);
+    throw new InvalidFieldError('limit', `'limit' must be a whole number from 1 to ${MAX_LIMIT}; got ${quoted(String(rawLimit))}`);
   }
   const marker = single(query, 'marker') ?? null;
   const filters: ListFilter[] = [];
   for (const name of new Set(query.keys())) {
     if (CONTROL_PARAMS.has(name)) continue;
     const value = single(query, name)!;
-    // No stored value holds U+0000 (PostgreSQL refuses it in a query, too).
-    if (value.includes('\u0000')) throw new InvalidFieldError(name, `filter '${name}' must not contain the NUL character (U+0000)`);
+    // No stored value holds a character the text rules refuse (PostgreSQL refuses U+0000 in a query, too).
+    const forbidden = firstForbidden(value, true);
+    if (forbidden !== undefined) {
+      throw new InvalidFieldError(name, `filter ${quoted(name)} ${describeForbidden(forbidden)}, which no stored value can hold`);
+    }
     if (name === 'uri') throw new InvalidFieldError('uri', "'uri' is derived per request and cannot be filtered on; filter on 'id'");
     if (COLUMNS.has(name)) {
       if (NUMERIC.has(name as BaseField)) {
-        if (!/^\d{1,16}$/.test(value)) throw new InvalidFieldError(name, `filter '${name}' must be a whole number; got '${value}'`);
+        if (!/^\d{1,16}$/.test(value)) throw new InvalidFieldError(name, `filter '${name}' must be a whole number; got ${quoted(value)}`);
         filters.push({ field: name, value: Number(value), property: false });
       } else {
         filters.push({ field: name, value, property: false });

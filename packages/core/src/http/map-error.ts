@@ -6,11 +6,16 @@ import type { ErrorEvent, Logger, VisorHooks } from '@visor/plugin-api';
  * logged and the error answered as it was.
  */
 export function mappedError(hooks: VisorHooks, logger: Logger, thrown: unknown, event: ErrorEvent): unknown {
-  if (!(thrown instanceof Error) || !hooks.mapError.isUsed()) return thrown;
   try {
+    // `instanceof` itself throws for a revoked Proxy: inside the try, like the taps.
+    if (!hooks.mapError.isUsed() || !(thrown instanceof Error)) return thrown;
     return hooks.mapError.call(thrown, event) ?? thrown;
   } catch (error) {
-    logger.error('a plugin failed in hook mapError', { hook: 'mapError', request: event.request.id, err: error });
+    try {
+      logger.error('a plugin failed in hook mapError', { hook: 'mapError', request: event.request.id, err: error });
+    } catch {
+      // The answer path must not throw; answerError still logs the original error.
+    }
     return thrown;
   }
 }

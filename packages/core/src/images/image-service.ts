@@ -14,7 +14,7 @@ import { findImage } from './access.js';
 import { deleteImage } from './delete.js';
 import { downloadableSize, openDownload } from './download.js';
 import { DEFAULT_CONTEXT, type ImageDeps } from './image-deps.js';
-import { listImages, readMetadata } from './queries.js';
+import { listImages, metadataRead, readMetadata } from './queries.js';
 import { register, registerWithFile } from './register.js';
 import { update } from './update.js';
 import { upload } from './upload.js';
@@ -43,6 +43,15 @@ export class ImageService implements ImageOperations {
 
   readMetadata(id: string, context: OperationContext = DEFAULT_CONTEXT): Promise<Image> {
     return readMetadata(this.deps, id, context);
+  }
+
+  /**
+   * Reports that a client read the metadata of an image fetched with `get`
+   * (afterReadMetadata): for a caller that first decides whether the read
+   * counts (a HEAD answered 304 does not).
+   */
+  metadataRead(image: Image, context: OperationContext = DEFAULT_CONTEXT): void {
+    metadataRead(this.deps, image, context);
   }
 
   list(options: ListOptions = {}, context: OperationContext = DEFAULT_CONTEXT): Promise<ListResult> {

@@ -6,8 +6,13 @@ import type { ImageDeps } from './image-deps.js';
 /** Reads metadata on a client's behalf (HEAD, GET meta): afterReadMetadata tells tracking plugins. */
 export async function readMetadata(deps: ImageDeps, id: string, context: OperationContext): Promise<Image> {
   const image = await findImage(deps, id, context, 'read');
-  deps.afterHooks.emitAfter('afterReadMetadata', image, context);
+  metadataRead(deps, image, context);
   return image;
+}
+
+/** Tells afterReadMetadata taps that a client read `image` (fetched with findImage). */
+export function metadataRead(deps: ImageDeps, image: Image, context: OperationContext): void {
+  deps.afterHooks.emitAfter('afterReadMetadata', image, context);
 }
 
 /** One page of images: filters, sort, paging by marker, narrowed by the constraints beforeList taps add. */

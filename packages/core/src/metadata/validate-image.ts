@@ -13,34 +13,52 @@ import {
   type ImagePatch,
   type PropertyValue,
   type WritableField,
+  characterCount,
+  describeForbidden,
+  firstForbidden,
+  quoted,
 } from '@visor/plugin-api';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-// Control characters make names unreadable in listings and unsafe in headers.
-const CONTROL = /[\u0000-\u001f\u007f]/;
+const MAX_NAME = 255;
+const MAX_STORE_NAME = 64;
 
 export function isUuid(value: string): boolean {
   return UUID.test(value);
 }
 
+/** A client value as a message shows it: text quoted by the text rules, other types by kind. */
+export function shownValue(value: unknown): string {
+  if (typeof value === 'string') return quoted(value);
+  if (value === null || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return Array.isArray(value) ? 'an array' : `a value of type ${typeof value}`;
+}
+
 function oneOf<T extends string>(field: string, value: unknown, allowed: readonly T[]): T {
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    throw new InvalidFieldError(field, `'${field}' must be one of ${allowed.join(', ')}; got ${JSON.stringify(value)}`, {
+    throw new InvalidFieldError(field, `'${field}' must be one of ${allowed.join(', ')}; got ${shownValue(value)}`, {
       details: { allowed },
     });
   }
   return value as T;
 }
 
+const NAME_RULE = `'name' must be a string of 1 to ${MAX_NAME} characters, not only blanks, with no control characters, unpaired surrogates or noncharacters`;
+
 function name(value: unknown): string {
-  if (typeof value !== 'string' || value.length < 1 || value.length > 255 || CONTROL.test(value) || value.trim() === '') {
-    throw new InvalidFieldError('name', "'name' must be a string of 1 to 255 characters with no control characters");
-  }
+  if (typeof value !== 'string') throw new InvalidFieldError('name', `${NAME_RULE}; got ${shownValue(value)}`);
+  const length = characterCount(value);
+  if (length < 1 || length > MAX_NAME) throw new InvalidFieldError('name', `${NAME_RULE}; got ${length} characters`);
+  const forbidden = firstForbidden(value);
+  if (forbidden !== undefined) throw new InvalidFieldError('name', `${NAME_RULE}; the name ${describeForbidden(forbidden)}`);
+  if (value.trim() === '') throw new InvalidFieldError('name', `${NAME_RULE}; got only blanks`);
   return value;
 }
 
 function storeName(value: unknown): string {
-  if (typeof value !== 'string' || value === '') throw new InvalidFieldError('store', "'store' must be the name of a configured store");
+  if (typeof value !== 'string' || value === '' || value.length > MAX_STORE_NAME || firstForbidden(value) !== undefined) {
+    throw new InvalidFieldError('store', `'store' must be the name of a configured store; got ${shownValue(value)}`);
+  }
   return value;
 }
 
@@ -59,11 +77,18 @@ function propertyValue(field: string, value: unknown): PropertyValue {
     return value;
   }
   if (typeof value === 'string') {
-    if (value.length > MAX_PROPERTY_VALUE) {
-      throw new InvalidFieldError(field, `property '${field}' is longer than ${MAX_PROPERTY_VALUE} characters`);
+    const length = characterCount(value);
+    if (length > MAX_PROPERTY_VALUE) {
+      throw new InvalidFieldError(field, `property '${field}' is longer than ${MAX_PROPERTY_VALUE} characters (${length})`);
     }
-    // PostgreSQL text cannot hold U+0000: refused on every database so that they all behave alike.
-    if (value.includes('\u0000')) throw new InvalidFieldError(field, `property '${field}' must not contain the NUL character (U+0000)`);
+    // Tab, LF and CR are allowed; U+0000 in particular is not (PostgreSQL text cannot hold it).
+    const forbidden = firstForbidden(value, true);
+    if (forbidden !== undefined) {
+      throw new InvalidFieldError(
+        field,
+        `property '${field}' ${describeForbidden(forbidden)}; values may hold tab, line feed and carriage return but no other control character, no unpaired surrogate and no noncharacter`,
+      );
+    }
     return value;
   }
   throw new InvalidFieldError(field, `property '${field}' must be a string, number or boolean`);
@@ -73,7 +98,7 @@ export function checkPropertyName(field: string): void {
   if (!PROPERTY_NAME.test(field) || field.length > MAX_PROPERTY_NAME) {
     throw new InvalidFieldError(
       field,
-      `unknown field '${field}': custom property names must match [a-z][a-z0-9_]* and be at most ${MAX_PROPERTY_NAME} characters`,
+      `unknown field ${quoted(field)}: custom property names must match [a-z][a-z0-9_]* and be at most ${MAX_PROPERTY_NAME} characters`,
     );
   }
 }

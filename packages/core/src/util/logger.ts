@@ -4,15 +4,36 @@ export { silentLogger, type Logger, type LogLevel };
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
-function serialise(value: unknown): unknown {
+// Causes nest this deep at most in a log line: a cause chain may loop.
+const MAX_CAUSES = 8;
+
+function serialise(value: unknown, depth = 0): unknown {
   if (value instanceof Error) {
     const out: Record<string, unknown> = { name: value.name, message: value.message };
     const code = (value as { code?: unknown }).code;
     if (code !== undefined) out.code = code;
-    if (value.cause !== undefined) out.cause = serialise(value.cause);
+    if (value.cause !== undefined && depth < MAX_CAUSES) out.cause = serialise(value.cause, depth + 1);
     return out;
   }
   return value;
+}
+
+/** The record as one JSON line; a value JSON cannot hold (a cycle, a BigInt) is written as its String(). */
+function line(record: Record<string, unknown>): string {
+  try {
+    return JSON.stringify(record);
+  } catch {
+    const safe: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(record)) {
+      try {
+        JSON.stringify(value);
+        safe[key] = value;
+      } catch {
+        safe[key] = Object.prototype.toString.call(value);
+      }
+    }
+    return JSON.stringify(safe);
+  }
 }
 
 /** A JSON-lines logger: one object per line on the given stream (stderr by default). */
@@ -26,7 +47,7 @@ export function createLogger(
     if (ORDER[lvl] < threshold) return;
     const record: Record<string, unknown> = { time: new Date().toISOString(), level: lvl, msg: message, ...base };
     if (fields) for (const [k, v] of Object.entries(fields)) record[k] = serialise(v);
-    stream.write(`${JSON.stringify(record)}\n`);
+    stream.write(`${line(record)}\n`);
   };
   return {
     debug: (m, f) => write('debug', m, f),

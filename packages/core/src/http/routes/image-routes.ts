@@ -7,6 +7,7 @@ import { briefView, fullView } from '../image-view.js';
 import { nextPageQuery, parseListQuery } from '../list-query.js';
 import { parseRange } from '../range.js';
 import { sendFromReader } from '../send-from-reader.js';
+import { isNotModified, validatorHeaders, type Validators } from '../conditional.js';
 import type { Route } from './route.js';
 import { isUpload, uploadFrom } from './upload-source.js';
 
@@ -17,19 +18,19 @@ function unwrapImage(body: unknown): unknown {
   return (body as { image: unknown }).image;
 }
 
-/** The image's entity tag: its MD5, which an image registered by location may not have (yet). */
 /** The digests an x-image-meta registration declares, as registration fields. */
 const declaredDigests = (expect: UploadExpectations) => ({
   ...(expect.checksum === undefined ? {} : { checksum: expect.checksum }),
   ...(expect.sha256 === undefined ? {} : { sha256: expect.sha256 }),
 });
 
+/** The image's entity tag: its MD5, which an image registered by location may not have (yet). */
 const etagOf = (image: Image) => (image.checksum === null ? undefined : `"${image.checksum}"`);
 
-function matchesEtag(header: string | undefined, etag: string): boolean {
-  if (header === undefined) return false;
-  if (header.trim() === '*') return true;
-  return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+/** The validators of an image's file (GET /images/:id's representation); null while it has none. */
+function validatorsOf(image: Image): Validators | null {
+  if (image.status !== 'available') return null;
+  return { etag: etagOf(image), lastModified: new Date(image.uploaded_at ?? image.updated_at) };
 }
 
 export function imageRoutes(images: ImageService): Route[] {
@@ -75,12 +76,16 @@ export function imageRoutes(images: ImageService): Route[] {
       path: '/images/:id',
       rawBody: true,
       async handle(ex) {
-        const image = await images.readMetadata(ex.params.id!, ex.operation);
+        const image = await images.get(ex.params.id!, ex.operation);
         const headers = imageHeaders(fullView(image, ex.baseUrl));
-        if (image.status === 'available' && image.checksum !== null) {
-          headers.etag = etagOf(image)!;
-          headers['accept-ranges'] = 'bytes';
+        const current = validatorsOf(image);
+        if (current !== null) Object.assign(headers, validatorHeaders(current), { 'accept-ranges': 'bytes' });
+        // The same conditional evaluation as GET; a revalidation answered 304 is no access.
+        if (isNotModified(ex.req.headers, current)) {
+          ex.sendEmpty(304, headers);
+          return;
         }
+        images.metadataRead(image, ex.operation);
         ex.sendEmpty(200, headers);
       },
     },
@@ -98,14 +103,14 @@ export function imageRoutes(images: ImageService): Route[] {
       async handle(ex) {
         const image = await images.get(ex.params.id!, ex.operation, 'download');
         const size = images.downloadableSize(image);
-        const etag = etagOf(image);
+        const current = validatorsOf(image)!;
+        const etag = current.etag;
         const common: Record<string, string> = {
           ...imageHeaders(fullView(image, ex.baseUrl)),
-          ...(etag === undefined ? {} : { etag }),
+          ...validatorHeaders(current),
           'accept-ranges': 'bytes',
-          'last-modified': new Date(image.uploaded_at ?? image.updated_at).toUTCString(),
         };
-        if (etag !== undefined && matchesEtag(ex.req.headers['if-none-match'], etag)) {
+        if (isNotModified(ex.req.headers, current)) {
           ex.sendEmpty(304, common);
           return;
         }

@@ -6,9 +6,16 @@ import { metadataFromHeaders } from '../image-headers.js';
 export function uploadFrom(exchange: Exchange): { metadata: Record<string, string>; source: UploadSource } {
   const { metadata, expect } = metadataFromHeaders(exchange.req.headers);
   const controller = new AbortController();
-  exchange.req.once('close', () => {
-    if (!exchange.req.complete) controller.abort(new ClientClosedError());
-  });
+  // Gone means: closed before the body was read to its end. A body Node already received whole
+  // (req.complete) but nobody read yet is lost too when the connection closes (Node destroys
+  // the request, e.g. after a malformed request behind it on the same connection).
+  const gone = () => !exchange.req.readableEnded;
+  if (exchange.req.destroyed && gone()) controller.abort(new ClientClosedError());
+  else {
+    exchange.req.once('close', () => {
+      if (gone()) controller.abort(new ClientClosedError());
+    });
+  }
   const length = Number(exchange.req.headers['content-length']);
   const source: UploadSource = {
     stream: exchange.req,
