@@ -5,9 +5,12 @@
  * - `unreachable`: DNS, connection or TLS failure;
  * - `timeout`: the connect or idle timeout passed;
  * - `redirects`: too many redirects, or a redirect without a usable Location;
- * - `protocol`: the source answered something unusable.
+ * - `protocol`: the source answered something unusable;
+ * - `status`: the source answered an error status (`status` holds it);
+ * - `length`: the source tells no length for the object;
+ * - `changed`: the object is not the one recorded (ETag, Last-Modified or length differ).
  */
-export type FetchFailure = 'refused' | 'unreachable' | 'timeout' | 'redirects' | 'protocol';
+export type FetchFailure = 'refused' | 'unreachable' | 'timeout' | 'redirects' | 'protocol' | 'status' | 'length' | 'changed';
 
 /**
  * A failure fetching from a source, naming the host and the cause (never the
@@ -20,8 +23,12 @@ export class SourceFetchError extends Error {
     /** The host (and port, when not the default) the failure is about. */
     readonly host: string,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; status?: number },
   ) {
-    super(message, options);
+    super(message, options?.cause === undefined ? {} : { cause: options.cause });
+    this.status = options?.status;
   }
+
+  /** The HTTP status the source answered, for `status` failures. */
+  readonly status: number | undefined;
 }
