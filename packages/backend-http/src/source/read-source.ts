@@ -10,27 +10,43 @@ export interface ReadRange {
   end: number;
 }
 
+/** A source object being read. */
+export interface SourceRead {
+  /** The bytes of the range (or the whole object), exactly as many as asked for. */
+  body: Readable;
+  /** What the source says of the object now: its whole length and validators. */
+  object: SourceObject;
+}
+
 function changed(host: string, changes: string[]): SourceFetchError {
   return new SourceFetchError('changed', host, `the object at ${host} changed since it was registered: ${changes.join(', ')}`);
 }
 
 /**
- * Streams the recorded object at `location` (or bytes `range.start` through
- * `range.end` of it), checking that it is still the object recorded.
+ * Streams the object at `location` (or bytes `range.start` through
+ * `range.end` of it) and tells what the source says of it now.
  *
  * - A range is asked for with `Range`; a `206` must carry exactly that range
- *   (Content-Range) of an object of the recorded length; a `200` (the source
- *   ignores ranges) is read from the start and the bytes before the range
- *   are skipped, the connection closed once the range is served.
- * - ETag, Last-Modified and length (Content-Length, Content-Range's complete
- *   length, and the bytes actually received) are compared with the recorded
- *   ones: a difference rejects (or fails the stream) with SourceFetchError
- *   `changed` naming what changed.
- * - `404`/`410` reject with `status` (the caller reports the object missing),
- *   `416` with `changed` (the object shrank), other non-2xx with `status`.
+ *   (Content-Range, RFC 9110 §14.4); a `200` (the source ignores ranges) is
+ *   read from the start, the bytes before the range skipped and the
+ *   connection closed once the range is served.
+ * - The object's length comes from Content-Range's complete length or
+ *   Content-Length (else `expected.size`; with neither, a `length` failure);
+ *   the bytes received are held to it: a body ending early or running long
+ *   fails the stream with `changed`.
+ * - With `expected` (what was recorded at registration), a different length,
+ *   ETag or Last-Modified rejects with `changed` naming each difference.
+ * - `416` rejects with `changed` (the object shrank); other non-2xx answers
+ *   with `status` (a 404/410 means the object is gone).
  */
-export async function readSource(client: SourceClient, location: string, recorded: SourceObject, range: ReadRange | undefined, signal?: AbortSignal): Promise<Readable> {
-  const whole = range === undefined || (range.start === 0 && range.end === recorded.size - 1);
+export async function readSource(
+  client: SourceClient,
+  location: string,
+  range: ReadRange | undefined,
+  expected?: SourceObject,
+  signal?: AbortSignal,
+): Promise<SourceRead> {
+  const whole = range === undefined;
   const response = await client.open(location, { method: 'GET', ...(whole ? {} : { range }), ...(signal ? { signal } : {}) });
   const host = response.url.host;
   const refuse = (error: SourceFetchError) => {
@@ -45,28 +61,33 @@ export async function readSource(client: SourceClient, location: string, recorde
   if (response.status === 206) {
     const served = parseContentRange(response.headers['content-range']);
     if (whole || served === undefined) {
-      throw refuse(new SourceFetchError('protocol', host, `${host} answered 206 with Content-Range '${response.headers['content-range'] ?? ''}' to ${whole ? 'a request without Range' : `Range bytes=${range!.start}-${range!.end}`}`));
+      throw refuse(new SourceFetchError('protocol', host, `${host} answered 206 with Content-Range '${response.headers['content-range'] ?? ''}' to ${whole ? 'a request without Range' : `Range bytes=${range.start}-${range.end}`}`));
+    }
+    if (served.first !== range.start || served.last !== range.end) {
+      throw refuse(new SourceFetchError('protocol', host, `${host} answered bytes ${served.first}-${served.last} to Range bytes=${range.start}-${range.end}`));
     }
     size = served.complete;
-    const changes = describeChanges(recorded, { ...validators(response.headers), ...(size === undefined ? {} : { size }) });
-    if (changes.length > 0) throw refuse(changed(host, changes));
-    if (served.first !== range!.start || served.last !== range!.end) {
-      throw refuse(new SourceFetchError('protocol', host, `${host} answered bytes ${served.first}-${served.last} to Range bytes=${range!.start}-${range!.end}`));
-    }
   } else {
     size = contentLength(response.headers);
-    const changes = describeChanges(recorded, { ...validators(response.headers), ...(size === undefined ? {} : { size }) });
-    if (changes.length > 0) throw refuse(changed(host, changes));
-    skip = whole ? 0 : range!.start;
+    skip = whole ? 0 : range.start;
   }
+  const now = { ...validators(response.headers), ...(size === undefined ? {} : { size }) };
+  if (expected) {
+    const changes = describeChanges(expected, now);
+    if (changes.length > 0) throw refuse(changed(host, changes));
+  }
+  const total = size ?? expected?.size;
+  if (total === undefined) throw refuse(new SourceFetchError('length', host, `${host} no longer tells the object's length (no Content-Length)`));
+  if (!whole && range.end >= total) throw refuse(changed(host, [`the range ${range.start}-${range.end} is no longer inside the object of ${total} bytes`]));
 
-  const count = whole ? recorded.size : range!.end - range!.start + 1;
+  const count = whole ? total : range.end - range.start + 1;
   const window = byteWindow({
     skip,
     count,
-    exactEnd: whole,
+    // A 206's body is the range itself: it must end there. A whole body must end at the object's length.
+    exactEnd: whole || response.status === 206,
     tooShort: (received) => changed(host, [`the body ended after ${skip + received} bytes, before byte ${skip + count - 1}`]),
-    tooLong: () => changed(host, [`the body is longer than the recorded ${recorded.size} bytes`]),
+    tooLong: () => changed(host, [`the body runs past the ${whole ? `object's ${total} bytes` : 'range'}`]),
   });
   const body = response.body;
   body.on('error', (error) => window.destroy(error));
@@ -78,5 +99,5 @@ export async function readSource(client: SourceClient, location: string, recorde
   window.on('end', stop);
   window.on('close', stop);
   body.pipe(window);
-  return window;
+  return { body: window, object: { ...now, size: total } };
 }
