@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ConfigError, type BackendContext } from '@visor/core/plugin';
+import { ConfigError, type BackendContext } from '@visor/plugin-api';
 import { parseHostRule, type HostRule } from './fetch/address-policy.js';
 
 /** The options a store of backend `http` accepts in the configuration. */
@@ -72,9 +72,9 @@ const RESERVED_HEADERS = new Set([
 /** RFC 9110 §5.6.2 token: a header name. */
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
-type Subject = Pick<BackendContext, 'name' | 'baseDir'>;
+type Subject = Pick<BackendContext, 'optionsKey' | 'baseDir'>;
 
-const key = (context: Subject, option?: string) => `stores.${context.name}.options${option === undefined ? '' : `.${option}`}`;
+const key = (context: Subject, option?: string) => `${context.optionsKey}${option === undefined ? '' : `.${option}`}`;
 
 function bool(value: unknown, fallback: boolean, context: Subject, option: string): boolean {
   if (value === undefined) return fallback;
@@ -141,7 +141,7 @@ function caFile(value: unknown, context: Subject): string | undefined {
   return pem;
 }
 
-/** Validates a store's raw options; throws ConfigError naming `stores.<name>.options.<key>`. */
+/** Validates a store's raw options; throws ConfigError naming `<optionsKey>.<option>` (`stores.<name>.options.timeoutSeconds`). */
 export function resolveHttpOptions(raw: unknown, context: Subject): ResolvedHttpOptions {
   const options = raw ?? {};
   if (typeof options !== 'object' || Array.isArray(options)) {

@@ -1,4 +1,4 @@
-import { BackendError, ObjectNotFoundError } from '@visor/core/plugin';
+import { BackendError, ObjectNotFoundError } from '@visor/plugin-api';
 import { SourceFetchError } from './fetch/fetch-errors.js';
 
 /**

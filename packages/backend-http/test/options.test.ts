@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { ConfigError } from '@visor/core/plugin';
+import { ConfigError } from '@visor/plugin-api';
 import { resolveHttpOptions } from '../src/options.js';
 
-const context = { name: 'mirrors', baseDir: '/etc/visor' };
+const context = { optionsKey: 'stores.mirrors.options', baseDir: '/etc/visor' };
 
 function rejects(options: unknown, key: string, message: RegExp): void {
   assert.throws(() => resolveHttpOptions(options, context), (error: unknown) => {
@@ -71,9 +71,9 @@ describe('http backend options', () => {
     try {
       writeFileSync(join(dir, 'ca.pem'), '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
       writeFileSync(join(dir, 'not.pem'), 'hello');
-      assert.match(resolveHttpOptions({ ca: 'ca.pem' }, { name: 'mirrors', baseDir: dir }).ca!, /BEGIN CERTIFICATE/);
-      assert.throws(() => resolveHttpOptions({ ca: 'not.pem' }, { name: 'mirrors', baseDir: dir }), /holds no PEM certificate/);
-      assert.throws(() => resolveHttpOptions({ ca: 'missing.pem' }, { name: 'mirrors', baseDir: dir }), /cannot read .*missing\.pem \(ENOENT\)/);
+      assert.match(resolveHttpOptions({ ca: 'ca.pem' }, { optionsKey: 'stores.mirrors.options', baseDir: dir }).ca!, /BEGIN CERTIFICATE/);
+      assert.throws(() => resolveHttpOptions({ ca: 'not.pem' }, { optionsKey: 'stores.mirrors.options', baseDir: dir }), /holds no PEM certificate/);
+      assert.throws(() => resolveHttpOptions({ ca: 'missing.pem' }, { optionsKey: 'stores.mirrors.options', baseDir: dir }), /cannot read .*missing\.pem \(ENOENT\)/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
