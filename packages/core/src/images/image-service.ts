@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import {
   BackendError,
   ConflictError,
@@ -22,18 +22,21 @@ import {
   type ImageOperations,
   type ListOptions,
   type ListResult,
+  type ObjectInfo,
   type ObjectReader,
   type OperationContext,
   type TransferStats,
   type UploadSource,
   type VisorHooks,
 } from '@visor/plugin-api';
-import type { MetadataStore } from '../metadata/metadata-store.js';
+import type { MetadataStore, RegisteredObject } from '../metadata/metadata-store.js';
 import { isUuid, validatePatch, validateRegistration } from '../metadata/validate-image.js';
 import type { StoreBackend } from '../stores/store-backend.js';
 import type { Logger } from '../util/logger.js';
+import { takeDeclaredDigests } from './declared-digests.js';
 import { runAfterHook } from './run-hook.js';
 import { asBackendError, streamToBackend } from './stream-to-backend.js';
+import { verifyingStream } from './verify-digests.js';
 
 export type { Download, DownloadAnswer, ListOptions, ListResult, UploadSource };
 
@@ -135,17 +138,20 @@ export class ImageService implements ImageOperations {
 
   /** An image whose object already lives in a store: routed to the store that owns the location, checked there, recorded available. */
   private async registerLocation(input: unknown, location: string, context: OperationContext): Promise<Image> {
-    const requested = typeof input === 'object' && input !== null ? (input as { store?: unknown }).store : undefined;
+    const { rest, declared } = takeDeclaredDigests(input as Record<string, unknown>);
+    const requested = rest.store;
     const owner = this.storeOwning(location, typeof requested === 'string' ? requested : undefined);
-    const draft = await this.prepare({ ...(input as object), store: owner.name }, context, 'available');
+    const draft = await this.prepare({ ...rest, store: owner.name }, context, 'available');
     let info;
     try {
       info = await owner.stat(location);
     } catch (error) {
       throw asBackendError(owner, draft.id, error);
     }
-    const image: Image = { ...draft, location, size: info.size, uploaded_at: draft.created_at };
-    await this.options.metadata.insert(image);
+    // Declared digests are shown as the image's, and checked against the bytes on the first full download.
+    const image: Image = { ...draft, location, size: info.size, checksum: declared.md5 ?? null, sha256: declared.sha256 ?? null, uploaded_at: draft.created_at };
+    const nothingToVerify = declared.md5 === undefined && declared.sha256 === undefined;
+    await this.options.metadata.insertRegistered(image, { etag: info.etag ?? null, version: info.version ?? null, digestsVerified: nothingToVerify });
     this.detach(runAfterHook(this.hooks.afterRegister, 'afterRegister', this.options.logger, image, context));
     return image;
   }
@@ -231,8 +237,11 @@ export class ImageService implements ImageOperations {
       if (redirect !== undefined) return { image, redirect, range, finish };
     }
 
+    // Images registered by location: what the store said of the object then, to recognise a change.
+    const registered = backend.capabilities.registerLocations ? await this.options.metadata.registeredObject(image.id) : undefined;
     let source: { reader: ObjectReader } | { stream: Readable };
     let stored: number;
+    let current: ObjectInfo | undefined;
     try {
       if (backend.capabilities.positionalReads) {
         const reader = await backend.openReader(image.location!);
@@ -242,6 +251,7 @@ export class ImageService implements ImageOperations {
         const { body, info } = await backend.get(image.location!, range === null ? {} : { range });
         source = { stream: body };
         stored = info.size;
+        current = info;
       }
     } catch (error) {
       if (error instanceof ObjectNotFoundError) {
@@ -253,6 +263,15 @@ export class ImageService implements ImageOperations {
       if ('reader' in source) await source.reader.close().catch(() => undefined);
       else source.stream.destroy();
       throw await this.unservable(image, { fileGone: false }, `the stored file of image '${image.id}' has ${stored} bytes, not the ${size} its record says`);
+    }
+    const changes = registered && current ? objectChanges(registered, current) : [];
+    if (changes.length > 0) {
+      if ('stream' in source) source.stream.destroy();
+      throw await this.unservable(image, { fileGone: false }, `the object of image '${image.id}' changed in its store since it was registered: ${changes.join(', ')}`);
+    }
+    if (registered && !registered.digestsVerified && range === null) {
+      const bytes = 'stream' in source ? source.stream : readerStream(source.reader, { backend: image.store, key: image.id });
+      return { image, stream: this.verifiedOnce(image, bytes), reader: undefined, range, finish };
     }
     if ('stream' in source) return { image, stream: source.stream, reader: undefined, range, finish };
     const { reader } = source;
@@ -266,6 +285,25 @@ export class ImageService implements ImageOperations {
         return (stream ??= readerStream(reader, { range: range ?? undefined, backend: image.store, key: image.id }));
       },
     };
+  }
+
+  /**
+   * The first full download of an image registered by location with declared
+   * digests: the bytes pass through a verifier; on a match the image is
+   * marked verified, else it goes to status `error` and the download fails
+   * before its last chunk.
+   */
+  private verifiedOnce(image: Image, bytes: Readable): Readable {
+    const declared = { ...(image.checksum === null ? {} : { md5: image.checksum }), ...(image.sha256 === null ? {} : { sha256: image.sha256 }) };
+    const verifier = verifyingStream(declared, async (mismatches) => {
+      if (mismatches.length === 0) {
+        await this.options.metadata.markDigestsVerified(image.id);
+        return undefined;
+      }
+      return this.unservable(image, { fileGone: false }, `the bytes of image '${image.id}' in its store have ${mismatches.join(' and ')}`);
+    });
+    pipeline(bytes, verifier, () => undefined);
+    return verifier;
   }
 
   /** The store's own URL for the image's object (a presigned URL), valid for REDIRECT_EXPIRES_SECONDS. */
@@ -519,6 +557,16 @@ export class ImageService implements ImageOperations {
 
 
 /** Splits a client-given `location` off a registration (only the server sets it otherwise). */
+/** What differs between a registered object and what its store says now (ETag, version), as phrases for a message. */
+function objectChanges(registered: RegisteredObject, now: ObjectInfo): string[] {
+  const changes: string[] = [];
+  if (registered.etag !== null && now.etag !== undefined && now.etag !== registered.etag) changes.push(`ETag ${registered.etag} → ${now.etag}`);
+  if (registered.version !== null && now.version !== undefined && now.version !== registered.version) {
+    changes.push(`version ${registered.version} → ${now.version}`);
+  }
+  return changes;
+}
+
 function takeLocation(input: unknown): { rest: unknown; location: string | undefined } {
   if (typeof input !== 'object' || input === null || Array.isArray(input) || !('location' in input)) return { rest: input, location: undefined };
   const { location, ...rest } = input as Record<string, unknown>;
