@@ -8,7 +8,7 @@ import { nextPageQuery, parseListQuery } from '../list-query.js';
 import { parseRange } from '../range.js';
 import { sendFromReader } from '../send-from-reader.js';
 import type { Route } from './route.js';
-import { isUpload, uploadFrom } from './upload-source.js';
+import { isHeaderRegistration, isUpload, registrationFromHeaders, uploadFrom } from './upload-source.js';
 
 function unwrapImage(body: unknown): unknown {
   if (typeof body !== 'object' || body === null || !('image' in body)) {
@@ -54,6 +54,8 @@ export function imageRoutes(images: ImageService): Route[] {
         if (isUpload(ex)) {
           const { metadata, source } = uploadFrom(ex);
           image = await images.registerWithFile(metadata, source, ex.operation);
+        } else if (isHeaderRegistration(ex)) {
+          image = await images.register(registrationFromHeaders(ex), ex.operation);
         } else {
           image = await images.register(unwrapImage(await ex.body()), ex.operation);
         }
