@@ -146,6 +146,8 @@ export class ImageService implements ImageOperations {
     try {
       info = await owner.stat(location);
     } catch (error) {
+      // Nothing at the location is the client's mistake, not the store's failure.
+      if (error instanceof ObjectNotFoundError) throw new InvalidFieldError('location', `nothing to register at the location: ${error.message}`, { cause: error });
       throw asBackendError(owner, draft.id, error);
     }
     // Declared digests are shown as the image's, and checked against the bytes on the first full download.
