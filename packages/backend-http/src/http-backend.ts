@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import {
+  InvalidKeyError,
   READ_ONLY_SOURCE,
   ReadOnlyBackendError,
   type Backend,
@@ -19,7 +20,7 @@ import type { ResolvedHttpOptions } from './options.js';
 import { probeSource } from './source/probe-source.js';
 import { readSource } from './source/read-source.js';
 import type { SourceObject } from './source/source-object.js';
-import { toVisorError } from './source-errors.js';
+import { shownLocation, toVisorError } from './source-errors.js';
 
 /** The `http` backend's capabilities: a read-only source that serves ranges and can send clients to the source. */
 export const HTTP_CAPABILITIES: BackendCapabilities = Object.freeze({ ...READ_ONLY_SOURCE, rangeReads: true, redirects: true });
@@ -72,6 +73,7 @@ export class HttpBackend implements Backend {
 
   /** Registration's check: HEAD (or a one-byte GET), size from the length, ETag and Last-Modified. */
   async stat(location: string): Promise<ObjectInfo> {
+    this.checkOwned(location);
     try {
       return infoOf(await probeSource(this.client, location));
     } catch (error) {
@@ -80,6 +82,7 @@ export class HttpBackend implements Backend {
   }
 
   async get(location: string, options: GetOptions = {}): Promise<GetResult> {
+    this.checkOwned(location);
     try {
       const read = await readSource(this.client, location, options.range, undefined, options.signal);
       return { body: read.body, info: infoOf(read.object) };
@@ -90,7 +93,16 @@ export class HttpBackend implements Backend {
 
   /** The source URL itself (it needs no signing); `expiresIn` does not apply. */
   async redirectUrl(location: string, _options: RedirectOptions): Promise<string> {
-    return parseSourceUrl(location).href;
+    this.checkOwned(location);
+    try {
+      return parseSourceUrl(location).href;
+    } catch (error) {
+      throw toVisorError(error, this.name, location, 'read');
+    }
+  }
+
+  private checkOwned(location: string): void {
+    if (!this.ownsLocation(location)) throw new InvalidKeyError(this.name, shownLocation(location), 'not an http:// or https:// URL');
   }
 
   /** Never called by the core (capability `write` is false). */

@@ -82,7 +82,8 @@ describe('http stores through the REST API (Visor and nginx on 127.0.0.1)', () =
     const before = await count();
     const res = await register({ location: server.url('/images/no-such.raw') });
     assert.equal(res.status, 400, res.text);
-    assert.match(res.json().message, /127\.0\.0\.1:\d+ answered 404 Not Found/);
+    assert.equal(res.json().field, 'location');
+    assert.match(res.json().message, /nothing to register at the location: .*'http:\/\/127\.0\.0\.1:\d+\/images\/no-such\.raw': object not found/);
     assert.equal(await count(), before);
   });
 

@@ -85,7 +85,7 @@ describe('probing and reading source objects on nginx', () => {
     await assertFails(readSource(client, server.url('/images/changing.raw'), { start: 1, end: 2 }, recorded), 'changed', /ETag/);
     server.writeImage('changing.raw', randomBytes(4000), new Date('2025-06-01T00:00:00Z'));
     await assertFails(readSource(client, server.url('/images/changing.raw'), undefined, recorded), 'changed', /length 5000 → 4000 bytes/);
-    await assertFails(readSource(client, server.url('/images/changing.raw'), { start: 4500, end: 4999 }, recorded), 'changed', /no longer inside the object \(416\)/);
+    await assertFails(readSource(client, server.url('/images/changing.raw'), { start: 4500, end: 4999 }, recorded), 'changed', /answered 416: range 4500-4999 is outside the object of 4000 bytes, recorded with 5000 bytes/);
   });
 
   test('read: without expectations, tells the object\'s length and validators from the answer', async () => {

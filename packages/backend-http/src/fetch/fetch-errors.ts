@@ -8,9 +8,10 @@
  * - `protocol`: the source answered something unusable;
  * - `status`: the source answered an error status (`status` holds it);
  * - `length`: the source tells no length for the object;
- * - `changed`: the object is not the one recorded (ETag, Last-Modified or length differ).
+ * - `changed`: the object is not the one recorded (ETag, Last-Modified or length differ);
+ * - `range`: the range asked for is not inside the object.
  */
-export type FetchFailure = 'refused' | 'unreachable' | 'timeout' | 'redirects' | 'protocol' | 'status' | 'length' | 'changed';
+export type FetchFailure = 'refused' | 'unreachable' | 'timeout' | 'redirects' | 'protocol' | 'status' | 'length' | 'changed' | 'range';
 
 /**
  * A failure fetching from a source, naming the host and the cause (never the

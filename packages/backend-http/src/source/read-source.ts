@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { SourceFetchError } from '../fetch/fetch-errors.js';
 import type { SourceClient } from '../fetch/source-client.js';
 import { byteWindow } from './byte-window.js';
-import { contentLength, describeChanges, parseContentRange, validators, type SourceObject } from './source-object.js';
+import { contentLength, describeChanges, parseContentRange, unsatisfiedRangeLength, validators, type SourceObject } from './source-object.js';
 import { statusError } from './source-status.js';
 
 export interface ReadRange {
@@ -36,8 +36,10 @@ function changed(host: string, changes: string[]): SourceFetchError {
  *   fails the stream with `changed`.
  * - With `expected` (what was recorded at registration), a different length,
  *   ETag or Last-Modified rejects with `changed` naming each difference.
- * - `416` rejects with `changed` (the object shrank); other non-2xx answers
- *   with `status` (a 404/410 means the object is gone).
+ * - A range outside the object (a `416`, or beyond the length a `200`
+ *   tells) rejects with `range`, or with `changed` when `expected` says the
+ *   object was longer; other non-2xx answers reject with `status` (a
+ *   404/410 means the object is gone).
  */
 export async function readSource(
   client: SourceClient,
@@ -47,13 +49,20 @@ export async function readSource(
   signal?: AbortSignal,
 ): Promise<SourceRead> {
   const whole = range === undefined;
+  if (range && (range.start > range.end || range.start < 0)) {
+    throw new SourceFetchError('range', '', `range ${range.start}-${range.end} is not a range of bytes (start after end)`);
+  }
   const response = await client.open(location, { method: 'GET', ...(whole ? {} : { range }), ...(signal ? { signal } : {}) });
   const host = response.url.host;
   const refuse = (error: SourceFetchError) => {
     response.body.destroy();
     return error;
   };
-  if (response.status === 416) throw refuse(changed(host, [`the range ${range?.start}-${range?.end} is no longer inside the object (416)`]));
+  if (response.status === 416) {
+    const complete = unsatisfiedRangeLength(response.headers['content-range']);
+    const beyond = `${host} answered 416: range ${range?.start}-${range?.end} is outside the object${complete === undefined ? '' : ` of ${complete} bytes`}`;
+    throw refuse(expected ? changed(host, [`${beyond}, recorded with ${expected.size} bytes`]) : new SourceFetchError('range', host, beyond));
+  }
   if (response.status !== 200 && response.status !== 206) throw statusError(response, 'to GET');
 
   let size: number | undefined;
@@ -62,6 +71,11 @@ export async function readSource(
     const served = parseContentRange(response.headers['content-range']);
     if (whole || served === undefined) {
       throw refuse(new SourceFetchError('protocol', host, `${host} answered 206 with Content-Range '${response.headers['content-range'] ?? ''}' to ${whole ? 'a request without Range' : `Range bytes=${range.start}-${range.end}`}`));
+    }
+    if (served.complete !== undefined && range.end >= served.complete) {
+      // The server cut the range at the object's end (RFC 9110 §14.1.2).
+      const beyond = `range ${range.start}-${range.end} is outside the object of ${served.complete} bytes`;
+      throw refuse(expected ? changed(host, [beyond]) : new SourceFetchError('range', host, beyond));
     }
     if (served.first !== range.start || served.last !== range.end) {
       throw refuse(new SourceFetchError('protocol', host, `${host} answered bytes ${served.first}-${served.last} to Range bytes=${range.start}-${range.end}`));
@@ -78,7 +92,10 @@ export async function readSource(
   }
   const total = size ?? expected?.size;
   if (total === undefined) throw refuse(new SourceFetchError('length', host, `${host} no longer tells the object's length (no Content-Length)`));
-  if (!whole && range.end >= total) throw refuse(changed(host, [`the range ${range.start}-${range.end} is no longer inside the object of ${total} bytes`]));
+  if (!whole && range.end >= total) {
+    const beyond = `range ${range.start}-${range.end} is outside the object of ${total} bytes`;
+    throw refuse(expected ? changed(host, [beyond]) : new SourceFetchError('range', host, beyond));
+  }
 
   const count = whole ? total : range.end - range.start + 1;
   const window = byteWindow({

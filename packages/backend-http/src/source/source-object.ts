@@ -25,6 +25,12 @@ export function parseContentRange(value: string | undefined): ContentRange | und
   return { first: Number(match[1]), last: Number(match[2]), complete: match[3] === '*' ? undefined : Number(match[3]) };
 }
 
+/** The complete length a 416 sends in Content-Range (`bytes *` slash length, RFC 9110 §14.4), when sent. */
+export function unsatisfiedRangeLength(value: string | undefined): number | undefined {
+  const match = value === undefined ? null : /^bytes \*\/(\d+)$/.exec(value.trim());
+  return match ? Number(match[1]) : undefined;
+}
+
 /** Content-Length as a number, or undefined when absent or malformed. */
 export function contentLength(headers: IncomingHttpHeaders): number | undefined {
   const value = headers['content-length'];
