@@ -3,7 +3,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { VisorClient } from '@visor/client';
 import { get, request, startStallingServer, type StallingServer } from '@visor/test-support';
+import { buffer } from 'node:stream/consumers';
 import { startImageServer, type ImageServer } from './support/image-server.js';
 import { startMirrorVisor, type MirrorVisor } from './support/mirror-visor.js';
 
@@ -58,6 +60,18 @@ describe('http stores through the REST API (Visor and nginx on 127.0.0.1)', () =
     const skipped = await get(`${visor.url}/images/${noRanges.id}`, { range: 'bytes=2000000-2000099' });
     assert.equal(skipped.status, 206);
     assert.ok(skipped.body.equals(server.image.subarray(2_000_000, 2_000_100)));
+  });
+
+  test('the typed client registers by URL with a declared sha256 and downloads the bytes', async () => {
+    const client = new VisorClient({ url: visor.url });
+    const sha256 = createHash('sha256').update(server.image).digest('hex');
+    const image = await client.register({ name: 'Debian 12', architecture: 'x86_64', format: 'raw', store: 'mirrors', location: server.url('/images/image.raw'), sha256 });
+    assert.equal(image.status, 'available');
+    assert.equal(image.size, server.image.length);
+    assert.equal(image.sha256, sha256);
+    const download = await client.download(image.id);
+    assert.equal(download.status, 200);
+    assert.ok((await buffer(download.stream)).equals(server.image));
   });
 
   test('HTTPS with the test CA given as the store option ca', async () => {

@@ -78,6 +78,12 @@ describe('SourceClient against nginx on 127.0.0.1 (allowed with allowHosts)', ()
     c.close();
   });
 
+  test('a resolver that never answers trips the connect timeout (which covers DNS, TCP and TLS)', async () => {
+    const c = testClient({ allowHosts: ['mirror.example.org'], connectTimeoutMs: 300, lookup: () => undefined });
+    await assertFails(c.open('http://mirror.example.org/x.raw', { method: 'HEAD' }), 'timeout', /no connection to mirror\.example\.org within 0\.3 s \(connect timeout\)/);
+    c.close();
+  });
+
   test('a body that stalls midway fails with the idle timeout', async () => {
     const c = testClient({ allowHosts: ['127.0.0.1'], idleTimeoutMs: 300 });
     const res = await c.open(server.url('/stall-body'), { method: 'GET' });
