@@ -257,7 +257,8 @@ export class ImageService implements ImageOperations {
       }
     } catch (error) {
       if (error instanceof ObjectNotFoundError) {
-        throw await this.unservable(image, { fileGone: true, cause: error }, `the file of image '${image.id}' is missing from its store`);
+        // A store that deletes nothing keeps the location on record: deleting the image never touches the store.
+        throw await this.unservable(image, { fileGone: backend.capabilities.delete, cause: error }, `the file of image '${image.id}' is missing from its store`);
       }
       throw asBackendError(backend, image.id, error);
     }
@@ -324,7 +325,9 @@ export class ImageService implements ImageOperations {
    */
   private async unservable(image: Image, how: { fileGone: boolean; cause?: unknown }, problem: string): Promise<BackendError> {
     await this.options.metadata.markLost(image.id, now(), how.fileGone);
-    const error = new BackendError(image.store, image.id, `${problem}; the image is now in status 'error' and accepts a new upload`, how.cause === undefined ? {} : { cause: how.cause });
+    const writable = this.options.backends.get(image.store)?.capabilities.write ?? true;
+    const next = writable ? 'accepts a new upload' : 'can be deleted and registered again';
+    const error = new BackendError(image.store, image.id, `${problem}; the image is now in status 'error' and ${next}`, how.cause === undefined ? {} : { cause: how.cause });
     this.options.logger.error('image file unservable; image marked error', { image: image.id, store: image.store, err: error });
     return error;
   }
