@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { VisorClient } from '@visor/client';
@@ -145,7 +145,7 @@ describe('http stores through the REST API (Visor and nginx on 127.0.0.1)', () =
     server.writeImage('changes.raw', randomBytes(4096), new Date('2024-04-01T00:00:00Z'));
     const res = await get(`${visor.url}/images/${image.id}`);
     assert.equal(res.status, 502, res.text);
-    assert.match(res.json().message, /changed in its store since it was registered: ETag "[^"]+" → "[^"]+", version Fri, 01 Mar 2024 00:00:00 GMT → Mon, 01 Apr 2024 00:00:00 GMT/);
+    assert.match(res.json().message, /changed in its store since it was registered: ETag "[^"]+" → "[^"]+", version Fri, 01 Mar 2024 00:00:00 GMT → Mon, 01 Apr 2024 00:00:00 GMT; the image is now in status 'error' and can be deleted and registered again/);
     assert.equal(await statusOf(image.id), 'error');
   });
 
@@ -157,6 +157,18 @@ describe('http stores through the REST API (Visor and nginx on 127.0.0.1)', () =
     assert.equal(res.status, 502, res.text);
     assert.match(res.json().message, /1000 bytes, not the 4096/);
     assert.equal(await statusOf(image.id), 'error');
+  });
+
+  test('a source removed after registration: the download answers 502, the image goes to error and keeps its location', async () => {
+    server.writeImage('removed.raw', randomBytes(2048));
+    const { image } = (await register({ location: server.url('/images/removed.raw') })).json();
+    rmSync(join(server.nginx.dir, 'www/images/removed.raw'));
+    const res = await get(`${visor.url}/images/${image.id}`);
+    assert.equal(res.status, 502, res.text);
+    assert.match(res.json().message, /missing from its store; the image is now in status 'error' and can be deleted and registered again/);
+    const meta = (await get(`${visor.url}/images/${image.id}/meta`)).json().image;
+    assert.equal(meta.status, 'error');
+    assert.equal(meta.location, server.url('/images/removed.raw'));
   });
 
   test('the header form: x-image-meta-location without a body', async () => {
