@@ -56,6 +56,16 @@ describe('stores declare capabilities; the core decides from them', () => {
     assert.ok(part.body.equals(data.subarray(100, 200)));
   });
 
+  it('GET /status shows what each store declares it can do', async () => {
+    const state = newStoreState();
+    t = await startVisor({ stores: { default: { backend: 'fs' }, objects: { backend: objectStorePlugin(state, { sizeRequired: true }) } } });
+    const backends = (await get(`${t.url}/status`)).json().status.backends as Array<{ name: string; capabilities: Record<string, boolean> }>;
+    const byName = Object.fromEntries(backends.map((b) => [b.name, b.capabilities]));
+    assert.equal(byName.default!.positionalReads, true);
+    assert.equal(byName.objects!.positionalReads, false);
+    assert.equal(byName.objects!.sizeRequired, true);
+  });
+
   it('put receives the declared size, the limit and the declared digests', async () => {
     const state = newStoreState();
     t = await startVisor({ stores: { default: { backend: objectStorePlugin(state) } }, limits: { maxImageBytes: 1_000_000 } });
