@@ -1,10 +1,5 @@
 import { SourceFetchError } from './fetch-errors.js';
 
-/** `host:port` as a URL shows it (the port only when not the scheme's default). */
-export function hostOf(url: URL): string {
-  return url.host;
-}
-
 /**
  * Parses a source location (or a redirect's target): an absolute `http:` or
  * `https:` URL without credentials. WHATWG URL parsing normalises the host
@@ -21,7 +16,7 @@ export function parseSourceUrl(text: string, base?: URL): URL {
   try {
     url = base === undefined ? new URL(text) : new URL(text, base);
   } catch {
-    throw new SourceFetchError('refused', base ? hostOf(base) : '', `'${text}' is not an absolute http:// or https:// URL`);
+    throw new SourceFetchError('refused', base ? base.host : '', `'${text}' is not an absolute http:// or https:// URL`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new SourceFetchError('refused', url.host, `scheme '${url.protocol.slice(0, -1)}' is not allowed: only http and https`);
