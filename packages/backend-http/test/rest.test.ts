@@ -173,7 +173,9 @@ describe('http stores through the REST API (Visor and nginx on 127.0.0.1)', () =
 
   test('the header form: x-image-meta-location without a body', async () => {
     const res = await request('POST', `${visor.url}/images`, {
+      body: Buffer.alloc(0),
       headers: {
+        'content-type': 'application/octet-stream',
         'x-image-meta-name': 'Debian%2012',
         'x-image-meta-architecture': 'x86_64',
         'x-image-meta-store': 'mirrors',

@@ -94,8 +94,6 @@ export interface BackendStatus {
   type: string;
   default: boolean;
   read_only: boolean;
-  /** What the store's backend can do (write, delete, rangeReads, positionalReads, redirects, ...). */
-  capabilities?: Record<string, boolean>;
   ok: boolean;
   message?: string;
 }

@@ -124,12 +124,19 @@ describe('images registered by location: recorded ETag/version, declared digests
     assert.equal((await get(`${visor.url}/images`)).json().images.length, 0);
   });
 
-  it('the header form: x-image-meta-location (and a declared checksum) without a body', async () => {
+  it('the header form: x-image-meta-location (and a declared checksum) without a body, verified on the first download', async () => {
     const data = randomBytes(5000);
     const visor = await start(new Map([['h', { data, etag: '"h"', version: 'v' }]]));
     const md5 = createHash('md5').update(data).digest('hex');
     const res = await request('POST', `${visor.url}/images`, {
-      headers: { 'x-image-meta-name': 'From%20headers', 'x-image-meta-architecture': 'x86_64', 'x-image-meta-location': 'src%3A%2F%2Fh', 'x-image-meta-checksum': md5 },
+      headers: {
+        'content-type': 'application/octet-stream',
+        'x-image-meta-name': 'From%20headers',
+        'x-image-meta-architecture': 'x86_64',
+        'x-image-meta-location': 'src%3A%2F%2Fh',
+        'x-image-meta-checksum': md5,
+      },
+      body: Buffer.alloc(0),
     });
     assert.equal(res.status, 201, res.text);
     const image = res.json().image;

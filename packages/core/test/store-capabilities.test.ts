@@ -56,16 +56,6 @@ describe('stores declare capabilities; the core decides from them', () => {
     assert.ok(part.body.equals(data.subarray(100, 200)));
   });
 
-  it('GET /status shows what each store declares it can do', async () => {
-    const state = newStoreState();
-    t = await startVisor({ stores: { default: { backend: 'fs' }, objects: { backend: objectStorePlugin(state, { sizeRequired: true }) } } });
-    const backends = (await get(`${t.url}/status`)).json().status.backends as Array<{ name: string; capabilities: Record<string, boolean> }>;
-    const byName = Object.fromEntries(backends.map((b) => [b.name, b.capabilities]));
-    assert.equal(byName.default!.positionalReads, true);
-    assert.equal(byName.objects!.positionalReads, false);
-    assert.equal(byName.objects!.sizeRequired, true);
-  });
-
   it('put receives the declared size, the limit and the declared digests', async () => {
     const state = newStoreState();
     t = await startVisor({ stores: { default: { backend: objectStorePlugin(state) } }, limits: { maxImageBytes: 1_000_000 } });
@@ -212,6 +202,31 @@ describe('stores declare capabilities; the core decides from them', () => {
       assert.equal(deleted.status, 200);
       assert.equal((await get(`${t.url}/images/${image.id}/meta`)).status, 404);
       assert.ok(state.objects.has('debian.qcow2'), 'deleting the image removed only its record');
+    });
+
+    it('the x-image-meta header form registers by location too, with the declared digests, reading no body', async () => {
+      const state = newStoreState();
+      const data = Buffer.from('a distribution image');
+      state.objects.set('debian.raw', data);
+      t = await start(state);
+      const md5 = (await import('node:crypto')).createHash('md5').update(data).digest('hex');
+      const headers = {
+        ...octet,
+        'x-image-meta-name': 'Debian',
+        'x-image-meta-architecture': 'x86_64',
+        'x-image-meta-location': encodeURIComponent('ro://mirror/debian.raw'),
+        'x-image-meta-checksum': md5,
+      };
+      const res = await request('POST', `${t.url}/images`, { headers, body: Buffer.alloc(0) });
+      assert.equal(res.status, 201, res.text);
+      const image = res.json().image;
+      assert.deepEqual([image.store, image.status, image.size, image.checksum], ['mirror', 'available', data.length, md5]);
+      const download = await get(`${t.url}/images/${image.id}`);
+      assert.equal(download.headers.etag, `"${md5}"`);
+      assert.ok(download.body.equals(data));
+      const bad = await request('POST', `${t.url}/images`, { body: { image: { ...X86, location: 'ro://mirror/debian.raw', sha256: 'abc' } } });
+      assert.equal(bad.status, 400);
+      assert.equal(bad.json().field, 'sha256');
     });
 
     it('refuses uploads (405) and registration without a location (405), naming the store', async () => {

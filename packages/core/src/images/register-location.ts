@@ -1,21 +1,41 @@
 import { ConflictError, InvalidFieldError, ObjectNotFoundError, type Image, type ObjectInfo, type OperationContext } from '@visor/plugin-api';
 import type { StoreBackend } from '../stores/store-backend.js';
-import { takeDeclaredDigests } from './declared-digests.js';
 import type { ImageDeps } from './image-deps.js';
 import { prepareImage } from './prepare-image.js';
 import { asBackendError } from './stream-to-backend.js';
 import { checkStore } from './stores-of.js';
 
 const MAX_LOCATION = 2048;
+const DIGESTS = { checksum: /^[0-9a-f]{32}$/i, sha256: /^[0-9a-f]{64}$/i } as const;
 
-/** Splits a client-given `location` off a registration (only the server sets it otherwise). */
-export function takeLocation(input: unknown): { rest: unknown; location: string | undefined } {
-  if (typeof input !== 'object' || input === null || Array.isArray(input) || !('location' in input)) return { rest: input, location: undefined };
-  const { location, ...rest } = input as Record<string, unknown>;
+/** What a registration by location brings besides the metadata: where the object is, and the digests the client declares for it. */
+export interface LocationClaim {
+  location: string;
+  /** MD5, lower-case hex, as the client declares it (the store or a later download may check it). */
+  checksum: string | null;
+  /** SHA-256, lower-case hex, as the client declares it. */
+  sha256: string | null;
+}
+
+/**
+ * Splits a client-given `location` (and, with it, the declared `checksum`
+ * and `sha256`) off a registration; only the server sets them otherwise.
+ */
+export function takeLocation(input: unknown): { rest: unknown; claim: LocationClaim | undefined } {
+  if (typeof input !== 'object' || input === null || Array.isArray(input) || !('location' in input)) return { rest: input, claim: undefined };
+  const { location, checksum, sha256, ...rest } = input as Record<string, unknown>;
   if (typeof location !== 'string' || location.length === 0 || location.length > MAX_LOCATION || !URL.canParse(location)) {
     throw new InvalidFieldError('location', `'location' must be an absolute URI of at most ${MAX_LOCATION} characters naming an object a configured store serves`);
   }
-  return { rest, location };
+  return { rest, claim: { location, checksum: declaredDigest('checksum', checksum), sha256: declaredDigest('sha256', sha256) } };
+}
+
+function declaredDigest(field: keyof typeof DIGESTS, value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string' || !DIGESTS[field].test(value)) {
+    throw new InvalidFieldError(field, `'${field}' must be ${field === 'checksum' ? 'an MD5 in 32' : 'a SHA-256 in 64'} hex digits`);
+  }
+  return value.toLowerCase();
 }
 
 /**
@@ -25,11 +45,11 @@ export function takeLocation(input: unknown): { rest: unknown; location: string 
  * changed object later), and recorded as available. Digests the client
  * declares (`checksum`, `sha256`) are verified on the first full download.
  */
-export async function registerLocation(deps: ImageDeps, input: unknown, location: string, context: OperationContext): Promise<Image> {
-  const { rest, declared } = takeDeclaredDigests(input as Record<string, unknown>);
-  const named = rest.store;
+export async function registerLocation(deps: ImageDeps, input: unknown, claim: LocationClaim, context: OperationContext): Promise<Image> {
+  const { location } = claim;
+  const named = typeof input === 'object' && input !== null ? (input as { store?: unknown }).store : undefined;
   const owner = storeOwning(deps, location, typeof named === 'string' ? named : undefined);
-  const prepared = await prepareImage(deps, { ...rest, store: owner.name }, context, { status: 'available', size: null });
+  const prepared = await prepareImage(deps, { ...(input as object), store: owner.name }, context, { status: 'available', size: null });
   if (prepared.store !== owner.name) {
     throw new ConflictError(`a plugin placed the image in store '${prepared.store}', which does not serve '${location}'`);
   }
@@ -42,15 +62,8 @@ export async function registerLocation(deps: ImageDeps, input: unknown, location
     throw asBackendError(owner, prepared.id, error);
   }
   // Declared digests are shown as the image's, and checked against the bytes on its first full download.
-  const image: Image = {
-    ...prepared,
-    location,
-    size: info.size,
-    checksum: declared.md5 ?? null,
-    sha256: declared.sha256 ?? null,
-    uploaded_at: prepared.created_at,
-  };
-  const nothingToVerify = declared.md5 === undefined && declared.sha256 === undefined;
+  const image: Image = { ...prepared, location, size: info.size, checksum: claim.checksum, sha256: claim.sha256, uploaded_at: prepared.created_at };
+  const nothingToVerify = claim.checksum === null && claim.sha256 === null;
   await deps.metadata.insertRegistered(image, { etag: info.etag ?? null, version: info.version ?? null, digestsVerified: nothingToVerify });
   deps.afterHooks.emitAfter('afterRegister', image, context);
   return image;

@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
-import type { DeclaredDigests } from './declared-digests.js';
+
+/** Digests a client declared for an object Visor did not write (lower-case hex). */
+export interface DeclaredDigests {
+  md5?: string;
+  sha256?: string;
+}
 
 /**
  * Passes an object's bytes through while computing MD5 and SHA-256 of them,

@@ -10,14 +10,7 @@ async function backendHealth(backend: Backend, isDefault: boolean) {
   } catch (error) {
     health = { ok: false, message: error instanceof Error ? error.message : String(error) };
   }
-  return {
-    name: backend.name,
-    type: backend.type,
-    default: isDefault,
-    read_only: !backend.capabilities.write,
-    capabilities: { ...backend.capabilities },
-    ...health,
-  };
+  return { name: backend.name, type: backend.type, default: isDefault, read_only: !backend.capabilities.write, ...health };
 }
 
 /** `GET /status`: health, version, database and backends. 503 when the database cannot be reached. */
