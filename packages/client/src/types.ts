@@ -50,11 +50,21 @@ export interface RegisterFields {
   store?: string;
   kernel?: string | null;
   ramdisk?: string | null;
+  /**
+   * Registers an image whose file already lives in a store that takes
+   * registered locations (e.g. an `https://` URL for an `http` store): the
+   * server checks it and the image is `available` at once, with no upload.
+   */
+  location?: string;
+  /** With `location`: the MD5 (32 hex digits) the file should have; verified on its first full download. */
+  checksum?: string;
+  /** With `location`: the SHA-256 (64 hex digits) the file should have; verified on its first full download. */
+  sha256?: string;
   [property: string]: PropertyValue | null | undefined;
 }
 
 /** Fields of a metadata update: `null` clears `format`/`kernel`/`ramdisk` or removes a custom property. */
-export type UpdateFields = Partial<Omit<RegisterFields, 'name' | 'architecture'>> & {
+export type UpdateFields = Partial<Omit<RegisterFields, 'name' | 'architecture' | 'location' | 'checksum' | 'sha256'>> & {
   name?: string;
   architecture?: Architecture;
   [property: string]: PropertyValue | null | undefined;

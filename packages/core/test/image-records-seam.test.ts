@@ -6,7 +6,7 @@ import { createHooks, READ_ONLY_SOURCE, silentLogger, type Image, type ImageStat
 import { AfterHooks } from '../src/hooks/after-hooks.js';
 import type { ImageDeps } from '../src/images/image-deps.js';
 import { ImageService } from '../src/images/image-service.js';
-import type { ImageRecords } from '../src/metadata/image-records.js';
+import type { ImageRecords, RegisteredObject } from '../src/metadata/image-records.js';
 import { StoreBackend } from '../src/stores/store-backend.js';
 
 /** Just enough of ImageRecords, in memory, for registration, reads, downloads and deletes. */
@@ -20,6 +20,18 @@ class MemoryRecords implements Partial<ImageRecords> {
   }
   async insert(image: Image) {
     this.images.set(image.id, image);
+  }
+  readonly registered = new Map<string, RegisteredObject>();
+  async insertRegistered(image: Image, object: RegisteredObject) {
+    this.images.set(image.id, image);
+    this.registered.set(image.id, object);
+  }
+  async registeredObject(id: string) {
+    return this.registered.get(id);
+  }
+  async markDigestsVerified(id: string) {
+    const object = this.registered.get(id);
+    if (object) this.registered.set(id, { ...object, digestsVerified: true });
   }
   async remove(id: string) {
     return this.images.delete(id);

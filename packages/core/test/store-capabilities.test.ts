@@ -253,7 +253,9 @@ describe('stores declare capabilities; the core decides from them', () => {
       assert.equal(wrong.status, 400);
       assert.match(wrong.json().message, /store 'default' takes no registered locations/);
       const missing = await request('POST', `${t.url}/images`, { body: { image: { ...X86, location: 'ro://mirror/nothing-here' } } });
-      assert.equal(missing.status, 404);
+      assert.equal(missing.status, 400);
+      assert.equal(missing.json().field, 'location');
+      assert.match(missing.json().message, /nothing to register at the location/);
       assert.equal((await get(`${t.url}/images`)).json().images.length, 0, 'nothing registered');
     });
   });

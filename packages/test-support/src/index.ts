@@ -1,2 +1,6 @@
 export { PG_SERVER_URL, createTestDatabase, databaseExists, type TestDatabase } from './postgres.js';
 export { get, request, type HttpOptions, type HttpResponse } from './http.js';
+export { freePort, waitForPort } from './free-port.js';
+export { nginxBinary, startNginx, type NginxLayout, type RunningNginx, type StartNginxOptions } from './nginx.js';
+export { createTestCa, type TestCa } from './test-ca.js';
+export { startStallingServer, type StallingServer } from './stalling-server.js';

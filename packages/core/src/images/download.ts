@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import {
   BackendError,
   ConflictError,
@@ -8,14 +8,17 @@ import {
   type ByteRange,
   type DownloadAnswer,
   type Image,
+  type ObjectInfo,
   type ObjectReader,
   type OperationContext,
   type TransferStats,
 } from '@visor/plugin-api';
+import type { RegisteredObject } from '../metadata/image-records.js';
 import type { StoreBackend } from '../stores/store-backend.js';
 import { now, type ImageDeps } from './image-deps.js';
 import { asBackendError } from './stream-to-backend.js';
 import { storeOf } from './stores-of.js';
+import { verifyingStream } from './verify-digests.js';
 
 /** How long a redirect to a store's own URL stays valid, in seconds. */
 export const REDIRECT_EXPIRES_SECONDS = 300;
@@ -60,7 +63,12 @@ export async function openDownload(
     const url = (decision ? decision.redirect : undefined) ?? (store.redirectDownloads ? await storeRedirect(store, image) : undefined);
     if (url !== undefined) return { image, redirect: url, range, finish };
   }
-  const source = await openSource(deps, store, image, range);
+  const registered = store.capabilities.registerLocations ? await deps.metadata.registeredObject(image.id) : undefined;
+  const source = await openSource(deps, store, image, range, registered);
+  if (registered && !registered.digestsVerified && range === null) {
+    const bytes = 'stream' in source ? source.stream : readerStream(source.reader, { backend: image.store, key: image.id });
+    return { image, stream: verifiedOnce(deps, image, bytes), reader: undefined, range, finish };
+  }
   if ('stream' in source) return { image, stream: source.stream, reader: undefined, range, finish };
   const { reader } = source;
   let stream: Readable | undefined;
@@ -75,10 +83,21 @@ export async function openDownload(
   };
 }
 
-/** The object's bytes: a reader where positional reads are cheap, else a stream of the range; its size checked against the record. */
-async function openSource(deps: ImageDeps, store: StoreBackend, image: Image, range: ByteRange | null): Promise<{ reader: ObjectReader } | { stream: Readable }> {
+/**
+ * The object's bytes: a reader where positional reads are cheap, else a
+ * stream of the range; its size checked against the record, and for an
+ * image registered by location its ETag and version against those recorded.
+ */
+async function openSource(
+  deps: ImageDeps,
+  store: StoreBackend,
+  image: Image,
+  range: ByteRange | null,
+  registered: RegisteredObject | undefined,
+): Promise<{ reader: ObjectReader } | { stream: Readable }> {
   let source: { reader: ObjectReader } | { stream: Readable };
   let stored: number;
+  let current: ObjectInfo | undefined;
   try {
     if (store.capabilities.positionalReads) {
       const reader = await store.openReader(image.location!);
@@ -88,10 +107,12 @@ async function openSource(deps: ImageDeps, store: StoreBackend, image: Image, ra
       const { body, info } = await store.get(image.location!, range === null ? {} : { range });
       source = { stream: body };
       stored = info.size;
+      current = info;
     }
   } catch (error) {
     if (error instanceof ObjectNotFoundError) {
-      throw await unservable(deps, image, { fileGone: true, cause: error }, `the file of image '${image.id}' is missing from its store`);
+      // A store that deletes nothing keeps the location on record: deleting the image never touches the store.
+      throw await unservable(deps, image, { fileGone: store.capabilities.delete, cause: error }, `the file of image '${image.id}' is missing from its store`);
     }
     throw asBackendError(store, image.id, error);
   }
@@ -100,7 +121,41 @@ async function openSource(deps: ImageDeps, store: StoreBackend, image: Image, ra
     else source.stream.destroy();
     throw await unservable(deps, image, { fileGone: false }, `the stored file of image '${image.id}' has ${stored} bytes, not the ${image.size} its record says`);
   }
+  const changes = registered && current ? objectChanges(registered, current) : [];
+  if (changes.length > 0) {
+    if ('stream' in source) source.stream.destroy();
+    throw await unservable(deps, image, { fileGone: false }, `the object of image '${image.id}' changed in its store since it was registered: ${changes.join(', ')}`);
+  }
   return source;
+}
+
+/** What differs between a registered object and what its store says now (ETag, version), as phrases for a message. */
+function objectChanges(registered: RegisteredObject, now: ObjectInfo): string[] {
+  const changes: string[] = [];
+  if (registered.etag !== null && now.etag !== undefined && now.etag !== registered.etag) changes.push(`ETag ${registered.etag} → ${now.etag}`);
+  if (registered.version !== null && now.version !== undefined && now.version !== registered.version) {
+    changes.push(`version ${registered.version} → ${now.version}`);
+  }
+  return changes;
+}
+
+/**
+ * The first full download of an image registered by location with declared
+ * digests: the bytes pass through a verifier; on a match the image is marked
+ * verified, else it goes to status `error` and the download fails before its
+ * last chunk.
+ */
+function verifiedOnce(deps: ImageDeps, image: Image, bytes: Readable): Readable {
+  const declared = { ...(image.checksum === null ? {} : { md5: image.checksum }), ...(image.sha256 === null ? {} : { sha256: image.sha256 }) };
+  const verifier = verifyingStream(declared, async (mismatches) => {
+    if (mismatches.length === 0) {
+      await deps.metadata.markDigestsVerified(image.id);
+      return undefined;
+    }
+    return unservable(deps, image, { fileGone: false }, `the bytes of image '${image.id}' in its store have ${mismatches.join(' and ')}`);
+  });
+  pipeline(bytes, verifier, () => undefined);
+  return verifier;
 }
 
 /** The store's own URL for the image's object (a presigned URL), valid for REDIRECT_EXPIRES_SECONDS. */
@@ -119,7 +174,9 @@ async function storeRedirect(store: StoreBackend, image: Image): Promise<string>
  */
 async function unservable(deps: ImageDeps, image: Image, how: { fileGone: boolean; cause?: unknown }, problem: string): Promise<BackendError> {
   await deps.metadata.markLost(image.id, now(), how.fileGone);
-  const error = new BackendError(image.store, image.id, `${problem}; the image is now in status 'error' and accepts a new upload`, how.cause === undefined ? {} : { cause: how.cause });
+  const writable = deps.backends.get(image.store)?.capabilities.write ?? true;
+  const next = writable ? 'accepts a new upload' : 'can be deleted and registered again';
+  const error = new BackendError(image.store, image.id, `${problem}; the image is now in status 'error' and ${next}`, how.cause === undefined ? {} : { cause: how.cause });
   deps.logger.error('image file unservable; image marked error', { image: image.id, store: image.store, err: error });
   return error;
 }

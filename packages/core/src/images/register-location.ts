@@ -1,4 +1,4 @@
-import { ConflictError, InvalidFieldError, type Image, type OperationContext } from '@visor/plugin-api';
+import { ConflictError, InvalidFieldError, ObjectNotFoundError, type Image, type ObjectInfo, type OperationContext } from '@visor/plugin-api';
 import type { StoreBackend } from '../stores/store-backend.js';
 import type { ImageDeps } from './image-deps.js';
 import { prepareImage } from './prepare-image.js';
@@ -41,7 +41,9 @@ function declaredDigest(field: keyof typeof DIGESTS, value: unknown): string | n
 /**
  * An image whose object already lives in a store (a distribution's image on a
  * web server): routed to the store that owns the location, checked there
- * (`stat`: it exists, its size), and recorded as available.
+ * (`stat`: it exists, its size, ETag and version, recorded to recognise a
+ * changed object later), and recorded as available. Digests the client
+ * declares (`checksum`, `sha256`) are verified on the first full download.
  */
 export async function registerLocation(deps: ImageDeps, input: unknown, claim: LocationClaim, context: OperationContext): Promise<Image> {
   const { location } = claim;
@@ -51,14 +53,18 @@ export async function registerLocation(deps: ImageDeps, input: unknown, claim: L
   if (prepared.store !== owner.name) {
     throw new ConflictError(`a plugin placed the image in store '${prepared.store}', which does not serve '${location}'`);
   }
-  let size: number;
+  let info: ObjectInfo;
   try {
-    size = (await owner.stat(location)).size;
+    info = await owner.stat(location);
   } catch (error) {
+    // Nothing at the location is the client's mistake, not the store's failure.
+    if (error instanceof ObjectNotFoundError) throw new InvalidFieldError('location', `nothing to register at the location: ${error.message}`, { cause: error });
     throw asBackendError(owner, prepared.id, error);
   }
-  const image: Image = { ...prepared, location, size, checksum: claim.checksum, sha256: claim.sha256, uploaded_at: prepared.created_at };
-  await deps.metadata.insert(image);
+  // Declared digests are shown as the image's, and checked against the bytes on its first full download.
+  const image: Image = { ...prepared, location, size: info.size, checksum: claim.checksum, sha256: claim.sha256, uploaded_at: prepared.created_at };
+  const nothingToVerify = claim.checksum === null && claim.sha256 === null;
+  await deps.metadata.insertRegistered(image, { etag: info.etag ?? null, version: info.version ?? null, digestsVerified: nothingToVerify });
   deps.afterHooks.emitAfter('afterRegister', image, context);
   return image;
 }

@@ -24,6 +24,17 @@ export interface StoredFile {
   version?: string;
 }
 
+/**
+ * What Visor recorded of an object registered by location (not written by
+ * Visor): the store's ETag and version then, and whether the digests the
+ * client declared have been checked against the bytes.
+ */
+export interface RegisteredObject {
+  etag: string | null;
+  version: string | null;
+  digestsVerified: boolean;
+}
+
 /** What an interrupted upload left: the image and what to do with it. */
 export interface StaleUpload {
   image: Image;
@@ -53,4 +64,9 @@ export interface ImageRecords {
   remove(id: string): Promise<boolean>;
   referencing(id: string): Promise<string[]>;
   markLost(id: string, now: string, fileGone: boolean): Promise<void>;
+  /** Inserts an image registered by location with what was recorded of its object. */
+  insertRegistered(image: Image, object: RegisteredObject): Promise<void>;
+  /** What was recorded of an image's object at its registration by location; undefined for uploaded images. */
+  registeredObject(id: string): Promise<RegisteredObject | undefined>;
+  markDigestsVerified(id: string): Promise<void>;
 }

@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 import type { Image, ImageStatus, ListConstraint, PropertyValue } from '@visor/plugin-api';
-import type { ImageRecords, ListQuery, StaleUpload, StoredFile } from './image-records.js';
+import type { ImageRecords, ListQuery, RegisteredObject, StaleUpload, StoredFile } from './image-records.js';
 
-export type { ListQuery, StaleUpload, StoredFile };
+export type { ListQuery, RegisteredObject, StaleUpload, StoredFile };
 import { MIGRATIONS_TABLE, migrationSource } from './migrations.js';
 import { imageToRow, propertyToRow, rowToImage, rowToPropertyValue, type ImageRow, type PropertyRow } from './rows.js';
 
@@ -56,6 +56,29 @@ export class MetadataStore implements ImageRecords {
       const rows = Object.entries(image.properties).map(([name, value]) => propertyToRow(image.id, name, value));
       if (rows.length > 0) await trx('image_properties').insert(rows);
     });
+  }
+
+  /** Inserts an image registered by location together with what was recorded of its object. */
+  async insertRegistered(image: Image, object: RegisteredObject): Promise<void> {
+    await this.db.transaction(async (trx) => {
+      await trx('images').insert({ ...imageToRow(image), upload_restore: null });
+      const rows = Object.entries(image.properties).map(([name, value]) => propertyToRow(image.id, name, value));
+      if (rows.length > 0) await trx('image_properties').insert(rows);
+      await trx('registered_objects').insert({ image_id: image.id, etag: object.etag, version: object.version, digests_verified: object.digestsVerified });
+    });
+  }
+
+  /** What was recorded of an image's object at its registration by location; undefined for uploaded images. */
+  async registeredObject(id: string): Promise<RegisteredObject | undefined> {
+    const row = (await this.db('registered_objects').where({ image_id: id }).first()) as
+      | { etag: string | null; version: string | null; digests_verified: boolean | number }
+      | undefined;
+    return row === undefined ? undefined : { etag: row.etag, version: row.version, digestsVerified: Boolean(row.digests_verified) };
+  }
+
+  /** The declared digests of a registered object matched its bytes. */
+  async markDigestsVerified(id: string): Promise<void> {
+    await this.db('registered_objects').where({ image_id: id }).update({ digests_verified: true });
   }
 
   /** One image with its properties, in one query (the hot path of every per-image request). */

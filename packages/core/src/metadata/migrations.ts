@@ -87,6 +87,23 @@ const MIGRATIONS: Migration[] = [
       });
     },
   },
+  {
+    name: '0003_registered_objects',
+    async up(knex) {
+      // Images registered by location (an object Visor did not write): what the store said of the
+      // object then, to recognise a changed object later, and whether the digests the client
+      // declared were checked against the bytes yet.
+      await knex.schema.createTable('registered_objects', (t) => {
+        t.string('image_id', 36).primary().references('id').inTable('images').onDelete('CASCADE');
+        t.string('etag', 255).nullable();
+        t.string('version', 255).nullable();
+        t.boolean('digests_verified').notNullable();
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTable('registered_objects');
+    },
+  },
 ];
 
 /** An in-code migration source, so migrations ship inside the package and need no directory lookup. */

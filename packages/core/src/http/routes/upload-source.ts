@@ -30,3 +30,4 @@ export function uploadFrom(exchange: Exchange): { metadata: Record<string, strin
 export function isUpload(exchange: Exchange): boolean {
   return exchange.req.headers['content-type']?.split(';')[0]?.trim().toLowerCase() === 'application/octet-stream';
 }
+
