@@ -1,0 +1,182 @@
+import { Readable } from 'node:stream';
+import {
+  BackendError,
+  InvalidRangeError,
+  ObjectNotFoundError,
+  type Backend,
+  type BackendHealth,
+  type ByteRange,
+  type CleanupOptions,
+  type GetOptions,
+  type ObjectStat,
+  type PutOptions,
+  type PutResult,
+} from '@visor/core/plugin';
+import { storageFailure } from './errors.js';
+import { assertSafeKey } from './keys.js';
+import type { ResolvedHdfsOptions } from './options.js';
+import { StoreLayout } from './store-layout.js';
+import { storeHealth } from './store-health.js';
+import { WebHdfsRemoteError } from './webhdfs/errors.js';
+import { WebHdfsClient } from './webhdfs/webhdfs-client.js';
+
+function basename(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+function checkRange(range: ByteRange, size: number, store: string, key: string): void {
+  const { start, end } = range;
+  if (Number.isSafeInteger(start) && Number.isSafeInteger(end) && start >= 0 && start <= end && end < size) return;
+  const extent = size === 0 ? 'the object is empty' : `the object has bytes 0-${size - 1}`;
+  throw new InvalidRangeError(store, key, `${start}-${end}: ${extent}`);
+}
+
+/** A store in an HDFS directory, reached through WebHDFS; see the package README for layout and guarantees. */
+export class HdfsBackend implements Backend {
+  readonly type = 'hdfs';
+  readonly readOnly = false;
+  readonly layout: StoreLayout;
+  readonly client: WebHdfsClient;
+  /** Names of this process's temporary files still being written, which cleanup() must spare. */
+  private readonly writing = new Set<string>();
+
+  constructor(
+    readonly name: string,
+    readonly options: ResolvedHdfsOptions,
+  ) {
+    this.layout = new StoreLayout(name, options.directory, options.namenodes);
+    this.client = new WebHdfsClient({
+      namenodes: options.namenodes,
+      user: options.user,
+      delegationToken: options.delegationToken,
+      timeoutMs: options.timeoutMs,
+      datanodeRewrites: options.datanodeHosts,
+      noRedirect: options.noRedirect,
+    });
+  }
+
+  /** Creates the store directory and its `.tmp` (MKDIRS creates parents; an existing directory is fine). */
+  async prepare(): Promise<void> {
+    await this.client.mkdirs(this.layout.tempDirectory);
+  }
+
+  /**
+   * Streams `source` into a fresh temporary file (CREATE in two steps), then
+   * RENAMEs it over `<directory>/<key>`: readers see the old object or the
+   * new one, whole. A failed or aborted write deletes its temporary file.
+   */
+  async put(key: string, source: Readable, options: PutOptions = {}): Promise<PutResult> {
+    assertSafeKey(this.name, key);
+    options.signal?.throwIfAborted();
+    const tempPath = this.layout.tempPath(key);
+    const tempName = basename(tempPath);
+    this.writing.add(tempName);
+    try {
+      await this.client.create(tempPath, source, {
+        overwrite: false,
+        permission: this.options.permission,
+        replication: this.options.replication,
+        blockSize: this.options.blockSize,
+        size: options.size,
+        signal: options.signal,
+      });
+      options.signal?.throwIfAborted();
+      const written = await this.client.getFileStatus(tempPath);
+      await this.client.renameOverwriting(tempPath, this.layout.objectPath(key));
+      return { location: this.layout.locationOf(key), size: written.length };
+    } catch (error) {
+      // A file that cannot be deleted now (HDFS unreachable) is a leftover for cleanup(); the write's own error matters more.
+      await this.client.delete(tempPath).catch(() => undefined);
+      throw storageFailure(error, this.name, key);
+    } finally {
+      this.writing.delete(tempName);
+    }
+  }
+
+  locationOf(key: string): string {
+    assertSafeKey(this.name, key);
+    return this.layout.locationOf(key);
+  }
+
+  /**
+   * GETFILESTATUS, then OPEN with `offset` and `length`: a missing object or
+   * a range outside it rejects here, before any byte is streamed.
+   */
+  async get(location: string, options: GetOptions = {}): Promise<Readable> {
+    const key = this.layout.keyOf(location);
+    options.signal?.throwIfAborted();
+    try {
+      const { size } = await this.stat(location);
+      let offset = 0;
+      let length = size;
+      if (options.range) {
+        checkRange(options.range, size, this.name, key);
+        offset = options.range.start;
+        length = options.range.end - options.range.start + 1;
+      }
+      if (length === 0) return Readable.from([]);
+      return await this.client.open(this.layout.objectPath(key), { offset, length, signal: options.signal });
+    } catch (error) {
+      throw storageFailure(error, this.name, key);
+    }
+  }
+
+  async stat(location: string): Promise<ObjectStat> {
+    const key = this.layout.keyOf(location);
+    try {
+      const status = await this.client.getFileStatus(this.layout.objectPath(key));
+      if (status.type !== 'FILE') throw new BackendError(this.name, key, `the stored object is a ${status.type.toLowerCase()}, not a file`);
+      return { size: status.length, modifiedAt: new Date(status.modificationTime) };
+    } catch (error) {
+      throw storageFailure(error, this.name, key);
+    }
+  }
+
+  async delete(location: string): Promise<void> {
+    const key = this.layout.keyOf(location);
+    let deleted: boolean;
+    try {
+      deleted = await this.client.delete(this.layout.objectPath(key));
+    } catch (error) {
+      throw storageFailure(error, this.name, key);
+    }
+    if (!deleted) throw new ObjectNotFoundError(this.name, key);
+  }
+
+  health(): Promise<BackendHealth> {
+    return storeHealth(this.client, this.layout.directory);
+  }
+
+  /**
+   * Deletes leftovers in `.tmp` (LISTSTATUS), sparing this process's writes
+   * in progress and, with `minAgeMs`, entries the namenode modified less
+   * than that long ago by its own clock (the Date header of its LISTSTATUS
+   * answer), so hosts' clocks need not agree with the cluster's.
+   */
+  async cleanup(options: CleanupOptions = {}): Promise<number> {
+    let listing;
+    try {
+      listing = await this.client.listStatus(this.layout.tempDirectory);
+    } catch (error) {
+      if (error instanceof WebHdfsRemoteError && error.is('FileNotFoundException')) return 0;
+      throw storageFailure(error, this.name, undefined);
+    }
+    const now = listing.serverTime ?? Date.now();
+    const cutoff = options.minAgeMs === undefined ? undefined : now - options.minAgeMs;
+    let removed = 0;
+    for (const entry of listing.entries) {
+      if (this.writing.has(entry.pathSuffix)) continue;
+      if (cutoff !== undefined && entry.modificationTime > cutoff) continue;
+      try {
+        if (await this.client.delete(`${this.layout.tempDirectory}/${entry.pathSuffix}`, true)) removed += 1;
+      } catch (error) {
+        throw storageFailure(error, this.name, undefined);
+      }
+    }
+    return removed;
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+}

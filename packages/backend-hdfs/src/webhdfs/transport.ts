@@ -1,0 +1,116 @@
+import type { Readable } from 'node:stream';
+import { Agent, request, type Dispatcher } from 'undici';
+import { WebHdfsConnectionError, WebHdfsProtocolError, WebHdfsRemoteError, type WebHdfsNodeRole } from './errors.js';
+
+/** undici and system error codes of a connection that was never made: the server saw nothing. */
+const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'UND_ERR_CONNECT_TIMEOUT']);
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+const TRANSFER_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ETIMEDOUT']);
+
+export interface HttpRequest {
+  method: 'GET' | 'PUT' | 'DELETE' | 'POST';
+  /** Streamed with backpressure; never buffered. */
+  body?: Readable;
+  headers?: Record<string, string>;
+  signal?: AbortSignal | undefined;
+}
+
+export type HttpResponse = Dispatcher.ResponseData;
+
+/** Largest error body read to find a RemoteException in. */
+const ERROR_BODY_LIMIT = 64 * 1024;
+
+/**
+ * HTTP for the WebHDFS client on undici: keep-alive connections, redirects
+ * never followed (the client follows CREATE's and OPEN's by hand), and one
+ * timeout for connecting, for the answer's headers and for every pause in a
+ * transfer (so a 1 GiB transfer may last longer than the timeout, a stalled
+ * one may not).
+ */
+export class HttpTransport {
+  private readonly agent: Agent;
+
+  constructor(timeoutMs: number) {
+    this.agent = new Agent({ connectTimeout: timeoutMs, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, keepAliveTimeout: 4_000 });
+  }
+
+  /**
+   * Sends one request. Connection failures and timeouts reject with
+   * WebHdfsConnectionError; the body's own error and the signal's reason
+   * pass through unchanged.
+   */
+  async send(url: URL, init: HttpRequest, role: WebHdfsNodeRole): Promise<HttpResponse> {
+    try {
+      return await request(url, {
+        dispatcher: this.agent,
+        method: init.method,
+        ...(init.body === undefined ? {} : { body: init.body }),
+        ...(init.headers === undefined ? {} : { headers: init.headers }),
+        ...(init.signal === undefined ? {} : { signal: init.signal }),
+      });
+    } catch (error) {
+      throw classifyFailure(error, role);
+    }
+  }
+
+  close(): Promise<void> {
+    return this.agent.close();
+  }
+}
+
+/** Names a network failure (WebHdfsConnectionError); anything else (a source's error, an abort) is returned as is. */
+export function classifyFailure(error: unknown, role: WebHdfsNodeRole): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return error;
+  const what = `the ${role}`;
+  if (CONNECT_CODES.has(code)) return new WebHdfsConnectionError(`${what} cannot be reached (${code})`, 'connect', role, { cause: error });
+  if (TIMEOUT_CODES.has(code)) return new WebHdfsConnectionError(`${what} did not answer in time (${code})`, 'timeout', role, { cause: error });
+  if (TRANSFER_CODES.has(code)) return new WebHdfsConnectionError(`the connection to ${what} broke (${code})`, 'transfer', role, { cause: error });
+  return error;
+}
+
+/**
+ * The failure an unsuccessful answer reports: its RemoteException when the
+ * body holds one, else a WebHdfsProtocolError quoting the start of the body.
+ * Reads at most 64 KiB of the body.
+ */
+export async function failureOf(response: HttpResponse, role: WebHdfsNodeRole): Promise<Error> {
+  let text = '';
+  try {
+    for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      text += chunk.toString('utf8');
+      if (text.length > ERROR_BODY_LIMIT) break;
+    }
+  } catch {
+    // a body cut short still tells the status
+  } finally {
+    discard(response);
+  }
+  try {
+    const remote = (JSON.parse(text) as { RemoteException?: { exception?: unknown; javaClassName?: unknown; message?: unknown } }).RemoteException;
+    if (remote && typeof remote.exception === 'string') {
+      const javaClassName = typeof remote.javaClassName === 'string' ? remote.javaClassName : undefined;
+      const message = typeof remote.message === 'string' ? remote.message : remote.exception;
+      return new WebHdfsRemoteError(response.statusCode, remote.exception, javaClassName, message, role);
+    }
+  } catch {
+    // not JSON: a proxy's page, say
+  }
+  const excerpt = text.replace(/\s+/g, ' ').trim().slice(0, 200);
+  return new WebHdfsProtocolError(`the ${role} answered HTTP ${response.statusCode}${excerpt ? `: ${excerpt}` : ''}`, role, response.statusCode);
+}
+
+/** Lets go of an answer's body without reading it (undici reports destroying an unread body as an error: it is swallowed). */
+export function discard(response: HttpResponse): void {
+  response.body.on('error', () => undefined);
+  response.body.destroy();
+}
+
+/** Reads a JSON answer (small: statuses, booleans, listings). */
+export async function jsonOf<T>(response: HttpResponse, role: WebHdfsNodeRole): Promise<T> {
+  try {
+    return (await response.body.json()) as T;
+  } catch (error) {
+    throw new WebHdfsProtocolError(`the ${role} answered HTTP ${response.statusCode} with a body that is not JSON: ${(error as Error).message}`, role, response.statusCode);
+  }
+}
