@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import { chunkedSource, randomData, readAll } from '@visor/backend-testsuite';
+import type { WebHdfsEmulator } from '@visor/webhdfs-emulator';
+import type { HdfsBackend } from '../src/index.js';
+import { DIRECTORY, emulatedStore, storeFiles } from './support/emulated-hdfs.js';
+
+const KEY = 'c0ffee00-1111-4222-8333-444455556666';
+
+describe('hdfs: two-step CREATE and OPEN (emulated WebHDFS)', () => {
+  let emulator: WebHdfsEmulator | undefined;
+  let backend: HdfsBackend | undefined;
+  afterEach(async () => {
+    await backend?.close();
+    await emulator?.close();
+    backend = emulator = undefined;
+  });
+
+  it('sends the bytes only to the datanode the namenode redirects to, then reads them back through OPEN', async () => {
+    ({ emulator, backend } = await emulatedStore());
+    const data = randomData(3 * 1024 * 1024 + 17);
+    const { location, size } = await backend.put(KEY, chunkedSource(data, 64 * 1024), { size: data.length });
+    assert.equal(size, data.length);
+    const namenode = emulator.namenodes[0]!;
+    assert.equal(namenode.requests.get('CREATE'), 1, 'one CREATE step one at the namenode');
+    assert.equal(namenode.bodyBytesReceived, 0, 'the namenode received none of the bytes');
+    assert.deepEqual(storeFiles(emulator), [KEY]);
+    const stored = emulator.namespace.filesUnder(DIRECTORY)[0]!.node;
+    assert.equal(stored.length, data.length);
+    assert.equal(stored.underConstruction, false, 'the datanode closed the file');
+    assert.ok((await readAll(await backend.get(location))).equals(data));
+    assert.equal(namenode.requests.get('OPEN'), 1);
+  });
+
+  it('creates files with the configured permission, replication and block size', async () => {
+    ({ emulator, backend } = await emulatedStore({}, { permission: '600', replication: 2, blockSizeMiB: 64 }));
+    await backend.put(KEY, chunkedSource(randomData(1000)));
+    const file = emulator.namespace.filesUnder(DIRECTORY)[0]!.node;
+    assert.equal(file.permission, 0o600);
+    assert.equal(file.replication, 2);
+    assert.equal(file.blockSize, 64 * 1024 * 1024);
+    assert.equal(file.owner, 'visor', 'created as the configured user.name');
+  });
+
+  it('follows Hadoop 3 noredirect=true answers ({"Location": ...} with 200) for CREATE and OPEN', async () => {
+    ({ emulator, backend } = await emulatedStore({}, { noRedirect: true }));
+    const data = randomData(200_000);
+    const { location } = await backend.put(KEY, chunkedSource(data));
+    const back = await readAll(await backend.get(location, { range: { start: 100, end: 199_999 } }));
+    assert.ok(back.equals(data.subarray(100)));
+    assert.equal(emulator.namenodes[0]!.bodyBytesReceived, 0);
+  });
+
+  it('rewrites a datanode host name the namenode hands out (an internal DNS name) to the configured address', async () => {
+    ({ emulator, backend } = await emulatedStore(
+      { datanodeHostname: 'datanode-1.hdfs.invalid' },
+      { datanodeHosts: { 'datanode-1.hdfs.invalid': '127.0.0.1' } },
+    ));
+    // What a client without the rewrite would be sent to:
+    const step = await fetch(`${emulator.namenodeUrls[0]}/webhdfs/v1/visor/x?op=CREATE&user.name=visor`, { method: 'PUT', redirect: 'manual' });
+    assert.equal(step.status, 307);
+    assert.match(step.headers.get('location') ?? '', /^http:\/\/datanode-1\.hdfs\.invalid:\d+\/webhdfs\/v1\/visor\/x\?op=CREATE/);
+    const data = randomData(100_000);
+    const { location } = await backend.put(KEY, chunkedSource(data));
+    assert.ok((await readAll(await backend.get(location))).equals(data));
+  });
+
+  it('reads a range with OPEN offset and length, not the whole file', async () => {
+    ({ emulator, backend } = await emulatedStore());
+    const data = randomData(2 * 1024 * 1024);
+    const { location } = await backend.put(KEY, chunkedSource(data));
+    const back = await readAll(await backend.get(location, { range: { start: 1_000_000, end: 1_000_009 } }));
+    assert.ok(back.equals(data.subarray(1_000_000, 1_000_010)));
+  });
+});
