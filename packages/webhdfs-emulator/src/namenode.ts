@@ -34,6 +34,8 @@ export class EmulatedNamenode extends HttpNode {
   state: HaState;
   /** While set, requests are accepted but never answered (for timeout tests). */
   hang = false;
+  /** While set, RENAME ignores `renameoptions`, as servers that predate rename2 over WebHDFS (old HttpFS) do. */
+  ignoreRenameOptions = false;
   /** Request body bytes it received: a two-step CREATE sends none to the namenode. */
   bodyBytesReceived = 0;
   /** Requests answered, by operation. */
@@ -142,7 +144,7 @@ export class EmulatedNamenode extends HttpNode {
       }
     }
     const { namespace } = this.cluster;
-    if (options.length === 0) {
+    if (options.length === 0 || this.ignoreRenameOptions) {
       sendJson(res, 200, { boolean: namespace.rename(path, destination, user) });
       return;
     }

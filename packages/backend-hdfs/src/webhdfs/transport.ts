@@ -13,6 +13,12 @@ export interface HttpRequest {
   body?: Readable;
   headers?: Record<string, string>;
   signal?: AbortSignal | undefined;
+  /**
+   * Harmless to send twice (reads, step one of CREATE and OPEN): a
+   * connection found broken on sending (a kept-alive socket the server
+   * closed, say) is retried once on a fresh one. Only for bodiless requests.
+   */
+  idempotent?: boolean;
 }
 
 export type HttpResponse = Dispatcher.ResponseData;
@@ -40,6 +46,16 @@ export class HttpTransport {
    * pass through unchanged.
    */
   async send(url: URL, init: HttpRequest, role: WebHdfsNodeRole): Promise<HttpResponse> {
+    try {
+      return await this.sendOnce(url, init, role);
+    } catch (error) {
+      const retry = init.idempotent === true && init.body === undefined && error instanceof WebHdfsConnectionError && error.phase === 'transfer';
+      if (!retry || init.signal?.aborted) throw error;
+      return this.sendOnce(url, init, role);
+    }
+  }
+
+  private async sendOnce(url: URL, init: HttpRequest, role: WebHdfsNodeRole): Promise<HttpResponse> {
     try {
       return await request(url, {
         dispatcher: this.agent,

@@ -83,7 +83,7 @@ export class WebHdfsClient {
   /** One namenode operation answered with JSON, with failover. */
   private async namenodeJson<T>(method: HttpRequest['method'], path: string, op: string, query: Query, idempotent: boolean): Promise<{ body: T; response: HttpResponse }> {
     return this.pool.run(async (namenode) => {
-      const response = await this.transport.send(this.url(namenode, path, op, query), { method }, 'namenode');
+      const response = await this.transport.send(this.url(namenode, path, op, query), { method, idempotent }, 'namenode');
       if (response.statusCode !== 200) throw await failureOf(response, 'namenode');
       return { body: await jsonOf<T>(response, 'namenode'), response };
     }, idempotent);
@@ -157,7 +157,7 @@ export class WebHdfsClient {
   private async namenodeStep(method: 'GET' | 'PUT', path: string, op: string, query: Query, signal: AbortSignal | undefined): Promise<URL | HttpResponse> {
     return this.pool.run(async (namenode) => {
       const url = this.url(namenode, path, op, { ...query, ...(this.options.noRedirect ? { noredirect: true } : {}) });
-      const response = await this.transport.send(url, { method, signal }, 'namenode');
+      const response = await this.transport.send(url, { method, signal, idempotent: true }, 'namenode');
       if (response.statusCode === 307 || response.statusCode === 302) {
         await response.body.dump();
         const location = response.headers.location;
@@ -204,7 +204,7 @@ export class WebHdfsClient {
   async open(path: string, options: OpenOptions = {}): Promise<Readable> {
     const step = await this.namenodeStep('GET', path, 'OPEN', { offset: options.offset, length: options.length }, options.signal);
     if (!(step instanceof URL)) return step.body;
-    const response = await this.transport.send(step, { method: 'GET', signal: options.signal }, 'datanode');
+    const response = await this.transport.send(step, { method: 'GET', signal: options.signal, idempotent: true }, 'datanode');
     if (response.statusCode !== 200) throw await failureOf(response, 'datanode');
     return response.body;
   }
