@@ -29,6 +29,12 @@ export function sendError(res: ServerResponse, error: unknown, closeAfter = fals
   sendJson(res, remote.status, remote.toJSON(), closeAfter ? { connection: 'close' } : {});
 }
 
+/** The path of a request target as sent, before any dot-segment resolution (which would hide a `..` from the namenode's checks). */
+export function rawPathOf(target: string): string {
+  const end = target.search(/[?#]/);
+  return end === -1 ? target : target.slice(0, end);
+}
+
 /** The HDFS path of a WebHDFS URL path, percent-decoded; undefined outside `/webhdfs/v1`. */
 export function hdfsPathOf(urlPath: string): string | undefined {
   if (urlPath !== WEBHDFS_PREFIX && !urlPath.startsWith(`${WEBHDFS_PREFIX}/`)) return undefined;

@@ -2,7 +2,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { hdfsPathOf, sendEmpty, sendError, sendJson } from './answers.js';
+import { hdfsPathOf, rawPathOf, sendEmpty, sendError, sendJson } from './answers.js';
 import { authenticate } from './authentication.js';
 import type { ClusterContext } from './cluster-context.js';
 import { HttpNode } from './http-node.js';
@@ -42,7 +42,7 @@ export class EmulatedDatanode extends HttpNode {
 
   protected handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://datanode');
-    const path = hdfsPathOf(url.pathname);
+    const path = hdfsPathOf(rawPathOf(req.url ?? '/'));
     if (path === undefined) {
       sendJson(res, 404, { error: 'not a WebHDFS path' });
       return;

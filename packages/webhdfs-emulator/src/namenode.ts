@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { hdfsPathOf, sendEmpty, sendError, sendJson, WEBHDFS_PREFIX } from './answers.js';
+import { hdfsPathOf, rawPathOf, sendEmpty, sendError, sendJson, WEBHDFS_PREFIX } from './answers.js';
 import { authenticate } from './authentication.js';
 import type { ClusterContext } from './cluster-context.js';
 import { HttpNode } from './http-node.js';
@@ -55,7 +55,7 @@ export class EmulatedNamenode extends HttpNode {
     if (this.hang) return;
     res.setHeader('date', new Date(this.cluster.clock()).toUTCString());
     const url = new URL(req.url ?? '/', 'http://namenode');
-    const path = hdfsPathOf(url.pathname);
+    const path = hdfsPathOf(rawPathOf(req.url ?? '/'));
     if (path === undefined) {
       sendJson(res, 404, { error: `not a WebHDFS path: use ${WEBHDFS_PREFIX}/<PATH>?op=...` });
       return;
