@@ -1,5 +1,5 @@
 import { BackendError, BackendUnavailableError, ObjectNotFoundError, VisorError, type VisorErrorOptions } from '@visor/core/plugin';
-import { NoActiveNamenodeError, WebHdfsConnectionError, WebHdfsProtocolError, WebHdfsRemoteError } from './webhdfs/errors.js';
+import { NoActiveNamenodeError, SourceLengthError, WebHdfsConnectionError, WebHdfsProtocolError, WebHdfsRemoteError } from './webhdfs/errors.js';
 
 /**
  * HDFS refused Visor's user (AccessControlException, or a SecurityException
@@ -45,6 +45,7 @@ export function storageFailure(error: unknown, store: string, key: string | unde
   }
   if (error instanceof NoActiveNamenodeError) return new StorageUnavailableError(store, key, 'no namenode is active and reachable', cause);
   if (error instanceof WebHdfsConnectionError) return new StorageUnavailableError(store, key, error.message, cause);
+  if (error instanceof SourceLengthError) return new BackendError(store, key, `${error.message}; nothing was stored`, cause);
   if (error instanceof WebHdfsProtocolError) return new BackendError(store, key, `unexpected WebHDFS answer: ${error.message}`, cause);
   if (error instanceof VisorError) return error;
   return error;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { chunkedSource, randomData, readAll } from '@visor/backend-testsuite';
+import { BackendError } from '@visor/core/plugin';
 import type { WebHdfsEmulator } from '@visor/webhdfs-emulator';
 import type { HdfsBackend } from '../src/index.js';
 import { DIRECTORY, emulatedStore, storeFiles } from './support/emulated-hdfs.js';
@@ -71,5 +72,14 @@ describe('hdfs: two-step CREATE and OPEN (emulated WebHDFS)', () => {
     const { location } = await backend.put(KEY, chunkedSource(data));
     const back = await readAll(await backend.get(location, { range: { start: 1_000_000, end: 1_000_009 } }));
     assert.ok(back.equals(data.subarray(1_000_000, 1_000_010)));
+  });
+
+  it('a source that yields fewer or more bytes than the declared size fails the put and leaves nothing', async () => {
+    ({ emulator, backend } = await emulatedStore({}, { timeoutSeconds: 5 }));
+    const short = await backend.put(KEY, chunkedSource(randomData(500)), { size: 1000 }).catch((e: unknown) => e);
+    assert.ok(short instanceof BackendError);
+    assert.match(short.message, /the source yielded 500 bytes, not the 1000 declared; nothing was stored/);
+    await assert.rejects(backend.put(KEY, chunkedSource(randomData(1500), 100), { size: 1000 }), /more than the 1000 bytes declared/);
+    assert.deepEqual(storeFiles(emulator), []);
   });
 });

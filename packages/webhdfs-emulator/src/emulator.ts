@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClusterContext } from './cluster-context.js';
@@ -55,6 +55,7 @@ export class WebHdfsEmulator {
   static async start(options: WebHdfsEmulatorOptions = {}): Promise<WebHdfsEmulator> {
     const ownsDataDir = options.dataDir === undefined;
     const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'webhdfs-emulator-')));
+    await mkdir(dataDir, { recursive: true });
     const superuser = options.superuser ?? 'hdfs';
     const groups = new Map(Object.entries(options.groups ?? {}));
     const holder: { emulator?: WebHdfsEmulator } = {};

@@ -64,3 +64,14 @@ export class NoActiveNamenodeError extends Error {
     this.name = 'NoActiveNamenodeError';
   }
 }
+
+/** The body of an upload yielded another number of bytes than its declared size; the upload was cut off. */
+export class SourceLengthError extends Error {
+  constructor(
+    readonly declared: number,
+    readonly yielded: number,
+  ) {
+    super(yielded > declared ? `the source yielded more than the ${declared} bytes declared` : `the source yielded ${yielded} bytes, not the ${declared} declared`);
+    this.name = 'SourceLengthError';
+  }
+}

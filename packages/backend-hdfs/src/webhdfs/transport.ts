@@ -23,6 +23,12 @@ export interface HttpRequest {
 
 export type HttpResponse = Dispatcher.ResponseData;
 
+/** What failureOf and discard need of an answer: undici's or node:http's. */
+export interface Answer {
+  statusCode: number;
+  body: Readable;
+}
+
 /** Largest error body read to find a RemoteException in. */
 const ERROR_BODY_LIMIT = 64 * 1024;
 
@@ -90,7 +96,7 @@ export function classifyFailure(error: unknown, role: WebHdfsNodeRole): unknown 
  * body holds one, else a WebHdfsProtocolError quoting the start of the body.
  * Reads at most 64 KiB of the body.
  */
-export async function failureOf(response: HttpResponse, role: WebHdfsNodeRole): Promise<Error> {
+export async function failureOf(response: Answer, role: WebHdfsNodeRole): Promise<Error> {
   let text = '';
   try {
     for await (const chunk of response.body as AsyncIterable<Buffer>) {
@@ -117,7 +123,7 @@ export async function failureOf(response: HttpResponse, role: WebHdfsNodeRole): 
 }
 
 /** Lets go of an answer's body without reading it (undici reports destroying an unread body as an error: it is swallowed). */
-export function discard(response: HttpResponse): void {
+export function discard(response: Answer): void {
   response.body.on('error', () => undefined);
   response.body.destroy();
 }

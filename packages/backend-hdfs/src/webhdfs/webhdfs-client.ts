@@ -1,8 +1,10 @@
 import type { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { datanodeUrl, type DatanodeRewrites } from './datanode-location.js';
 import { WebHdfsProtocolError } from './errors.js';
 import type { DirectoryListing, FileStatus } from './file-status.js';
 import { NamenodePool } from './namenode-pool.js';
+import { DatanodeUploader } from './upload.js';
 import { discard, failureOf, HttpTransport, jsonOf, type HttpRequest, type HttpResponse } from './transport.js';
 
 export interface WebHdfsClientOptions {
@@ -27,7 +29,7 @@ export interface CreateOptions {
   replication?: number | undefined;
   /** Bytes. */
   blockSize?: number | undefined;
-  /** Sent as Content-Length when known; undici then refuses a body of another length. */
+  /** Sent as Content-Length when known; a body of another length then fails the upload (SourceLengthError). */
   size?: number | undefined;
   signal?: AbortSignal | undefined;
 }
@@ -60,6 +62,7 @@ export class WebHdfsClient {
   readonly pool: NamenodePool;
   private readonly transport: HttpTransport;
   private readonly rewrites: DatanodeRewrites;
+  private readonly uploader = new DatanodeUploader();
 
   constructor(private readonly options: WebHdfsClientOptions) {
     this.pool = new NamenodePool(options.namenodes);
@@ -189,11 +192,11 @@ export class WebHdfsClient {
       discard(step);
       throw new WebHdfsProtocolError('CREATE answered 200 without naming where to send the data', 'namenode', 200);
     }
-    const headers: Record<string, string> = { 'content-type': 'application/octet-stream' };
-    if (options.size !== undefined) headers['content-length'] = String(options.size);
-    const response = await this.transport.send(step, { method: 'PUT', body, headers, signal: options.signal }, 'datanode');
+    const headers = { 'content-type': 'application/octet-stream' };
+    const response = await this.uploader.put(step, { body, headers, size: options.size, signal: options.signal, timeoutMs: this.options.timeoutMs });
     if (response.statusCode !== 201 && response.statusCode !== 200) throw await failureOf(response, 'datanode');
-    await response.body.dump();
+    response.body.resume();
+    await finished(response.body);
   }
 
   /**
@@ -210,6 +213,7 @@ export class WebHdfsClient {
   }
 
   close(): Promise<void> {
+    this.uploader.close();
     return this.transport.close();
   }
 }
