@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
 import { afterEach, describe, it } from 'node:test';
 import { chunkedSource, randomData, readAll } from '@visor/backend-testsuite';
 import { BackendError } from '@visor/core/plugin';
@@ -81,5 +82,29 @@ describe('hdfs: two-step CREATE and OPEN (emulated WebHDFS)', () => {
     assert.match(short.message, /the source yielded 500 bytes, not the 1000 declared; nothing was stored/);
     await assert.rejects(backend.put(KEY, chunkedSource(randomData(1500), 100), { size: 1000 }), /more than the 1000 bytes declared/);
     assert.deepEqual(storeFiles(emulator), []);
+  });
+
+  it('commits only once the source has ended, even when the datanode answered after the declared bytes', async () => {
+    ({ emulator, backend } = await emulatedStore());
+    // As Visor's digest stream does: every byte passes, then a last check runs before the end.
+    const data = randomData(100_000);
+    const lastCheck = (verdict: Error | null) => {
+      let pushed = false;
+      return new Readable({
+        read() {
+          if (pushed) return;
+          pushed = true;
+          this.push(data);
+          setTimeout(() => (verdict ? this.destroy(verdict) : this.push(null)), 300);
+        },
+      });
+    };
+    const failed = await backend.put(KEY, lastCheck(new Error('checksum mismatch')), { size: data.length }).catch((e: unknown) => e);
+    assert.ok(failed instanceof Error && failed.message === 'checksum mismatch', `got ${String(failed)}`);
+    assert.deepEqual(storeFiles(emulator), [], 'nothing committed, the temporary file deleted');
+    const started = Date.now();
+    const { location } = await backend.put(KEY, lastCheck(null), { size: data.length });
+    assert.ok(Date.now() - started >= 250, 'put waited for the end of the source');
+    assert.ok((await readAll(await backend.get(location))).equals(data));
   });
 });

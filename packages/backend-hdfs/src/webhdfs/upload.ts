@@ -19,8 +19,8 @@ export interface UploadRequest {
  * backpressure, on node:http rather than undici: on this path node:http
  * moved about twice the bytes per second in our measurements (a 1 GiB PUT
  * to the emulator: 480-770 MB/s against 280-390 MB/s), and image uploads are
- * the bulk of the traffic. Resolves with the datanode's answer as soon as it
- * arrives (an early refusal stops reading `body`); rejects with the body's
+ * the bulk of the traffic. Resolves with the datanode's answer once it
+ * arrived and `body` ended (an early refusal stops reading `body`); rejects with the body's
  * own error, the signal's reason, or a WebHdfsConnectionError.
  */
 export class DatanodeUploader {
@@ -46,14 +46,26 @@ export class DatanodeUploader {
       }
       const protocol = url.protocol === 'https:' ? https : http;
       const agent = this.agents[url.protocol === 'https:' ? 'https:' : 'http:'];
+      // A datanode may answer 201 as soon as it has Content-Length bytes, before `body` ends; the
+      // upload counts as done only once `body` ended too (its last checks passed), else it failed.
+      const bodyEnded = new Promise<void>((resolveEnd) => body.once('end', () => resolveEnd()));
       const req = protocol.request(url, { method: 'PUT', headers, agent }, (res) => {
         if (settled) {
           res.resume();
           return;
         }
-        settled = true;
-        body.unpipe(req);
-        resolve({ statusCode: res.statusCode ?? 0, body: res });
+        const answer = { statusCode: res.statusCode ?? 0, body: res };
+        if (answer.statusCode >= 300) {
+          settled = true;
+          body.unpipe(req);
+          resolve(answer);
+          return;
+        }
+        void bodyEnded.then(() => {
+          if (settled) return;
+          settled = true;
+          resolve(answer);
+        });
       });
       req.setTimeout(request.timeoutMs, () => {
         req.destroy(new WebHdfsConnectionError(`the datanode did not answer in time (idle ${request.timeoutMs} ms)`, 'timeout', 'datanode'));
