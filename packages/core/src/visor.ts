@@ -2,22 +2,30 @@ import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import type { Knex } from 'knex';
 import type restify from 'restify';
-import type { Backend } from './backend/backend.js';
+import { createHooks, type AnyPlugin, type VisorHooks } from '@visor/plugin-api';
 import { accessStatsPlugin } from './builtin/access-stats-plugin.js';
 import { resolveConfig, type VisorConfig } from './config/index.js';
 import type { Environment } from './config/index.js';
-import { EncoderRegistry } from './encoding/encoder-registry.js';
-import { PluginError } from './errors/index.js';
-import { createHooks, type VisorHooks } from './hooks/hooks.js';
+import type { EncoderRegistry } from './encoding/encoder-registry.js';
+import { loadEncoders } from './encoding/load-encoders.js';
+import { AfterHooks } from './hooks/after-hooks.js';
+import { runAfterHook } from './hooks/run-after-hook.js';
+import { registerErrorCodes } from './http/error-status.js';
 import { createHttpServer, handlersSettled, listen } from './http/http-server.js';
 import { imageRoutes } from './http/routes/image-routes.js';
 import { statusRoute } from './http/routes/status-route.js';
+import type { ImageDeps } from './images/image-deps.js';
 import { ImageService } from './images/image-service.js';
 import { Housekeeping } from './instances/housekeeping.js';
-import { runAfterHook } from './images/run-hook.js';
+import { InstanceRegistry } from './instances/instance-registry.js';
+import { repairUploads } from './instances/repair.js';
 import { connectDatabase } from './metadata/connect.js';
 import { MetadataStore } from './metadata/metadata-store.js';
-import { loadPlugin } from './plugins/index.js';
+import { applyExtensions } from './plugins/apply-extensions.js';
+import type { PluginHostSource } from './plugins/plugin-host.js';
+import { warnIfUnversioned } from './plugins/unversioned.js';
+import { openStores } from './stores/open-stores.js';
+import type { StoreBackend } from './stores/store-backend.js';
 import { createLogger, type Logger } from './util/logger.js';
 
 export interface CreateVisorOptions {
@@ -37,14 +45,20 @@ export class Visor {
   private server: restify.Server | undefined;
   private address: { url: string; port: number } | undefined;
   private readonly startedAt = Date.now();
+  /** Routes extension plugins added through their host, served once listen() builds the server. */
+  private readonly pluginRoutes: PluginHostSource['routes'] = [];
 
   private constructor(
     readonly config: VisorConfig,
     readonly hooks: VisorHooks,
     readonly logger: Logger,
     readonly metadata: MetadataStore,
-    readonly backends: ReadonlyMap<string, Backend>,
+    /** The database's registry of running Visor instances. */
+    readonly instances: InstanceRegistry,
+    /** Every store's backend, behind the core's wrapper (capability checks, errors naming the store, timing). */
+    readonly backends: ReadonlyMap<string, StoreBackend>,
     readonly images: ImageService,
+    private readonly afterHooks: AfterHooks,
     private readonly encoders: EncoderRegistry,
     private readonly housekeeping: Housekeeping,
   ) {}
@@ -59,69 +73,73 @@ export class Visor {
     return this.metadata.db;
   }
 
-  /** Builds Visor from a resolved configuration (see loadConfig / resolveConfig). */
+  /**
+   * Builds Visor from a resolved configuration (see loadConfig / resolveConfig):
+   * encoders, stores, the database, the image operations, then the extension
+   * plugins; then beforeStart, and the instance registry's first repair.
+   */
   static async create(config: VisorConfig, logger: Logger = createLogger(config.logLevel)): Promise<Visor> {
     const hooks = createHooks();
-    const backends = new Map<string, Backend>();
+    let backends = new Map<string, StoreBackend>();
     let metadata: MetadataStore | undefined;
     try {
       await mkdir(config.dataDir, { recursive: true });
-      const encoders = new EncoderRegistry(hooks);
-      for (const encoder of config.encoders) {
-        encoders.add(encoder.plugin ?? (await loadPlugin(encoder.name, 'encoder', config.baseDir)).plugin);
-      }
-      for (const [name, store] of Object.entries(config.stores)) {
-        const plugin = store.plugin ?? (await loadPlugin(store.backend, 'backend', config.baseDir)).plugin;
-        const backend = await plugin.create(store.options, {
-          name,
-          dataDir: config.dataDir,
-          baseDir: config.baseDir,
-          logger: logger.child({ store: name }),
-        });
-        if (backend.name !== name) {
-          await backend.close?.().catch(() => undefined);
-          throw new PluginError(store.backend, `backend created for store '${name}' calls itself '${backend.name}'`);
-        }
-        backends.set(name, backend);
-      }
-      metadata = new MetadataStore(await connectDatabase(config.database));
+      // Every plugin, as it is loaded: a warning if it declares no API version, and its error codes.
+      const loaded = (name: string, plugin: AnyPlugin) => {
+        warnIfUnversioned(plugin, name, logger);
+        registerErrorCodes(name, plugin.errorCodes);
+      };
+      const encoders = await loadEncoders(config, hooks, loaded);
+      backends = await openStores(config, logger, loaded);
+      const db = await connectDatabase(config.database);
+      const instances = new InstanceRegistry(db);
+      metadata = new MetadataStore(db, () => instances.live());
       await metadata.migrate();
-      const instanceId = randomUUID();
-      const images = new ImageService({
+      const afterHooks = new AfterHooks(hooks, logger);
+      const deps: ImageDeps = {
         metadata,
         backends,
         defaultStore: config.defaultStore,
         maxImageBytes: config.limits.maxImageBytes,
         hooks,
+        afterHooks,
         logger,
-        instanceId,
-      });
+        instanceId: randomUUID(),
+      };
+      const images = new ImageService(deps);
       const housekeeping = new Housekeeping({
-        instanceId,
-        registry: metadata.instances,
-        images,
+        instanceId: deps.instanceId,
+        registry: instances,
+        repair: (leftoverMinAgeMs) => repairUploads(deps, leftoverMinAgeMs),
         logger,
         heartbeatMs: config.heartbeatSeconds * 1000,
         idleTimeoutMs: config.limits.idleTimeoutSeconds * 1000,
       });
-      const visor = new Visor(config, hooks, logger, metadata, backends, images, encoders, housekeeping);
+      const visor = new Visor(config, hooks, logger, metadata, instances, backends, images, afterHooks, encoders, housekeeping);
       accessStatsPlugin(hooks, metadata);
-      for (const entry of config.plugins) {
-        const plugin = entry.plugin ?? (await loadPlugin(entry.name, 'extension', config.baseDir)).plugin;
-        try {
-          await plugin.apply(visor, entry.options);
-        } catch (cause) {
-          throw new PluginError(entry.name, `failed to set up: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-        }
-      }
+      await applyExtensions(config, visor.pluginHostSource(), loaded);
       await hooks.beforeStart.promise();
       await housekeeping.start();
       return visor;
     } catch (error) {
       await metadata?.close().catch(() => undefined);
-      for (const backend of backends.values()) await backend.close?.().catch(() => undefined);
+      for (const backend of backends.values()) await backend.close().catch(() => undefined);
       throw error;
     }
+  }
+
+  /** What each extension plugin's host lends from this Visor. */
+  private pluginHostSource(): PluginHostSource {
+    return {
+      hooks: this.hooks,
+      images: this.images,
+      logger: this.logger,
+      db: this.db,
+      config: this.config,
+      url: () => this.url,
+      routes: this.pluginRoutes,
+      afterHooks: this.afterHooks,
+    };
   }
 
   /** Serves the REST API; port and host default to the configuration's. */
@@ -146,7 +164,7 @@ export class Visor {
       metadataBodyBytes: this.config.limits.metadataBodyBytes,
       idleTimeoutMs: this.config.limits.idleTimeoutSeconds * 1000,
     };
-    const server = createHttpServer(env, routes);
+    const server = createHttpServer(env, routes, this.pluginRoutes);
     this.server = server;
     this.address = await listen(server, port, host);
     // With port 0 only the bound address tells the real port.
@@ -179,13 +197,13 @@ export class Visor {
       clearTimeout(cut);
     }
     // afterDownload runs once the last byte is sent, after the response: let it use the database first.
-    await this.images.settle();
+    await this.afterHooks.settle();
     try {
       await this.housekeeping.stop();
       await this.hooks.beforeClose.promise();
     } finally {
       for (const backend of this.backends.values()) {
-        await backend.close?.().catch((error: unknown) => this.logger.error('a backend failed to close', { store: backend.name, err: error }));
+        await backend.close().catch((error: unknown) => this.logger.error('a backend failed to close', { store: backend.name, err: error }));
       }
       await this.metadata.close();
     }

@@ -1,9 +1,6 @@
-import type { EncoderPlugin } from '../encoding/encoder.js';
-import { ConfigError } from '../errors/config-errors.js';
-import { pluginShapeProblems } from '../plugins/validate-plugin.js';
+import { ConfigError, expectString, fail, isPlainObject, pluginShapeProblems, type EncoderPlugin } from '@visor/plugin-api';
 import { CONFIG_DEFAULTS } from './defaults.js';
 import type { EncoderConfig } from './types.js';
-import { expectString, fail, isPlainObject } from './value-checks.js';
 
 function resolveEncoder(value: unknown, key: string): EncoderConfig {
   if (typeof value === 'string') return { name: expectString(value, key) };

@@ -1,6 +1,5 @@
-import { InvalidFieldError } from '../errors/index.js';
+import { InvalidFieldError, type UploadExpectations } from '@visor/plugin-api';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { UploadExpectations } from '../images/digest-stream.js';
 import type { ImageView } from './image-view.js';
 
 const PREFIX = 'x-image-meta-';

@@ -1,18 +1,19 @@
-import { InvalidFieldError, ReadOnlyFieldError } from '../errors/index.js';
 import {
   ACCESS_LEVELS,
   ARCHITECTURES,
   BASE_FIELDS,
   IMAGE_FORMATS,
   IMAGE_TYPES,
+  InvalidFieldError,
   MAX_PROPERTY_NAME,
   MAX_PROPERTY_VALUE,
   PROPERTY_NAME,
+  ReadOnlyFieldError,
   SERVER_FIELDS,
   type ImagePatch,
   type PropertyValue,
   type WritableField,
-} from './image.js';
+} from '@visor/plugin-api';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Control characters make names unreadable in listings and unsafe in headers.

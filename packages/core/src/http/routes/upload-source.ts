@@ -1,5 +1,4 @@
-import { ClientClosedError } from '../../errors/index.js';
-import type { UploadSource } from '../../images/image-service.js';
+import { ClientClosedError, type UploadSource } from '@visor/plugin-api';
 import type { Exchange } from '../exchange.js';
 import { metadataFromHeaders } from '../image-headers.js';
 
