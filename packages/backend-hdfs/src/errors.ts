@@ -1,4 +1,4 @@
-import { BackendError, BackendUnavailableError, ObjectNotFoundError, VisorError, type VisorErrorOptions } from '@visor/core/plugin';
+import { BackendError, BackendUnavailableError, ObjectNotFoundError, VisorError, type VisorErrorOptions } from '@visor/plugin-api';
 import { NoActiveNamenodeError, SourceLengthError, WebHdfsConnectionError, WebHdfsProtocolError, WebHdfsRemoteError } from './webhdfs/errors.js';
 
 /**

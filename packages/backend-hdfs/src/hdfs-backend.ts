@@ -3,15 +3,18 @@ import {
   BackendError,
   InvalidRangeError,
   ObjectNotFoundError,
+  WRITABLE_STORE,
   type Backend,
+  type BackendCapabilities,
   type BackendHealth,
   type ByteRange,
   type CleanupOptions,
   type GetOptions,
-  type ObjectStat,
+  type GetResult,
+  type ObjectInfo,
   type PutOptions,
   type PutResult,
-} from '@visor/core/plugin';
+} from '@visor/plugin-api';
 import { storageFailure } from './errors.js';
 import { assertSafeKey } from './keys.js';
 import type { ResolvedHdfsOptions } from './options.js';
@@ -31,10 +34,23 @@ function checkRange(range: ByteRange, size: number, store: string, key: string):
   throw new InvalidRangeError(store, key, `${start}-${end}: ${extent}`);
 }
 
+/**
+ * What the hdfs backend declares: a writable store whose datanodes serve
+ * ranges (OPEN `offset`/`length`), whose locations are known before a write;
+ * no positional reads (each read would be two HTTP requests), no presigned
+ * URLs (WebHDFS has none; a redirect would hand out the token).
+ */
+export const HDFS_CAPABILITIES: BackendCapabilities = Object.freeze({ ...WRITABLE_STORE, rangeReads: true, locateBeforeWrite: true });
+
+/** An HDFS modification time as the object's version (what the contract suggests for HDFS). */
+function infoOf(status: { length: number; modificationTime: number }): ObjectInfo {
+  return { size: status.length, modifiedAt: new Date(status.modificationTime), version: String(status.modificationTime) };
+}
+
 /** A store in an HDFS directory, reached through WebHDFS; see the package README for layout and guarantees. */
 export class HdfsBackend implements Backend {
   readonly type = 'hdfs';
-  readonly readOnly = false;
+  readonly capabilities = HDFS_CAPABILITIES;
   readonly layout: StoreLayout;
   readonly client: WebHdfsClient;
   /** Names of this process's temporary files still being written, which cleanup() must spare. */
@@ -83,7 +99,7 @@ export class HdfsBackend implements Backend {
       options.signal?.throwIfAborted();
       const written = await this.client.getFileStatus(tempPath);
       await this.client.renameOverwriting(tempPath, this.layout.objectPath(key));
-      return { location: this.layout.locationOf(key), size: written.length };
+      return { location: this.layout.locationOf(key), size: written.length, version: String(written.modificationTime) };
     } catch (error) {
       // A file that cannot be deleted now (HDFS unreachable) is a leftover for cleanup(); the write's own error matters more.
       await this.client.delete(tempPath).catch(() => undefined);
@@ -102,31 +118,32 @@ export class HdfsBackend implements Backend {
    * GETFILESTATUS, then OPEN with `offset` and `length`: a missing object or
    * a range outside it rejects here, before any byte is streamed.
    */
-  async get(location: string, options: GetOptions = {}): Promise<Readable> {
+  async get(location: string, options: GetOptions = {}): Promise<GetResult> {
     const key = this.layout.keyOf(location);
     options.signal?.throwIfAborted();
     try {
-      const { size } = await this.stat(location);
+      const info = await this.stat(location);
       let offset = 0;
-      let length = size;
+      let length = info.size;
       if (options.range) {
-        checkRange(options.range, size, this.name, key);
+        checkRange(options.range, info.size, this.name, key);
         offset = options.range.start;
         length = options.range.end - options.range.start + 1;
       }
-      if (length === 0) return Readable.from([]);
-      return await this.client.open(this.layout.objectPath(key), { offset, length, signal: options.signal });
+      if (length === 0) return { body: Readable.from([]), info };
+      const body = await this.client.open(this.layout.objectPath(key), { offset, length, signal: options.signal });
+      return { body, info };
     } catch (error) {
       throw storageFailure(error, this.name, key);
     }
   }
 
-  async stat(location: string): Promise<ObjectStat> {
+  async stat(location: string): Promise<ObjectInfo> {
     const key = this.layout.keyOf(location);
     try {
       const status = await this.client.getFileStatus(this.layout.objectPath(key));
       if (status.type !== 'FILE') throw new BackendError(this.name, key, `the stored object is a ${status.type.toLowerCase()}, not a file`);
-      return { size: status.length, modifiedAt: new Date(status.modificationTime) };
+      return infoOf(status);
     } catch (error) {
       throw storageFailure(error, this.name, key);
     }

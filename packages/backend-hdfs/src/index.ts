@@ -2,7 +2,7 @@ import { hdfsBackendPlugin } from './plugin.js';
 
 export default hdfsBackendPlugin;
 export { hdfsBackendPlugin };
-export { HdfsBackend } from './hdfs-backend.js';
+export { HdfsBackend, HDFS_CAPABILITIES } from './hdfs-backend.js';
 export { StoreLayout } from './store-layout.js';
 export { StoragePermissionError, StorageUnavailableError, storageFailure } from './errors.js';
 export { resolveHdfsOptions, type HdfsBackendOptions, type ResolvedHdfsOptions } from './options.js';

@@ -1,4 +1,4 @@
-import { InvalidKeyError } from '@visor/core/plugin';
+import { InvalidKeyError } from '@visor/plugin-api';
 
 // One path component that cannot be `.`, `..` or hidden (the first character
 // is alphanumeric), so it can never escape the store or shadow `.tmp`.

@@ -1,4 +1,4 @@
-import { ConfigError, type BackendContext } from '@visor/core/plugin';
+import { ConfigError } from '@visor/plugin-api';
 import { pathComponents } from './hdfs-paths.js';
 
 /** The options a store of backend `hdfs` accepts in the configuration. */
@@ -47,13 +47,11 @@ const TOKEN = /^[A-Za-z0-9_-]{1,8192}$/;
 const DIRECTORY_NAME = /^[A-Za-z0-9._-]+$/;
 const HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
-type Subject = Pick<BackendContext, 'name'>;
-
 class Checker {
-  constructor(private readonly context: Subject) {}
+  constructor(private readonly optionsKey: string) {}
 
   key(option?: string): string {
-    return `stores.${this.context.name}.options${option === undefined ? '' : `.${option}`}`;
+    return `${this.optionsKey}${option === undefined ? '' : `.${option}`}`;
   }
 
   fail(option: string | undefined, message: string): never {
@@ -133,9 +131,12 @@ function resolveAuthentication(check: Checker, user: unknown, token: unknown): {
   return { user: user as string | undefined, delegationToken: token as string | undefined };
 }
 
-/** Validates a store's raw options; throws ConfigError naming `stores.<name>.options.<key>`. */
-export function resolveHdfsOptions(raw: unknown, context: Subject): ResolvedHdfsOptions {
-  const check: Checker = new Checker(context);
+/**
+ * Validates a store's raw options; throws ConfigError naming
+ * `<optionsKey>.<option>` (the core passes `stores.<name>.options`).
+ */
+export function resolveHdfsOptions(raw: unknown, optionsKey: string): ResolvedHdfsOptions {
+  const check: Checker = new Checker(optionsKey);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) check.fail(undefined, 'must be a mapping with at least namenodes, directory and user');
   for (const key of Object.keys(raw)) {
     if (!(KNOWN_OPTIONS as readonly string[]).includes(key)) check.fail(key, `unknown option; backend hdfs takes ${KNOWN_OPTIONS.join(', ')}`);

@@ -1,4 +1,4 @@
-import { ConfigError, type BackendContext, type BackendPlugin } from '@visor/core/plugin';
+import { ConfigError, type BackendContext, type BackendPlugin } from '@visor/plugin-api';
 import { StorageUnavailableError, storageFailure } from './errors.js';
 import { HdfsBackend } from './hdfs-backend.js';
 import { resolveHdfsOptions } from './options.js';
@@ -11,7 +11,7 @@ import { resolveHdfsOptions } from './options.js';
  * upload then creates the directory).
  */
 async function create(options: Record<string, unknown> | undefined, context: BackendContext): Promise<HdfsBackend> {
-  const backend = new HdfsBackend(context.name, resolveHdfsOptions(options, context));
+  const backend = new HdfsBackend(context.name, resolveHdfsOptions(options, context.optionsKey));
   try {
     await backend.prepare();
   } catch (raw) {
@@ -22,11 +22,11 @@ async function create(options: Record<string, unknown> | undefined, context: Bac
     }
     await backend.close();
     const message = error instanceof Error ? error.message : String(error);
-    throw new ConfigError(`stores.${context.name}.options.directory`, `cannot create ${backend.layout.directory}: ${message}`, { cause: raw });
+    throw new ConfigError(`${context.optionsKey}.directory`, `cannot create ${backend.layout.directory}: ${message}`, { cause: raw });
   }
   context.logger.debug('hdfs store ready', { store: context.name, directory: backend.layout.directory });
   return backend;
 }
 
 /** The `hdfs` backend: images as files in an HDFS directory, through WebHDFS or HttpFS. */
-export const hdfsBackendPlugin: BackendPlugin = { kind: 'backend', type: 'hdfs', create };
+export const hdfsBackendPlugin: BackendPlugin = { kind: 'backend', type: 'hdfs', apiVersion: '1.0', create };

@@ -1,4 +1,4 @@
-import type { BackendHealth } from '@visor/core/plugin';
+import type { BackendHealth } from '@visor/plugin-api';
 import { NoActiveNamenodeError, WebHdfsConnectionError, WebHdfsRemoteError } from './webhdfs/errors.js';
 import type { WebHdfsClient } from './webhdfs/webhdfs-client.js';
 

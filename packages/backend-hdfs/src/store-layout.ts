@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { InvalidKeyError } from '@visor/core/plugin';
+import { InvalidKeyError } from '@visor/plugin-api';
 import { isSafeKey } from './keys.js';
 
 /** The store's subdirectory for writes in progress. */

@@ -37,7 +37,7 @@ describe('hdfs: cleanup of old temporary files (emulated WebHDFS)', () => {
     assert.deepEqual(storeFiles(emulator), [`.tmp/${KEY}.bbbbbbbbbbbbbbbb.part`, KEY], 'the fresh leftover and the object stay');
     assert.equal(await backend.cleanup(), 1, 'without minAgeMs the fresh one goes too');
     assert.deepEqual(storeFiles(emulator), [KEY]);
-    assert.equal((await readAll(await backend.get(location))).length, 2000);
+    assert.equal((await readAll((await backend.get(location)).body)).length, 2000);
   });
 
   it('removes a stray directory in .tmp too, and returns 0 when .tmp is missing', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { assertRejectsWith, chunkedSource, LazyRandomSource, randomData, readAll } from '@visor/backend-testsuite';
-import { ObjectNotFoundError } from '@visor/core/plugin';
+import { ObjectNotFoundError } from '@visor/plugin-api';
 import type { WebHdfsEmulator } from '@visor/webhdfs-emulator';
 import { StorageUnavailableError, type HdfsBackend } from '../src/index.js';
 import { emulatedStore, storeFiles } from './support/emulated-hdfs.js';
@@ -41,9 +41,9 @@ describe('hdfs: a datanode that dies mid-upload (emulated WebHDFS)', () => {
     assert.deepEqual(storeFiles(emulator), [KEY]);
     await assert.rejects(backend.get(location), StorageUnavailableError, 'no datanode to read from');
     await emulator.datanode.start();
-    assert.ok((await readAll(await backend.get(location))).equals(old), 'the old object is intact');
+    assert.ok((await readAll((await backend.get(location)).body)).equals(old), 'the old object is intact');
     const fresh = randomData(200_000);
     await backend.put(KEY, chunkedSource(fresh));
-    assert.ok((await readAll(await backend.get(location))).equals(fresh));
+    assert.ok((await readAll((await backend.get(location)).body)).equals(fresh));
   });
 });

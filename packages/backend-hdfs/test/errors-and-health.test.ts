@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { assertRejectsWith, chunkedSource, randomData, readAll } from '@visor/backend-testsuite';
-import { BackendError, InvalidKeyError } from '@visor/core/plugin';
+import { BackendError, InvalidKeyError } from '@visor/plugin-api';
 import { startWebHdfsEmulator, type WebHdfsEmulator } from '@visor/webhdfs-emulator';
 import type { HdfsBackend } from '../src/index.js';
 import { createHdfsBackend, DIRECTORY, emulatedStore, USER } from './support/emulated-hdfs.js';
@@ -63,7 +63,7 @@ describe('hdfs: other errors and health (emulated WebHDFS)', () => {
     await emulator.namenodes[0]!.start();
     const data = randomData(1000);
     const { location } = await backend.put(KEY, chunkedSource(data));
-    assert.ok((await readAll(await backend.get(location))).equals(data));
+    assert.ok((await readAll((await backend.get(location)).body)).equals(data));
     assert.equal((await backend.health()).ok, true);
   });
 
@@ -73,6 +73,6 @@ describe('hdfs: other errors and health (emulated WebHDFS)', () => {
     const { location } = await backend.put(KEY, chunkedSource(randomData(5000)));
     const fresh = randomData(100);
     await backend.put(KEY, chunkedSource(fresh));
-    assert.ok((await readAll(await backend.get(location))).equals(fresh));
+    assert.ok((await readAll((await backend.get(location)).body)).equals(fresh));
   });
 });

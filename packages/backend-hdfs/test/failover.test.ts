@@ -26,7 +26,7 @@ describe('hdfs: failover between the namenodes of an HA pair (emulated WebHDFS)'
     assert.equal(backend.client.pool.activeIndex, 1, 'the active namenode is remembered');
     const standbyAnswers = first!.requests.get('CREATE');
     assert.equal(standbyAnswers, 1, 'the standby was asked once, then left alone');
-    assert.ok((await readAll(await backend.get(location))).equals(data));
+    assert.ok((await readAll((await backend.get(location)).body)).equals(data));
     assert.equal(first!.requests.get('CREATE'), 1);
     assert.equal(first!.requests.get('GETFILESTATUS') ?? 0, 0, 'later requests went straight to the active namenode');
     assert.ok((second!.requests.get('GETFILESTATUS') ?? 0) >= 2);
@@ -41,7 +41,7 @@ describe('hdfs: failover between the namenodes of an HA pair (emulated WebHDFS)'
     const { location } = await backend.put(KEY, chunkedSource(data));
     await emulator.namenodes[0]!.stop(); // crashed: connection refused
     emulator.makeActive(1);
-    assert.ok((await readAll(await backend.get(location))).equals(data));
+    assert.ok((await readAll((await backend.get(location)).body)).equals(data));
     assert.equal(backend.client.pool.activeIndex, 1);
     await backend.delete(location);
     await emulator.namenodes[0]!.start();

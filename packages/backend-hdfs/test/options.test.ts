@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError } from '@visor/core/plugin';
+import { ConfigError } from '@visor/plugin-api';
 import { resolveHdfsOptions } from '../src/index.js';
 
 const base = { namenodes: 'http://nn1.example:9870', directory: '/visor/images', user: 'visor' };
-const resolve = (options: unknown) => resolveHdfsOptions(options, { name: 'archive' });
+const resolve = (options: unknown) => resolveHdfsOptions(options, 'stores.archive.options');
 
 function refuses(options: unknown, key: string, message: RegExp): void {
   assert.throws(() => resolve(options), (error: unknown) => {

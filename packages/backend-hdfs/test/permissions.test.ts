@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { assertRejectsWith, chunkedSource, randomData, readAll } from '@visor/backend-testsuite';
-import { ConfigError } from '@visor/core/plugin';
+import { ConfigError } from '@visor/plugin-api';
 import { startWebHdfsEmulator, type WebHdfsEmulator } from '@visor/webhdfs-emulator';
 import { StoragePermissionError, type HdfsBackend } from '../src/index.js';
 import { createHdfsBackend, emulatedStore, storeFiles } from './support/emulated-hdfs.js';
@@ -37,7 +37,7 @@ describe('hdfs: permission errors (emulated WebHDFS)', () => {
     assert.equal(error.code, 'BackendError');
     assert.match(error.message, /^backend 'default' key 'c0ffee00-1111-4222-8333-444455556666': permission denied by HDFS: Permission denied: user=visor, access=WRITE, inode="\/visor\/images\/.tmp"/);
     assert.deepEqual(storeFiles(emulator), [KEY]);
-    assert.equal((await readAll(await backend.get(location))).length, 100);
+    assert.equal((await readAll((await backend.get(location)).body)).length, 100);
   });
 
   it('a file the user may not read: get rejects with StoragePermissionError', async () => {
@@ -55,7 +55,7 @@ describe('hdfs: permission errors (emulated WebHDFS)', () => {
     const data = randomData(5000);
     const { location } = await backend.put(KEY, chunkedSource(data));
     assert.ok(!location.includes('KAAKSm9iVG9rZW4'), 'the location carries no token');
-    assert.ok((await readAll(await backend.get(location))).equals(data));
+    assert.ok((await readAll((await backend.get(location)).body)).equals(data));
     assert.equal(emulator.namespace.filesUnder('/visor/images')[0]!.node.owner, 'visor', 'acting as the user the token encodes');
 
     const stranger = await createHdfsBackend({ namenodes: emulator.namenodeUrls, user: undefined, delegationToken: 'bm9wZQ' }).catch((e: unknown) => e);

@@ -27,11 +27,11 @@ describe('hdfs: safe mode (emulated WebHDFS)', () => {
     assert.match(error.message, /backend 'default' key 'c0ffee00-[^']+': HDFS is unavailable for now \(SafeModeException\): Cannot create file/);
     assert.deepEqual(storeFiles(emulator), [KEY], 'no temporary file, the old object in place');
     // Reads go on in safe mode.
-    assert.ok((await readAll(await backend.get(location))).equals(old));
+    assert.ok((await readAll((await backend.get(location)).body)).equals(old));
     emulator.setSafeMode(false);
     const fresh = randomData(4000);
     await backend.put(KEY, chunkedSource(fresh));
-    assert.ok((await readAll(await backend.get(location))).equals(fresh));
+    assert.ok((await readAll((await backend.get(location)).body)).equals(fresh));
   });
 
   it('delete in safe mode fails as a retryable unavailability and keeps the object', async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { afterEach, describe, it } from 'node:test';
 import { chunkedSource, randomData, readAll } from '@visor/backend-testsuite';
-import { BackendError } from '@visor/core/plugin';
+import { BackendError } from '@visor/plugin-api';
 import type { WebHdfsEmulator } from '@visor/webhdfs-emulator';
 import type { HdfsBackend } from '../src/index.js';
 import { DIRECTORY, emulatedStore, storeFiles } from './support/emulated-hdfs.js';
@@ -30,7 +30,7 @@ describe('hdfs: two-step CREATE and OPEN (emulated WebHDFS)', () => {
     const stored = emulator.namespace.filesUnder(DIRECTORY)[0]!.node;
     assert.equal(stored.length, data.length);
     assert.equal(stored.underConstruction, false, 'the datanode closed the file');
-    assert.ok((await readAll(await backend.get(location))).equals(data));
+    assert.ok((await readAll((await backend.get(location)).body)).equals(data));
     assert.equal(namenode.requests.get('OPEN'), 1);
   });
 
@@ -48,7 +48,7 @@ describe('hdfs: two-step CREATE and OPEN (emulated WebHDFS)', () => {
     ({ emulator, backend } = await emulatedStore({}, { noRedirect: true }));
     const data = randomData(200_000);
     const { location } = await backend.put(KEY, chunkedSource(data));
-    const back = await readAll(await backend.get(location, { range: { start: 100, end: 199_999 } }));
+    const back = await readAll((await backend.get(location, { range: { start: 100, end: 199_999 } })).body);
     assert.ok(back.equals(data.subarray(100)));
     assert.equal(emulator.namenodes[0]!.bodyBytesReceived, 0);
   });
@@ -64,14 +64,14 @@ describe('hdfs: two-step CREATE and OPEN (emulated WebHDFS)', () => {
     assert.match(step.headers.get('location') ?? '', /^http:\/\/datanode-1\.hdfs\.invalid:\d+\/webhdfs\/v1\/visor\/x\?op=CREATE/);
     const data = randomData(100_000);
     const { location } = await backend.put(KEY, chunkedSource(data));
-    assert.ok((await readAll(await backend.get(location))).equals(data));
+    assert.ok((await readAll((await backend.get(location)).body)).equals(data));
   });
 
   it('reads a range with OPEN offset and length, not the whole file', async () => {
     ({ emulator, backend } = await emulatedStore());
     const data = randomData(2 * 1024 * 1024);
     const { location } = await backend.put(KEY, chunkedSource(data));
-    const back = await readAll(await backend.get(location, { range: { start: 1_000_000, end: 1_000_009 } }));
+    const back = await readAll((await backend.get(location, { range: { start: 1_000_000, end: 1_000_009 } })).body);
     assert.ok(back.equals(data.subarray(1_000_000, 1_000_010)));
   });
 
@@ -105,6 +105,6 @@ describe('hdfs: two-step CREATE and OPEN (emulated WebHDFS)', () => {
     const started = Date.now();
     const { location } = await backend.put(KEY, lastCheck(null), { size: data.length });
     assert.ok(Date.now() - started >= 250, 'put waited for the end of the source');
-    assert.ok((await readAll(await backend.get(location))).equals(data));
+    assert.ok((await readAll((await backend.get(location)).body)).equals(data));
   });
 });

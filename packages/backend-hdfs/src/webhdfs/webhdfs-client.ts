@@ -50,6 +50,17 @@ function encodePath(path: string): string {
 }
 
 /**
+ * undici reports a body destroyed before its end as an `error` event, which
+ * would end the process where nobody listens (a caller that read the info
+ * and let the body go); a Node stream destroyed without a reason emits none.
+ * Readers that pipe or iterate still see the error: they listen themselves.
+ */
+function quietOnDestroy(body: Readable): Readable {
+  body.on('error', () => undefined);
+  return body;
+}
+
+/**
  * A WebHDFS REST API client for the operations Visor needs, on undici.
  * CREATE and OPEN follow the namenode's redirect by hand (WebHDFS REST API,
  * "Create and Write to a File": the data goes only to the second request,
@@ -206,10 +217,10 @@ export class WebHdfsClient {
    */
   async open(path: string, options: OpenOptions = {}): Promise<Readable> {
     const step = await this.namenodeStep('GET', path, 'OPEN', { offset: options.offset, length: options.length }, options.signal);
-    if (!(step instanceof URL)) return step.body;
+    if (!(step instanceof URL)) return quietOnDestroy(step.body);
     const response = await this.transport.send(step, { method: 'GET', signal: options.signal, idempotent: true }, 'datanode');
     if (response.statusCode !== 200) throw await failureOf(response, 'datanode');
-    return response.body;
+    return quietOnDestroy(response.body);
   }
 
   close(): Promise<void> {

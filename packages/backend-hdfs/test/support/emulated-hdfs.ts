@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { silentLogger } from '@visor/core';
+import { silentLogger } from '@visor/plugin-api';
 import { startWebHdfsEmulator, type WebHdfsEmulator, type WebHdfsEmulatorOptions } from '@visor/webhdfs-emulator';
 import hdfsBackendPlugin, { HdfsBackend, type HdfsBackendOptions } from '../../src/index.js';
 
@@ -16,6 +16,7 @@ export async function createHdfsBackend(options: Partial<HdfsBackendOptions> & P
     name,
     dataDir: '/nonexistent',
     baseDir: '/nonexistent',
+    optionsKey: `stores.${name}.options`,
     logger: silentLogger,
   });
   assert.ok(backend instanceof HdfsBackend);
