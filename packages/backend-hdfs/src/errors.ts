@@ -1,4 +1,4 @@
-import { BackendError, BackendUnavailableError, ObjectNotFoundError, VisorError, type VisorErrorOptions } from '@visor/plugin-api';
+import { BackendError, BackendUnavailableError, ObjectNotFoundError, type VisorErrorOptions } from '@visor/plugin-api';
 import { NoActiveNamenodeError, SourceLengthError, WebHdfsConnectionError, WebHdfsProtocolError, WebHdfsRemoteError } from './webhdfs/errors.js';
 
 /**
@@ -47,7 +47,6 @@ export function storageFailure(error: unknown, store: string, key: string | unde
   if (error instanceof WebHdfsConnectionError) return new StorageUnavailableError(store, key, error.message, cause);
   if (error instanceof SourceLengthError) return new BackendError(store, key, `${error.message}; nothing was stored`, cause);
   if (error instanceof WebHdfsProtocolError) return new BackendError(store, key, `unexpected WebHDFS answer: ${error.message}`, cause);
-  if (error instanceof VisorError) return error;
   return error;
 }
 

@@ -7,16 +7,15 @@ const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTU
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 const TRANSFER_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ETIMEDOUT']);
 
+/** A request without a body: namenode operations and downloads (uploads go through DatanodeUploader). */
 export interface HttpRequest {
   method: 'GET' | 'PUT' | 'DELETE' | 'POST';
-  /** Streamed with backpressure; never buffered. */
-  body?: Readable;
   headers?: Record<string, string>;
   signal?: AbortSignal | undefined;
   /**
    * Harmless to send twice (reads, step one of CREATE and OPEN): a
    * connection found broken on sending (a kept-alive socket the server
-   * closed, say) is retried once on a fresh one. Only for bodiless requests.
+   * closed, say) is retried once on a fresh one.
    */
   idempotent?: boolean;
 }
@@ -36,8 +35,9 @@ const BODY_BUFFER = 1024 * 1024;
 const ERROR_BODY_LIMIT = 64 * 1024;
 
 /**
- * HTTP for the WebHDFS client on undici: keep-alive connections, redirects
- * never followed (the client follows CREATE's and OPEN's by hand), and one
+ * HTTP for the WebHDFS client's namenode requests and downloads, on undici:
+ * keep-alive connections, redirects never followed (the client follows
+ * CREATE's and OPEN's by hand), and one
  * timeout for connecting, for the answer's headers and for every pause in a
  * transfer (so a 1 GiB transfer may last longer than the timeout, a stalled
  * one may not).
@@ -51,14 +51,13 @@ export class HttpTransport {
 
   /**
    * Sends one request. Connection failures and timeouts reject with
-   * WebHdfsConnectionError; the body's own error and the signal's reason
-   * pass through unchanged.
+   * WebHdfsConnectionError; the signal's reason passes through unchanged.
    */
   async send(url: URL, init: HttpRequest, role: WebHdfsNodeRole): Promise<HttpResponse> {
     try {
       return await this.sendOnce(url, init, role);
     } catch (error) {
-      const retry = init.idempotent === true && init.body === undefined && error instanceof WebHdfsConnectionError && error.phase === 'transfer';
+      const retry = init.idempotent === true && error instanceof WebHdfsConnectionError && error.phase === 'transfer';
       if (!retry || init.signal?.aborted) throw error;
       return this.sendOnce(url, init, role);
     }
@@ -70,7 +69,6 @@ export class HttpTransport {
         dispatcher: this.agent,
         method: init.method,
         highWaterMark: BODY_BUFFER,
-        ...(init.body === undefined ? {} : { body: init.body }),
         ...(init.headers === undefined ? {} : { headers: init.headers }),
         ...(init.signal === undefined ? {} : { signal: init.signal }),
       });

@@ -147,8 +147,12 @@ export class WebHdfsClient {
       const response = await this.transport.send(url, { method: 'PUT' }, 'namenode');
       if (response.statusCode !== 200) throw await failureOf(response, 'namenode');
       const text = await response.body.text();
-      if (text.trim() === '') return true;
-      return (JSON.parse(text) as { boolean?: boolean }).boolean === true;
+      if (text.trim() === '') return true; // rename2's empty answer
+      try {
+        return (JSON.parse(text) as { boolean?: boolean }).boolean === true;
+      } catch {
+        throw new WebHdfsProtocolError(`RENAME answered 200 with a body that is neither empty nor JSON`, 'namenode', 200);
+      }
     }, false);
     if (renamed) return;
     await this.delete(destination);
