@@ -1,8 +1,7 @@
-import { createReadStream, createWriteStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Transform, type TransformCallback } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { hdfsPathOf, rawPathOf, sendEmpty, sendError, sendJson } from './answers.js';
+import { hdfsPathOf, rawPathOf, sendError, sendJson } from './answers.js';
+import { receiveFile, sendFile } from './file-transfer.js';
 import { authenticate } from './authentication.js';
 import type { ClusterContext } from './cluster-context.js';
 import { HttpNode } from './http-node.js';
@@ -67,29 +66,12 @@ export class EmulatedDatanode extends HttpNode {
   }
 
   private create(req: IncomingMessage, res: ServerResponse, path: string, params: Params, user: string): void {
-    const { namespace } = this.cluster;
-    const file = namespace.create(
-      path,
-      {
-        overwrite: params.boolean('overwrite', false),
-        permission: params.permission(0o644),
-        replication: params.integer('replication', 1),
-        blockSize: params.integer('blocksize', 1),
-      },
-      user,
-    );
-    const counter = this.counter(file, req);
-    pipeline(req, counter, createWriteStream(file.blockFile, { highWaterMark: 1024 * 1024 })).then(
-      () => {
-        namespace.complete(file);
-        // Hadoop 3's datanode names the new file with the namenode address it was given.
-        sendEmpty(res, 201, { location: `hdfs://${params.string('namenoderpcaddress')}${path}` });
-      },
-      (error: unknown) => {
-        this.interruptedUploads.push(path);
-        sendError(res, exceptions.io(`upload of ${path} failed: ${error instanceof Error ? error.message : String(error)}`), true);
-      },
-    );
+    receiveFile(req, res, this.cluster.namespace, path, params, user, {
+      stage: (file) => this.counter(file, req),
+      // Hadoop 3's datanode names the new file with the namenode address it was given.
+      location: `hdfs://${params.string('namenoderpcaddress')}${path}`,
+      onInterrupted: () => this.interruptedUploads.push(path),
+    });
   }
 
   /** Counts bytes into the file's length as they pass, and plays the crash or stall asked for. */
@@ -120,22 +102,7 @@ export class EmulatedDatanode extends HttpNode {
     });
   }
 
-  /**
-   * OPEN: `length` bytes (default: to the end) from `offset` (default 0); an
-   * offset past the end is an IOException, as the datanode's seek reports.
-   */
   private open(res: ServerResponse, path: string, params: Params, user: string): void {
-    const file = this.cluster.namespace.openForRead(path, user);
-    const offset = params.integer('offset', 0) ?? 0;
-    const length = params.integer('length', 0);
-    if (offset > file.length) throw exceptions.io(`Offset=${offset} out of the range [0, ${file.length}); OPEN, path=${path}`);
-    const count = Math.min(length ?? Number.MAX_SAFE_INTEGER, file.length - offset);
-    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': count });
-    if (count === 0) {
-      res.end();
-      return;
-    }
-    const stream = createReadStream(file.blockFile, { start: offset, end: offset + count - 1, highWaterMark: 1024 * 1024 });
-    pipeline(stream, res).catch(() => res.destroy());
+    sendFile(res, this.cluster.namespace, path, params, user);
   }
 }

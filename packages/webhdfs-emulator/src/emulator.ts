@@ -29,6 +29,11 @@ export interface WebHdfsEmulatorOptions {
   secure?: boolean;
   /** Delegation token → user it encodes. */
   delegationTokens?: Readonly<Record<string, string>>;
+  /**
+   * Answer as an HttpFS gateway (one port that moves the data itself)
+   * instead of namenodes redirecting to the datanode. Default false.
+   */
+  httpfs?: boolean;
   /** Defaults for new files: replication 3, block size 128 MiB (dfs.replication, dfs.blocksize). */
   defaultReplication?: number;
   defaultBlockSize?: number;
@@ -76,7 +81,7 @@ export class WebHdfsEmulator {
       namenodeRpcAddress: count === 2 ? 'emulated-ha-nameservice' : 'emulated-namenode:8020',
     };
     const datanode = new EmulatedDatanode(context, options.datanodePort);
-    const namenodes = Array.from({ length: count }, (_, i) => new EmulatedNamenode(context, i === 0 ? 'active' : 'standby', options.namenodePorts?.[i]));
+    const namenodes = Array.from({ length: count }, (_, i) => new EmulatedNamenode(context, i === 0 ? 'active' : 'standby', options.namenodePorts?.[i], options.httpfs ?? false));
     const emulator = new WebHdfsEmulator(namespace, namenodes, datanode, dataDir, ownsDataDir);
     holder.emulator = emulator;
     try {

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { hdfsPathOf, rawPathOf, sendEmpty, sendError, sendJson, WEBHDFS_PREFIX } from './answers.js';
 import { authenticate } from './authentication.js';
 import type { ClusterContext } from './cluster-context.js';
+import { receiveFile, sendFile } from './file-transfer.js';
 import { HttpNode } from './http-node.js';
 import { Params } from './params.js';
 import { exceptions } from './remote-exception.js';
@@ -45,6 +46,12 @@ export class EmulatedNamenode extends HttpNode {
     private readonly cluster: ClusterContext,
     state: HaState,
     port?: number,
+    /**
+     * Answer as an HttpFS gateway: CREATE redirects to this same port with
+     * `data=true` and takes the data itself; OPEN answers the data at once
+     * (or, with noredirect=true, `{"Location"}` of this port with `data=true`).
+     */
+    readonly httpfs = false,
   ) {
     super(port);
     this.state = state;
@@ -69,9 +76,10 @@ export class EmulatedNamenode extends HttpNode {
         throw exceptions.standby(`Operation category ${category} is not supported in state standby. Visit https://s.apache.org/sbnn-error`);
       }
       const user = authenticate(params, this.cluster.authentication);
-      this.run(op, path, params, user, url.searchParams, res);
+      if (this.httpfs && (op === 'CREATE' || op === 'OPEN')) this.gateway(op, req, res, path, params, user, url.searchParams);
+      else this.run(op, path, params, user, url.searchParams, res);
     } catch (error) {
-      sendError(res, error);
+      sendError(res, error, req.method === 'PUT');
     }
   }
 
@@ -125,6 +133,42 @@ export class EmulatedNamenode extends HttpNode {
       case 'APPEND':
         throw exceptions.unsupportedOperation('APPEND is not supported by the WebHDFS emulator');
     }
+  }
+
+  /**
+   * HttpFS's CREATE and OPEN: the gateway moves the data itself. Without
+   * `data=true`, CREATE answers 307 to the same URL with `data=true`; the
+   * data request must be `Content-Type: application/octet-stream`. OPEN
+   * answers the bytes at once, or with noredirect=true the `{"Location"}`
+   * of its data URL (HDFS-14063).
+   */
+  private gateway(op: string, req: IncomingMessage, res: ServerResponse, path: string, params: Params, user: string, query: URLSearchParams): void {
+    const dataUrl = () => {
+      const target = new URLSearchParams(query);
+      target.delete('noredirect');
+      target.set('data', 'true');
+      return `${this.url}/webhdfs/v1${encodePath(path)}?${target.toString()}`;
+    };
+    const { namespace } = this.cluster;
+    if (op === 'OPEN') {
+      if (params.boolean('noredirect', false) && !params.boolean('data', false)) {
+        namespace.openForRead(path, user);
+        sendJson(res, 200, { Location: dataUrl() });
+        return;
+      }
+      sendFile(res, namespace, path, params, user);
+      return;
+    }
+    if (!params.boolean('data', false)) {
+      if (params.boolean('noredirect', false)) sendJson(res, 200, { Location: dataUrl() });
+      else sendEmpty(res, 307, { location: dataUrl(), 'content-type': 'application/json' });
+      return;
+    }
+    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (type !== 'application/octet-stream') {
+      throw exceptions.illegalArgument("Data upload requests must have content-type set to 'application/octet-stream'");
+    }
+    receiveFile(req, res, namespace, path, params, user);
   }
 
   /**

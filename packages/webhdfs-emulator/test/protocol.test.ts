@@ -255,4 +255,27 @@ describe('webhdfs-emulator: HA pair, security and crashes (emulated WebHDFS)', (
       await emulator.close();
     }
   });
+
+  it('as an HttpFS gateway: CREATE redirects to itself with data=true and needs application/octet-stream; OPEN answers the data', async () => {
+    const emulator = await startWebHdfsEmulator({ httpfs: true });
+    try {
+      const nn = `${emulator.namenodeUrls[0]}/webhdfs/v1`;
+      const step = await call('PUT', `${nn}/g.bin?op=CREATE&user.name=hdfs`);
+      assert.equal(step.status, 307);
+      const location = new URL(step.headers.get('location')!);
+      assert.equal(location.origin, emulator.namenodeUrls[0]);
+      assert.equal(location.searchParams.get('data'), 'true');
+      assertRemoteException(await call('PUT', location.href, Buffer.from('x')), 400, 'java.lang.IllegalArgumentException', /application\/octet-stream/);
+      const data = randomBytes(100_000);
+      const created = await fetch(location, { method: 'PUT', body: data, headers: { 'content-type': 'application/octet-stream' } });
+      assert.equal(created.status, 201);
+      const open = await call('GET', `${nn}/g.bin?op=OPEN&offset=5&length=10&user.name=hdfs`);
+      assert.equal(open.status, 200, 'no redirect: the gateway answers the data');
+      assert.ok(open.body.equals(data.subarray(5, 15)));
+      const json = await call('GET', `${nn}/g.bin?op=OPEN&noredirect=true&user.name=hdfs`);
+      assert.match(json.json().Location, /op=OPEN.*data=true/);
+    } finally {
+      await emulator.close();
+    }
+  });
 });
