@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { afterEach, describe, it } from 'node:test';
-import { chunkedSource, randomData, readAll } from '@visor/backend-testsuite';
+import { chunkedSource, LazyRandomSource, randomData, readAll } from '@visor/backend-testsuite';
 import { BackendError } from '@visor/plugin-api';
 import type { WebHdfsEmulator } from '@visor/webhdfs-emulator';
 import type { HdfsBackend } from '../src/index.js';
@@ -106,5 +106,18 @@ describe('hdfs: two-step CREATE and OPEN (emulated WebHDFS)', () => {
     const { location } = await backend.put(KEY, lastCheck(null), { size: data.length });
     assert.ok(Date.now() - started >= 250, 'put waited for the end of the source');
     assert.ok((await readAll((await backend.get(location)).body)).equals(data));
+  });
+
+  it('a download is read from the datanode only as fast as its reader takes it', async () => {
+    ({ emulator, backend } = await emulatedStore());
+    const size = 64 * 1024 * 1024;
+    const { location } = await backend.put(KEY, new LazyRandomSource({ size }), { size });
+    const { body } = await backend.get(location);
+    const reader = body[Symbol.asyncIterator]();
+    await reader.next(); // one chunk, then the reader pauses
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const served = emulator.datanode.bytesServed;
+    assert.ok(served < 24 * 1024 * 1024, `the datanode sent ${served} bytes to a reader that took one chunk`);
+    await reader.return?.();
   });
 });

@@ -19,6 +19,8 @@ import { exceptions } from './remote-exception.js';
 export class EmulatedDatanode extends HttpNode {
   /** Uploads cut off by a crash or a client leaving: their files stay under construction, as in HDFS. */
   readonly interruptedUploads: string[] = [];
+  /** Bytes read from block files for OPEN answers so far (what a reader's backpressure holds back is not counted). */
+  bytesServed = 0;
   private dieAfter: number | undefined;
   private stallAfter: number | undefined;
 
@@ -103,6 +105,6 @@ export class EmulatedDatanode extends HttpNode {
   }
 
   private open(res: ServerResponse, path: string, params: Params, user: string): void {
-    sendFile(res, this.cluster.namespace, path, params, user);
+    sendFile(res, this.cluster.namespace, path, params, user, (count) => (this.bytesServed += count));
   }
 }

@@ -65,7 +65,7 @@ function recordingStage(namespace: Namespace, file: FileNode): Transform {
  * `offset` (default 0); an offset past the end is an IOException, as the
  * datanode's seek reports it.
  */
-export function sendFile(res: ServerResponse, namespace: Namespace, path: string, params: Params, user: string): void {
+export function sendFile(res: ServerResponse, namespace: Namespace, path: string, params: Params, user: string, onBytes?: (count: number) => void): void {
   const file = namespace.openForRead(path, user);
   const offset = params.integer('offset', 0) ?? 0;
   const length = params.integer('length', 0);
@@ -77,5 +77,6 @@ export function sendFile(res: ServerResponse, namespace: Namespace, path: string
     return;
   }
   const stream = createReadStream(file.blockFile, { start: offset, end: offset + count - 1, highWaterMark: 1024 * 1024 });
+  if (onBytes) stream.on('data', (chunk: string | Buffer) => onBytes(chunk.length));
   pipeline(stream, res).catch(() => res.destroy());
 }
