@@ -55,6 +55,8 @@ export class HdfsBackend implements Backend {
   readonly client: WebHdfsClient;
   /** Names of this process's temporary files still being written, which cleanup() must spare. */
   private readonly writing = new Set<string>();
+  /** Temporary files the last cleanup() with minAgeMs found old, with their length and modification time. */
+  private oldLeftovers = new Map<string, string>();
 
   constructor(
     readonly name: string,
@@ -166,9 +168,12 @@ export class HdfsBackend implements Backend {
 
   /**
    * Deletes leftovers in `.tmp` (LISTSTATUS), sparing this process's writes
-   * in progress and, with `minAgeMs`, entries the namenode modified less
-   * than that long ago by its own clock (the Date header of its LISTSTATUS
-   * answer), so hosts' clocks need not agree with the cluster's.
+   * in progress. With `minAgeMs`, only entries the namenode modified at least
+   * that long ago by its own clock (the Date header of its LISTSTATUS
+   * answer), so hosts' clocks need not agree with the cluster's; and since
+   * HDFS leaves a file's modification time at its creation while it is
+   * written, such an entry goes only when a previous pass saw it old with the
+   * same length: another instance's upload that is still growing is spared.
    */
   async cleanup(options: CleanupOptions = {}): Promise<number> {
     let listing;
@@ -180,16 +185,24 @@ export class HdfsBackend implements Backend {
     }
     const now = listing.serverTime ?? Date.now();
     const cutoff = options.minAgeMs === undefined ? undefined : now - options.minAgeMs;
+    const suspects = new Map<string, string>();
     let removed = 0;
     for (const entry of listing.entries) {
       if (this.writing.has(entry.pathSuffix)) continue;
-      if (cutoff !== undefined && entry.modificationTime > cutoff) continue;
+      if (cutoff !== undefined) {
+        if (entry.modificationTime > cutoff) continue;
+        const mark = `${entry.length}@${entry.modificationTime}`;
+        suspects.set(entry.pathSuffix, mark);
+        if (this.oldLeftovers.get(entry.pathSuffix) !== mark) continue;
+      }
       try {
         if (await this.client.delete(`${this.layout.tempDirectory}/${entry.pathSuffix}`, true)) removed += 1;
       } catch (error) {
         throw storageFailure(error, this.name, undefined);
       }
+      suspects.delete(entry.pathSuffix);
     }
+    this.oldLeftovers = suspects;
     return removed;
   }
 

@@ -33,6 +33,7 @@ describe('hdfs: cleanup of old temporary files (emulated WebHDFS)', () => {
     await leftover(`${KEY}.bbbbbbbbbbbbbbbb.part`);
     emulator.namespace.setModificationTime(`${TMP}/${KEY}.aaaaaaaaaaaaaaaa.part`, Date.now() + emulator.clockOffsetMs - 2 * HOUR);
 
+    assert.equal(await backend.cleanup({ minAgeMs: HOUR }), 0, 'first seen old: kept until a later pass finds it unchanged');
     assert.equal(await backend.cleanup({ minAgeMs: HOUR }), 1);
     assert.deepEqual(storeFiles(emulator), [`.tmp/${KEY}.bbbbbbbbbbbbbbbb.part`, KEY], 'the fresh leftover and the object stay');
     assert.equal(await backend.cleanup(), 1, 'without minAgeMs the fresh one goes too');
@@ -47,5 +48,19 @@ describe('hdfs: cleanup of old temporary files (emulated WebHDFS)', () => {
     assert.deepEqual(storeFiles(emulator), []);
     await backend.client.delete(TMP, true);
     assert.equal(await backend.cleanup(), 0);
+  });
+
+  it("spares another instance's upload that looks old (HDFS keeps its creation time) but is still growing", async () => {
+    ({ emulator, backend } = await emulatedStore());
+    const name = `${KEY}.cccccccccccccccc.part`;
+    await leftover(name);
+    const path = `${TMP}/${name}`;
+    emulator.namespace.setModificationTime(path, Date.now() - 2 * HOUR);
+    const file = emulator.namespace.filesUnder(TMP)[0]!.node;
+    assert.equal(await backend.cleanup({ minAgeMs: HOUR }), 0);
+    emulator.namespace.wrote(file, 4096); // the other instance's upload goes on
+    assert.equal(await backend.cleanup({ minAgeMs: HOUR }), 0, 'it grew since the last pass: spared');
+    assert.equal(await backend.cleanup({ minAgeMs: HOUR }), 1, 'unchanged since the last pass: a leftover');
+    assert.deepEqual(storeFiles(emulator), []);
   });
 });

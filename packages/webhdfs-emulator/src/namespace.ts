@@ -182,13 +182,16 @@ export class Namespace {
     return file;
   }
 
-  /** Bytes of an upload reached the disk. */
+  /**
+   * Bytes of an upload reached the disk. The modification time stays: HDFS
+   * sets it when a file is created and when it is closed, not while it is
+   * written (FSDirWriteFileOp), so a long upload looks as old as its start.
+   */
   wrote(file: FileNode, bytes: number): void {
     file.length += bytes;
-    file.modificationTime = this.options.clock();
   }
 
-  /** The writer closed the file (its upload ended whole). */
+  /** The writer closed the file (its upload ended whole): the modification time is the closing time. */
   complete(file: FileNode): void {
     file.underConstruction = false;
     file.modificationTime = this.options.clock();
