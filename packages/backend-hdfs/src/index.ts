@@ -8,5 +8,6 @@ export { StoragePermissionError, StorageUnavailableError, storageFailure } from 
 export { resolveHdfsOptions, type HdfsBackendOptions, type ResolvedHdfsOptions } from './options.js';
 export { WebHdfsClient, type WebHdfsClientOptions, type CreateOptions, type OpenOptions } from './webhdfs/webhdfs-client.js';
 export { NamenodePool, shouldFailOver } from './webhdfs/namenode-pool.js';
+export { datanodeUrl, type DatanodeRewrites } from './webhdfs/datanode-location.js';
 export { WebHdfsRemoteError, WebHdfsConnectionError, WebHdfsProtocolError, NoActiveNamenodeError } from './webhdfs/errors.js';
 export type { FileStatus, DirectoryListing } from './webhdfs/file-status.js';
