@@ -3,6 +3,8 @@ export { createLogger, silentLogger } from './util/logger.js';
 export * from './config/index.js';
 export * from './plugins/index.js';
 export type { ImageService } from './images/image-service.js';
+export type { ImageRecords } from './metadata/image-records.js';
+export type { BackendCall, BackendCallObserver, StoreBackend } from './stores/store-backend.js';
 export type { Digests } from './hashing/digest-stream.js';
 export { createVisor, Visor, type CreateVisorOptions } from './visor.js';
 export { VERSION } from './version.js';

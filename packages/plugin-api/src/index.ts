@@ -15,6 +15,7 @@ export {
   type BackendCapabilities,
 } from './backend/capabilities.js';
 export { readerStream, READ_CHUNK, type ReaderStreamOptions } from './backend/reader-stream.js';
+export { skipToRange } from './backend/skip-to-range.js';
 export type * from './encoder/encoder.js';
 export { lineColumnAt } from './encoder/text-position.js';
 export type * from './hooks/contexts.js';

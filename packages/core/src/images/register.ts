@@ -12,8 +12,8 @@ import { transfer } from './upload.js';
  * it and the image is `available` at once.
  */
 export async function register(deps: ImageDeps, input: unknown, context: OperationContext): Promise<Image> {
-  const { rest, location } = takeLocation(input);
-  if (location !== undefined) return registerLocation(deps, rest, location, context);
+  const { rest, claim } = takeLocation(input);
+  if (claim !== undefined) return registerLocation(deps, rest, claim, context);
   const image = await prepareImage(deps, rest, context, { status: 'locked', size: null });
   const store = storeOf(deps, image);
   if (!store.capabilities.write) {
