@@ -18,9 +18,9 @@ import {
 import { storageFailure } from './errors.js';
 import { assertSafeKey } from './keys.js';
 import type { ResolvedHdfsOptions } from './options.js';
+import { removeLeftovers, type OldLeftovers } from './remove-leftovers.js';
 import { StoreLayout } from './store-layout.js';
 import { storeHealth } from './store-health.js';
-import { WebHdfsRemoteError } from './webhdfs/errors.js';
 import { WebHdfsClient } from './webhdfs/webhdfs-client.js';
 
 function basename(path: string): string {
@@ -56,11 +56,11 @@ export class HdfsBackend implements Backend {
   /** Names of this process's temporary files still being written, which cleanup() must spare. */
   private readonly writing = new Set<string>();
   /** Temporary files the last cleanup() with minAgeMs found old, with their length and modification time. */
-  private oldLeftovers = new Map<string, string>();
+  private oldLeftovers: OldLeftovers = new Map();
 
   constructor(
     readonly name: string,
-    readonly options: ResolvedHdfsOptions,
+    private readonly options: ResolvedHdfsOptions,
   ) {
     this.layout = new StoreLayout(name, options.directory, options.namenodes);
     this.client = new WebHdfsClient({
@@ -167,43 +167,22 @@ export class HdfsBackend implements Backend {
   }
 
   /**
-   * Deletes leftovers in `.tmp` (LISTSTATUS), sparing this process's writes
-   * in progress. With `minAgeMs`, only entries the namenode modified at least
-   * that long ago by its own clock (the Date header of its LISTSTATUS
-   * answer), so hosts' clocks need not agree with the cluster's; and since
-   * HDFS leaves a file's modification time at its creation while it is
-   * written, such an entry goes only when a previous pass saw it old with the
-   * same length: another instance's upload that is still growing is spared.
+   * Deletes leftovers of interrupted uploads in `.tmp`, sparing this
+   * process's; with `minAgeMs`, by the namenode's clock and only once seen
+   * unchanged by two sweeps (see removeLeftovers).
    */
   async cleanup(options: CleanupOptions = {}): Promise<number> {
-    let listing;
     try {
-      listing = await this.client.listStatus(this.layout.tempDirectory);
+      const { removed, old } = await removeLeftovers(this.client, this.layout.tempDirectory, {
+        inUse: this.writing,
+        minAgeMs: options.minAgeMs,
+        previous: this.oldLeftovers,
+      });
+      if (options.minAgeMs !== undefined) this.oldLeftovers = old;
+      return removed;
     } catch (error) {
-      if (error instanceof WebHdfsRemoteError && error.is('FileNotFoundException')) return 0;
       throw storageFailure(error, this.name, undefined);
     }
-    const now = listing.serverTime ?? Date.now();
-    const cutoff = options.minAgeMs === undefined ? undefined : now - options.minAgeMs;
-    const suspects = new Map<string, string>();
-    let removed = 0;
-    for (const entry of listing.entries) {
-      if (this.writing.has(entry.pathSuffix)) continue;
-      if (cutoff !== undefined) {
-        if (entry.modificationTime > cutoff) continue;
-        const mark = `${entry.length}@${entry.modificationTime}`;
-        suspects.set(entry.pathSuffix, mark);
-        if (this.oldLeftovers.get(entry.pathSuffix) !== mark) continue;
-      }
-      try {
-        if (await this.client.delete(`${this.layout.tempDirectory}/${entry.pathSuffix}`, true)) removed += 1;
-      } catch (error) {
-        throw storageFailure(error, this.name, undefined);
-      }
-      suspects.delete(entry.pathSuffix);
-    }
-    this.oldLeftovers = suspects;
-    return removed;
   }
 
   close(): Promise<void> {
