@@ -1,0 +1,198 @@
+#!/usr/bin/env node
+// HDFS benchmark (not part of the tests): 1 GiB uploads and downloads through Visor's hdfs backend to the
+// WebHDFS emulator, beside the same transfers straight to the emulator with curl (two-step CREATE, OPEN
+// following the redirect), and through Visor to a local fs store, in the same run; ratios and the Visor
+// server's peak RSS growth during the hdfs transfers.
+// The emulator runs in its own process and writes to disk, as a datanode would.
+//   npm run bench:hdfs                 # 1 GiB, median of 3 rounds
+//   BENCH_SIZE_MB=256 BENCH_RUNS=1 npm run bench:hdfs
+import { spawn, spawnSync } from 'node:child_process';
+import { randomFillSync } from 'node:crypto';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const SIZE_MB = Number(process.env.BENCH_SIZE_MB ?? 1024);
+const SIZE = SIZE_MB * 1024 * 1024;
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const root = new URL('..', import.meta.url).pathname;
+const work = mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), 'visor-bench-hdfs-'));
+const USER = 'hdfs'; // the emulator's superuser: the benchmark needs no provisioning step
+const rows = [];
+const children = [];
+
+const seconds = (start) => Number(process.hrtime.bigint() - start) / 1e9;
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const mbps = (rate) => `${(rate / 1e6).toFixed(0)} MB/s`;
+
+function memory(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
+  return { rss: kb('VmRSS') * 1024, peak: kb('VmHWM') * 1024 };
+}
+
+/** Resets the kernel's peak-RSS mark (Linux), so each transfer reports its own peak. */
+function resetPeak(pid) {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+  } catch {
+    // not allowed: peaks accumulate, an upper bound
+  }
+}
+
+async function makeImage(path) {
+  const block = randomFillSync(Buffer.alloc(16 * 1024 * 1024));
+  const out = createWriteStream(path);
+  for (let written = 0; written < SIZE; written += block.length) {
+    block.writeUInt32LE(written / block.length, 0);
+    if (!out.write(block.subarray(0, Math.min(block.length, SIZE - written)))) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+}
+
+/** Runs a command to completion; resolves to its standard output. */
+function run(command, args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${stderr}${stdout.slice(0, 2000)}`))));
+  });
+}
+
+/** Starts a child and resolves once `ready` matches a line of `stream`; the child is stopped at the end. */
+function startChild(args, env, stream, ready) {
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  const other = stream === 'stdout' ? child.stderr : child.stdout;
+  other.resume();
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child[stream] });
+    lines.on('line', (line) => {
+      const match = ready.exec(line);
+      if (match) resolve({ child, match });
+    });
+    child.once('exit', (code) => reject(new Error(`${args[0]} exited (${code}) before it was ready`)));
+  });
+}
+
+async function timed(fn) {
+  const start = process.hrtime.bigint();
+  await fn();
+  return SIZE / seconds(start);
+}
+
+/** Straight to the emulator: step one without data, step two with the file (curl -T, no Expect round trip). */
+async function directUpload(namenode, file, path) {
+  const location = await run('curl', ['-sS', '-f', '-X', 'PUT', '-o', '/dev/null', '-w', '%{redirect_url}', `${namenode}/webhdfs/v1${path}?op=CREATE&overwrite=true&user.name=${USER}`]);
+  if (!location.startsWith('http')) throw new Error(`CREATE step one gave no redirect: ${location}`);
+  await run('curl', ['-sS', '-f', '-o', '/dev/null', '-T', file, '-X', 'PUT', '-H', 'expect:', '-H', 'content-type: application/octet-stream', location]);
+}
+
+function directDownload(namenode, path) {
+  return run('curl', ['-sS', '-f', '-L', '-o', '/dev/null', `${namenode}/webhdfs/v1${path}?op=OPEN&user.name=${USER}`]);
+}
+
+async function visorCall(url, method, path, body) {
+  const response = await fetch(`${url}${path}`, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
+  const text = await response.text();
+  if (response.status >= 400) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+async function main() {
+  const file = join(work, 'image.raw');
+  console.log(`preparing a ${SIZE_MB} MiB image in ${work} ...`);
+  await makeImage(file);
+  spawnSync('sync');
+
+  const emulatorBin = join(root, 'packages/webhdfs-emulator/dist/src/bin/webhdfs-emulator.js');
+  const { match } = await startChild([emulatorBin, '--data-dir', join(work, 'datanode')], {}, 'stdout', /^(\{.*\})$/);
+  const { namenode } = JSON.parse(match[1]);
+
+  const config = join(work, 'visor.config.json');
+  // A second store on the local disk measures Visor's own ceiling under the machine's load of the moment.
+  const stores = { default: { backend: 'hdfs', options: { namenodes: namenode, directory: '/visor/images', user: USER } }, local: { backend: 'fs' } };
+  writeFileSync(config, JSON.stringify({ plugins: [], stores }));
+  const server = await startChild([join(root, 'packages/core/dist/src/bin/visor.js')], {
+    VISOR_PORT: '0',
+    VISOR_DATA_DIR: join(work, 'visor-data'),
+    VISOR_CONFIG: config,
+    VISOR_LOG_LEVEL: 'info',
+  }, 'stderr', /listening on (http:\/\/[^"\s]+)/);
+  const url = server.match[1];
+  const pid = server.child.pid;
+
+  // A small warm-up upload starts the digest worker threads, a one-time cost.
+  const warm = (await visorCall(url, 'POST', '/images', { image: { name: 'warm-up', architecture: 'x86_64' } })).image;
+  await fetch(`${url}/images/${warm.id}`, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: randomFillSync(Buffer.alloc(16 * 1024 * 1024)) }).then((r) => r.text());
+  const baseline = memory(pid).rss;
+
+  const direct = { up: [], down: [] };
+  const visor = { up: [], down: [] };
+  const local = { up: [], down: [] };
+  let uploadPeak = 0;
+  let downloadPeak = 0;
+  /** Uploads and downloads the file through Visor to `store`; adds the rates to `into`, the peaks to the totals for hdfs. */
+  async function throughVisor(store, into, i) {
+    const image = (await visorCall(url, 'POST', '/images', { image: { name: `bench-${store}-${i}`, architecture: 'x86_64', format: 'raw', store } })).image;
+    spawnSync('sync');
+    resetPeak(pid);
+    into.up.push(await timed(() => run('curl', ['-sS', '--fail-with-body', '-o', '-', '-T', file, '-X', 'PUT', '-H', 'expect:', '-H', 'content-type: application/octet-stream', `${url}/images/${image.id}`])));
+    if (store === 'default') uploadPeak = Math.max(uploadPeak, memory(pid).peak - baseline);
+    spawnSync('sync');
+    resetPeak(pid);
+    into.down.push(await timed(() => run('curl', ['-sS', '-f', '-o', '/dev/null', `${url}/images/${image.id}`])));
+    if (store === 'default') downloadPeak = Math.max(downloadPeak, memory(pid).peak - baseline);
+    await visorCall(url, 'DELETE', `/images/${image.id}`);
+  }
+  for (let i = 0; i < RUNS; i++) {
+    const path = `/bench/direct-${i}`;
+    spawnSync('sync');
+    direct.up.push(await timed(() => directUpload(namenode, file, path)));
+    spawnSync('sync');
+    direct.down.push(await timed(() => directDownload(namenode, path)));
+    await fetch(`${namenode}/webhdfs/v1${path}?op=DELETE&user.name=${USER}`, { method: 'DELETE' }).then((r) => r.text());
+
+    await throughVisor('default', visor, i);
+    await throughVisor('local', local, i);
+  }
+
+  const runsOf = (rates) => `runs: ${rates.map((r) => (r / 1e6).toFixed(0)).join(', ')} MB/s`;
+  rows.push([`upload ${SIZE_MB} MiB straight to the emulator (curl, two-step CREATE)`, mbps(median(direct.up)), runsOf(direct.up)]);
+  rows.push([`upload ${SIZE_MB} MiB through Visor (curl -T, MD5+SHA-256)`, mbps(median(visor.up)), runsOf(visor.up)]);
+  rows.push(['  Visor / direct upload', `${((median(visor.up) / median(direct.up)) * 100).toFixed(0)}%`, 'target >= 80%']);
+  rows.push([`upload ${SIZE_MB} MiB through Visor to its fs store (reference)`, mbps(median(local.up)), runsOf(local.up)]);
+  rows.push(['  Visor hdfs / Visor fs upload', `${((median(visor.up) / median(local.up)) * 100).toFixed(0)}%`, 'what the hdfs backend costs beyond Visor itself']);
+  rows.push([`download ${SIZE_MB} MiB straight from the emulator (curl -L, OPEN)`, mbps(median(direct.down)), runsOf(direct.down)]);
+  rows.push([`download ${SIZE_MB} MiB through Visor (curl)`, mbps(median(visor.down)), runsOf(visor.down)]);
+  rows.push(['  Visor / direct download', `${((median(visor.down) / median(direct.down)) * 100).toFixed(0)}%`, 'target >= 80%']);
+  rows.push([`download ${SIZE_MB} MiB through Visor from its fs store (reference)`, mbps(median(local.down)), runsOf(local.down)]);
+  rows.push(['  Visor hdfs / Visor fs download', `${((median(visor.down) / median(local.down)) * 100).toFixed(0)}%`, '']);
+  rows.push(['Visor server peak RSS growth during uploads / downloads', `+${(uploadPeak / 1048576).toFixed(1)} MiB`, `+${(downloadPeak / 1048576).toFixed(1)} MiB (after a 16 MiB warm-up upload)`]);
+
+  const widths = [0, 1].map((i) => Math.max(...rows.map((r) => r[i].length)));
+  console.log(`\nVisor HDFS benchmark — ${new Date().toISOString()}, node ${process.version}, ${SIZE_MB} MiB image, median of ${RUNS}, emulated WebHDFS`);
+  for (const row of rows) console.log(`  ${row[0].padEnd(widths[0])}  ${row[1].padStart(widths[1])}  ${row[2]}`);
+}
+
+main()
+  .catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    for (const child of children.reverse()) {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await once(child, 'exit');
+      }
+    }
+    rmSync(work, { recursive: true, force: true });
+  });

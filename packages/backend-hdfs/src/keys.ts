@@ -1,0 +1,16 @@
+import { InvalidKeyError } from '@visor/plugin-api';
+
+// One path component that cannot be `.`, `..` or hidden (the first character
+// is alphanumeric), so it can never escape the store or shadow `.tmp`.
+const SAFE_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
+
+export function isSafeKey(key: string): boolean {
+  return SAFE_KEY.test(key);
+}
+
+/** Throws InvalidKeyError naming the store for a key the store cannot hold safely. */
+export function assertSafeKey(store: string, key: string): void {
+  if (!isSafeKey(key)) {
+    throw new InvalidKeyError(store, key, 'keys are 1-200 characters of A-Z a-z 0-9 . _ - starting with a letter or digit');
+  }
+}
