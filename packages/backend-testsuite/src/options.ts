@@ -22,6 +22,14 @@ export interface BackendTestSuiteOptions<B extends Backend = Backend> {
   foreignLocation?: string;
   /** Per-test timeout in milliseconds; default 60 000. */
   timeout?: number;
+  /**
+   * Cases the storage server under test is known to fail through no fault
+   * of the backend (a test server's bug), by exact case title, with the
+   * reason: they are reported as skipped with that reason, never as passed.
+   * For test servers only: a backend's own shortcomings are not defects of
+   * its server.
+   */
+  knownServerDefects?: Readonly<Record<string, string>>;
 }
 
 export interface ResolvedSuiteOptions extends Required<Omit<BackendTestSuiteOptions, 'destroy' | 'storedBytes'>> {
@@ -44,5 +52,6 @@ export function resolveSuiteOptions<B extends Backend>(options: BackendTestSuite
     backpressureLimit: options.backpressureLimit ?? 4 * MiB,
     foreignLocation: options.foreignLocation ?? 'nosuch://elsewhere/x',
     timeout: options.timeout ?? 60_000,
+    knownServerDefects: options.knownServerDefects ?? {},
   };
 }
