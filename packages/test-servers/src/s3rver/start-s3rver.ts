@@ -28,7 +28,7 @@ export async function startS3rver(options: S3rverOptions = {}): Promise<S3rverSe
   const server = new S3rver({
     address: '127.0.0.1',
     port: 0,
-    silent: true,
+    silent: process.env.VISOR_TEST_S3RVER_LOG !== '1',
     directory,
     vhostBuckets: false,
     configureBuckets: (options.buckets ?? []).map((name) => ({ name })),
