@@ -1,6 +1,6 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
-import type { BackendHealth } from '@visor/core/plugin';
+import type { BackendHealth } from '@visor/plugin-api';
 import { freeBytes } from './free-bytes.js';
 
 const GiB = 1024 ** 3;

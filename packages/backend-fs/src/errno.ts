@@ -1,4 +1,4 @@
-import { BackendError, ObjectNotFoundError, StorageFullError } from '@visor/core/plugin';
+import { BackendError, ObjectNotFoundError, StorageFullError } from '@visor/plugin-api';
 
 /** A failed system call (it has an errno code and the call's name), as opposed to a source or abort error. */
 function isSystemError(error: unknown): error is NodeJS.ErrnoException & { code: string; syscall: string } {

@@ -4,15 +4,18 @@ import type { Readable } from 'node:stream';
 import {
   BackendError,
   StorageFullError,
+  WRITABLE_STORE,
   type Backend,
+  type BackendCapabilities,
   type BackendHealth,
   type CleanupOptions,
   type GetOptions,
+  type GetResult,
+  type ObjectInfo,
   type ObjectReader,
-  type ObjectStat,
   type PutOptions,
   type PutResult,
-} from '@visor/core/plugin';
+} from '@visor/plugin-api';
 import { directoryHealth } from './directory-health.js';
 import { readFailure, storageFailure } from './errno.js';
 import { freeBytes } from './free-bytes.js';
@@ -26,7 +29,8 @@ import { writeAtomically } from './write-atomically.js';
 /** A store in a local directory; see the package README for layout and guarantees. */
 export class FsBackend implements Backend {
   readonly type = 'fs';
-  readonly readOnly = false;
+  /** Files: positional reads are cheap, and a key's path is known before it is written. */
+  readonly capabilities: BackendCapabilities = Object.freeze({ ...WRITABLE_STORE, positionalReads: true, locateBeforeWrite: true });
   readonly layout: StoreLayout;
   /** Names of this process's temporary files still being written, which cleanup() must spare. */
   private readonly writing = new Set<string>();
@@ -78,7 +82,7 @@ export class FsBackend implements Backend {
     }
   }
 
-  async get(location: string, options: GetOptions = {}): Promise<Readable> {
+  async get(location: string, options: GetOptions = {}): Promise<GetResult> {
     const key = this.layout.keyOf(location);
     options.signal?.throwIfAborted();
     return readObject(this.layout.objectPath(key), options, { backend: this.name, key });
@@ -89,7 +93,7 @@ export class FsBackend implements Backend {
     return openObjectReader(this.layout.objectPath(key), { backend: this.name, key });
   }
 
-  async stat(location: string): Promise<ObjectStat> {
+  async stat(location: string): Promise<ObjectInfo> {
     const key = this.layout.keyOf(location);
     try {
       const stats = await stat(this.layout.objectPath(key));

@@ -1,4 +1,4 @@
-import { InvalidKeyError } from '@visor/core/plugin';
+import { InvalidKeyError } from '@visor/plugin-api';
 
 // A single path segment that cannot be `.`, `..` or hidden (the first
 // character is alphanumeric), so it can never escape or shadow `.tmp`.

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { InvalidKeyError } from '@visor/core/plugin';
+import { InvalidKeyError } from '@visor/plugin-api';
 import { isSafeKey } from './keys.js';
 
 /** Where in-progress writes live, inside the store directory. */

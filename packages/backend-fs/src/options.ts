@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { ConfigError, type BackendContext } from '@visor/core/plugin';
+import { ConfigError, type BackendContext } from '@visor/plugin-api';
 
 /** The options a store of backend `fs` accepts in the configuration. */
 export interface FsBackendOptions {

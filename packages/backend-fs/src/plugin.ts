@@ -1,5 +1,4 @@
-import type { BackendContext, BackendPlugin } from '@visor/core/plugin';
-import { ConfigError } from '@visor/core/plugin';
+import { ConfigError, type BackendContext, type BackendPlugin } from '@visor/plugin-api';
 import { FsBackend } from './fs-backend.js';
 import { resolveFsOptions } from './options.js';
 
@@ -16,4 +15,4 @@ async function create(options: Record<string, unknown> | undefined, context: Bac
 }
 
 /** The `fs` backend: objects as files in a local directory. */
-export const fsBackendPlugin: BackendPlugin = { kind: 'backend', type: 'fs', create };
+export const fsBackendPlugin: BackendPlugin = { kind: 'backend', type: 'fs', apiVersion: '1.0', create };

@@ -1,7 +1,6 @@
 import { close, fstat, open, read } from 'node:fs';
 import { promisify } from 'node:util';
-import type { Readable } from 'node:stream';
-import { BackendError, InvalidRangeError, readerStream, type ByteRange, type GetOptions, type ObjectReader } from '@visor/core/plugin';
+import { BackendError, InvalidRangeError, readerStream, type ByteRange, type GetOptions, type GetResult, type ObjectReader } from '@visor/plugin-api';
 import { readFailure, storageFailure } from './errno.js';
 
 const openFile = promisify(open);
@@ -77,9 +76,9 @@ function checkRange(range: ByteRange, size: number, subject: Subject): void {
 /**
  * Opens the file first and checks the range against the size of what was
  * opened, so a missing file or a bad range rejects here rather than
- * surfacing later as a stream error.
+ * surfacing later as a stream error. The info is that of what was opened.
  */
-export async function readObject(path: string, options: GetOptions, subject: Subject): Promise<Readable> {
+export async function readObject(path: string, options: GetOptions, subject: Subject): Promise<GetResult> {
   const reader = await openObjectReader(path, subject);
   try {
     if (options.range) checkRange(options.range, reader.size, subject);
@@ -87,5 +86,5 @@ export async function readObject(path: string, options: GetOptions, subject: Sub
     await reader.close().catch(() => undefined);
     throw error;
   }
-  return readerStream(reader, { range: options.range, signal: options.signal, ...subject });
+  return { body: readerStream(reader, { range: options.range, signal: options.signal, ...subject }), info: { size: reader.size } };
 }

@@ -4,7 +4,7 @@ import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { BackendError, StorageFullError } from '@visor/core';
+import { BackendError, StorageFullError } from '@visor/plugin-api';
 import type { FsBackend } from '../src/index.js';
 import { createFsBackend } from './support/create-fs-backend.js';
 import { exists, listFiles } from './support/fs-probes.js';

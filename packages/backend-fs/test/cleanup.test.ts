@@ -32,7 +32,7 @@ describe('fs: cleanup()', () => {
 
     assert.equal(await backend.cleanup(), 4);
     assert.deepEqual(await readdir(tmp), []);
-    assert.equal((await readAll(await backend.get(location))).toString(), 'keep');
+    assert.equal((await readAll((await backend.get(location)).body)).toString(), 'keep');
     assert.equal(await backend.cleanup(), 0);
   });
 

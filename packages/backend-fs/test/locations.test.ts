@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { readAll } from '@visor/backend-testsuite';
-import { InvalidKeyError, ObjectNotFoundError } from '@visor/core';
+import { InvalidKeyError, ObjectNotFoundError } from '@visor/plugin-api';
 import type { FsBackend } from '../src/index.js';
 import { createFsBackend } from './support/create-fs-backend.js';
 import { exists, listFiles } from './support/fs-probes.js';
@@ -41,7 +41,7 @@ describe('fs: keys and locations', () => {
     const odd = await createFsBackend({ directory: join(root, 'a dir #1 %20') }, { dataDir: root });
     const put = await odd.put(KEY, Readable.from([Buffer.from('odd')]));
     assert.match(put.location, /a%20dir%20%231%20%2520/);
-    assert.equal((await readAll(await odd.get(put.location))).toString(), 'odd');
+    assert.equal((await readAll((await odd.get(put.location)).body)).toString(), 'odd');
   });
 
   for (const key of ['ab/../../x', '.tmp', '.hidden', '-dash', 'a b', 'a\\b', 'ключ', 'x'.repeat(201), 'a/b']) {
@@ -104,7 +104,7 @@ describe('fs: keys and locations', () => {
     await mkdir(join(root, 'outside', 'deep'));
     await symlink(join(root, 'outside', 'deep'), join(store, 'escape'));
     const tricky = `${pathToFileURL(store).href}/escape/../${SHARD}/${KEY}`;
-    assert.equal((await readAll(await backend.get(tricky))).toString(), 'inside');
+    assert.equal((await readAll((await backend.get(tricky)).body)).toString(), 'inside');
     await backend.delete(tricky);
     await victimIntact();
     await assert.rejects(backend.stat(location), ObjectNotFoundError);

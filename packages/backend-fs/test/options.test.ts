@@ -3,7 +3,7 @@ import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { ConfigError } from '@visor/core';
+import { ConfigError } from '@visor/plugin-api';
 import { resolveFsOptions } from '../src/index.js';
 import { createFsBackend } from './support/create-fs-backend.js';
 import { exists } from './support/fs-probes.js';

@@ -17,7 +17,7 @@ describe('fs: plugin', () => {
       assert.ok(backend instanceof FsBackend);
       assert.equal(backend.name, 'archive');
       assert.equal(backend.type, 'fs');
-      assert.equal(backend.readOnly, false);
+      assert.equal(backend.capabilities.write, true);
     } finally {
       await removeDir(dataDir);
     }

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { BackendError, ObjectNotFoundError } from '@visor/core';
+import { BackendError, ObjectNotFoundError } from '@visor/plugin-api';
 import type { FsBackend } from '../src/index.js';
 import { createFsBackend } from './support/create-fs-backend.js';
 import { makeTempDir, removeDir } from './support/temp-dir.js';
@@ -44,7 +44,7 @@ describe('fs: reads and errno mapping', () => {
   it('get reads in 1 MiB chunks', async () => {
     const { location } = await backend.put(KEY, Readable.from([randomBytes(3 * MiB + 10)]));
     const sizes: number[] = [];
-    for await (const chunk of await backend.get(location)) sizes.push((chunk as Buffer).length);
+    for await (const chunk of (await backend.get(location)).body) sizes.push((chunk as Buffer).length);
     assert.deepEqual(sizes, [MiB, MiB, MiB, 10]);
   });
 

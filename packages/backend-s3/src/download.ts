@@ -1,6 +1,6 @@
 import { PassThrough, addAbortSignal, type Readable } from 'node:stream';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { BackendError, InvalidRangeError, type ByteRange } from '@visor/core/plugin';
+import { BackendError, InvalidRangeError, type ByteRange } from '@visor/plugin-api';
 import { s3Failure } from './errors.js';
 
 export interface DownloadRequest {

@@ -5,7 +5,7 @@ import {
   ObjectNotFoundError,
   StorageFullError,
   isVisorError,
-} from '@visor/core/plugin';
+} from '@visor/plugin-api';
 
 /** What the SDK puts on a failed call: the service's error code (`name`) and the HTTP status. */
 interface ServiceFailure extends Error {

@@ -1,5 +1,5 @@
 import { CreateBucketCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import type { BackendHealth } from '@visor/core/plugin';
+import type { BackendHealth } from '@visor/plugin-api';
 import { describeFailure, failureCode, isStoreProblem } from './errors.js';
 import type { ObjectLocations } from './locations.js';
 

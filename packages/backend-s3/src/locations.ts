@@ -1,4 +1,4 @@
-import { InvalidKeyError } from '@visor/core/plugin';
+import { InvalidKeyError } from '@visor/plugin-api';
 
 /**
  * Keys the core passes are image ids. One path segment of safe characters,

@@ -1,4 +1,4 @@
-import { ConfigError } from '@visor/core/plugin';
+import { ConfigError, expectInteger, expectNumber, expectObject, expectOneOf, expectString } from '@visor/plugin-api';
 
 /**
  * The options a store of backend `s3` accepts in the configuration
@@ -33,8 +33,6 @@ export interface S3BackendOptions {
   kmsKeyId?: string;
   /** Answer downloads with a redirect to a presigned URL; default false. */
   redirectDownloads?: boolean;
-  /** Lifetime of presigned URLs in seconds (1 to 604800); default 300. */
-  redirectExpiresInSeconds?: number;
   /** Seconds a request may wait for the server without a byte moving; default 60. */
   requestTimeoutSeconds?: number;
   /** Seconds to wait for a TCP connection; default 10. */
@@ -69,7 +67,6 @@ export interface ResolvedS3Options {
   sse: 'AES256' | 'aws:kms' | undefined;
   kmsKeyId: string | undefined;
   redirectDownloads: boolean;
-  redirectExpiresInSeconds: number;
   /** Milliseconds. */
   requestTimeoutMs: number;
   /** Milliseconds. */
@@ -96,7 +93,6 @@ const KNOWN_OPTIONS = [
   'sse',
   'kmsKeyId',
   'redirectDownloads',
-  'redirectExpiresInSeconds',
   'requestTimeoutSeconds',
   'connectTimeoutSeconds',
   'maxAttempts',
@@ -117,15 +113,15 @@ const PREFIX_SEGMENT = /^[A-Za-z0-9._-]+$/;
 
 type Values = Record<string, unknown>;
 
-/** Reads and checks one option at a time, naming it in every error. */
+/** Reads one option at a time through the plugin API's checks, naming `<optionsKey>.<option>` in every error. */
 class OptionReader {
   constructor(
-    private readonly store: string,
+    private readonly optionsKey: string,
     private readonly values: Values,
   ) {}
 
-  key(option?: string): string {
-    return `stores.${this.store}.options${option === undefined ? '' : `.${option}`}`;
+  key(option: string): string {
+    return `${this.optionsKey}.${option}`;
   }
 
   fail(option: string, message: string): never {
@@ -139,8 +135,8 @@ class OptionReader {
   string(option: string): string | undefined {
     const value = this.values[option];
     if (value === undefined) return undefined;
-    if (typeof value !== 'string' || value.trim() === '' || value.includes('\0')) this.fail(option, 'must be a non-empty string');
-    return value;
+    if (typeof value === 'string' && value.includes('\0')) this.fail(option, 'must not contain NUL characters');
+    return expectString(value, this.key(option));
   }
 
   boolean(option: string, fallback: boolean): boolean {
@@ -150,22 +146,19 @@ class OptionReader {
     return value;
   }
 
-  number(option: string, fallback: number, min: number, max: number, integer: boolean): number {
+  number(option: string, fallback: number, min: number, max: number): number {
     const value = this.values[option];
-    if (value === undefined) return fallback;
-    if (typeof value !== 'number' || !Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < min || value > max) {
-      this.fail(option, `must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`);
-    }
-    return value;
+    return value === undefined ? fallback : expectNumber(value, this.key(option), min, max);
+  }
+
+  integer(option: string, fallback: number, min: number, max: number): number {
+    const value = this.values[option];
+    return value === undefined ? fallback : expectInteger(value, this.key(option), min, max);
   }
 
   oneOf<T extends string>(option: string, allowed: readonly T[]): T | undefined {
     const value = this.values[option];
-    if (value === undefined) return undefined;
-    if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-      this.fail(option, `must be one of ${allowed.map((a) => `'${a}'`).join(', ')}`);
-    }
-    return value as T;
+    return value === undefined ? undefined : expectOneOf(value, this.key(option), allowed);
   }
 }
 
@@ -234,38 +227,30 @@ function resolveSignatureVersion(read: OptionReader): 'v4' | 'v2' {
 
 /**
  * Validates a store's raw options and fills in defaults; throws ConfigError
- * naming `stores.<name>.options.<option>` for the first bad one.
+ * naming `<optionsKey>.<option>` (e.g. `stores.images.options.bucket`) for
+ * the first bad one. `env` supplies the default region.
  */
-export function resolveS3Options(raw: unknown, store: string, env: NodeJS.ProcessEnv = process.env): ResolvedS3Options {
-  const options = raw ?? {};
-  if (typeof options !== 'object' || Array.isArray(options)) {
-    throw new ConfigError(`stores.${store}.options`, 'must be a mapping of option names to values (at least bucket)');
-  }
-  for (const key of Object.keys(options)) {
-    if (!(KNOWN_OPTIONS as readonly string[]).includes(key)) {
-      throw new ConfigError(`stores.${store}.options.${key}`, `unknown option; backend s3 takes ${KNOWN_OPTIONS.join(', ')}`);
-    }
-  }
-  const read = new OptionReader(store, options as Values);
+export function resolveS3Options(raw: unknown, optionsKey: string, env: NodeJS.ProcessEnv = process.env): ResolvedS3Options {
+  if (raw === undefined || raw === null) throw new ConfigError(`${optionsKey}.bucket`, 'is required: the name of the bucket holding the images');
+  const read = new OptionReader(optionsKey, expectObject(raw, optionsKey, KNOWN_OPTIONS));
+  const bucket = resolveBucket(read);
   const endpoint = resolveEndpoint(read);
-  const partSizeMiB = read.number('partSizeMiB', 8, 5, 5120, false);
   return {
-    bucket: resolveBucket(read),
+    bucket,
     region: read.string('region') ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
     endpoint,
     forcePathStyle: read.boolean('forcePathStyle', endpoint !== undefined),
     credentials: resolveCredentials(read),
     prefix: resolvePrefix(read),
-    partSize: Math.floor(partSizeMiB * MiB),
-    queueSize: read.number('queueSize', 4, 1, 32, true),
+    partSize: Math.floor(read.number('partSizeMiB', 8, 5, 5120) * MiB),
+    queueSize: read.integer('queueSize', 4, 1, 32),
     createBucket: read.boolean('createBucket', false),
     storageClass: read.oneOf('storageClass', READABLE_STORAGE_CLASSES),
     ...resolveEncryption(read),
     redirectDownloads: read.boolean('redirectDownloads', false),
-    redirectExpiresInSeconds: read.number('redirectExpiresInSeconds', 300, 1, 604_800, true),
-    requestTimeoutMs: read.number('requestTimeoutSeconds', 60, 1, 3600, false) * 1000,
-    connectTimeoutMs: read.number('connectTimeoutSeconds', 10, 1, 600, false) * 1000,
-    maxAttempts: read.number('maxAttempts', 3, 1, 10, true),
+    requestTimeoutMs: read.number('requestTimeoutSeconds', 60, 1, 3600) * 1000,
+    connectTimeoutMs: read.number('connectTimeoutSeconds', 10, 1, 600) * 1000,
+    maxAttempts: read.integer('maxAttempts', 3, 1, 10),
     signatureVersion: resolveSignatureVersion(read),
   };
 }

@@ -1,5 +1,5 @@
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
-import type { BackendContext, BackendPlugin } from '@visor/core/plugin';
+import { PLUGIN_API_VERSION, type BackendCapabilities, type BackendContext, type BackendPlugin } from '@visor/plugin-api';
 import { createS3Client } from './client.js';
 import { describeFailure } from './errors.js';
 import { ensureBucket } from './health.js';
@@ -11,6 +11,8 @@ export interface S3StoreSetup {
   identity?: S3BackendIdentity;
   /** Replaces parts of the SDK client's configuration (a preset's `signer`, say). */
   clientOverrides?: Partial<S3ClientConfig>;
+  /** What the store can do, when it is less than S3 (a server without ranges or multipart). */
+  capabilities?: BackendCapabilities;
 }
 
 /**
@@ -22,7 +24,7 @@ export interface S3StoreSetup {
  */
 export async function createS3Store(options: ResolvedS3Options, context: BackendContext, setup: S3StoreSetup = {}): Promise<S3Backend> {
   const client = createS3Client(options, setup.clientOverrides);
-  const backend = new S3Backend(context.name, options, client, context.logger, setup.identity);
+  const backend = new S3Backend(context.name, options, client, context.logger, setup.identity, setup.capabilities);
   if (options.createBucket) {
     await ensureBucket(client, options.bucket).catch((error: unknown) => {
       context.logger.warn('could not create the bucket', { store: context.name, bucket: options.bucket, reason: describeFailure(error) });
@@ -35,8 +37,8 @@ export async function createS3Store(options: ResolvedS3Options, context: Backend
 }
 
 async function create(options: Record<string, unknown> | undefined, context: BackendContext): Promise<S3Backend> {
-  return createS3Store(resolveS3Options(options, context.name), context);
+  return createS3Store(resolveS3Options(options, context.optionsKey), context);
 }
 
 /** The `s3` backend: objects in an S3 bucket, on AWS or an S3-compatible server. */
-export const s3BackendPlugin: BackendPlugin = { kind: 'backend', type: 's3', create };
+export const s3BackendPlugin: BackendPlugin = { kind: 'backend', type: 's3', apiVersion: PLUGIN_API_VERSION, create };

@@ -1,15 +1,19 @@
 import type { Readable } from 'node:stream';
 import { DeleteObjectCommand, HeadObjectCommand, type PutObjectCommandInput, type S3Client } from '@aws-sdk/client-s3';
-import type {
-  Backend,
-  BackendHealth,
-  CleanupOptions,
-  GetOptions,
-  Logger,
-  ObjectStat,
-  PutOptions,
-  PutResult,
-} from '@visor/core/plugin';
+import {
+  WRITABLE_STORE,
+  type Backend,
+  type BackendCapabilities,
+  type BackendHealth,
+  type CleanupOptions,
+  type GetOptions,
+  type GetResult,
+  type Logger,
+  type ObjectInfo,
+  type PutOptions,
+  type PutResult,
+  type RedirectOptions,
+} from '@visor/plugin-api';
 import { s3Failure, statusOf } from './errors.js';
 import { downloadObject, type Download } from './download.js';
 import { bucketHealth, storeProblem } from './health.js';
@@ -20,21 +24,8 @@ import { abortStaleUploads } from './stale-uploads.js';
 import { uploadObject } from './upload.js';
 import { UploadsInProgress } from './uploads-in-progress.js';
 
-/** What the store knows of an object after a put: its ETag and, in a versioned bucket, its version. */
-export interface S3PutResult extends PutResult {
-  etag: string | undefined;
-  versionId: string | undefined;
-}
-
-export interface S3ObjectStat extends ObjectStat {
-  etag: string | undefined;
-}
-
-export interface RedirectOptions {
-  /** Seconds; default the store's `redirectExpiresInSeconds`. */
-  expiresIn?: number;
-  method?: 'GET' | 'HEAD';
-}
+/** S3 allows at most 10 000 parts per multipart upload (AWS S3 User Guide, "Amazon S3 multipart upload limits"). */
+const MAX_PARTS = 10_000;
 
 /** How a package built on this one (Walrus, Cumulus) names its stores and locations. */
 export interface S3BackendIdentity {
@@ -45,13 +36,22 @@ export interface S3BackendIdentity {
 }
 
 /**
+ * An S3 bucket: writes and deletes, ranges served by the store, presigned
+ * URLs, locations known before writing. No positional reads (each would be
+ * a request), no size required up front (multipart uploads take a stream).
+ */
+export const S3_CAPABILITIES: BackendCapabilities = Object.freeze({ ...WRITABLE_STORE, rangeReads: true, redirects: true, locateBeforeWrite: true });
+
+/**
  * A store in an S3 bucket (AWS or an S3-compatible server); see the package
  * README for options and guarantees. Objects live at `<prefix><key>` in the
  * bucket; locations are `s3://<bucket>/<prefix><key>`.
  */
 export class S3Backend implements Backend {
   readonly type: string;
-  readonly readOnly = false;
+  readonly capabilities: BackendCapabilities;
+  /** The `redirectDownloads` option: the core answers downloads with a 302 to `redirectUrl`. */
+  readonly redirectDownloads: boolean;
   readonly locations: ObjectLocations;
   private readonly inProgress = new UploadsInProgress();
 
@@ -62,8 +62,11 @@ export class S3Backend implements Backend {
     readonly client: S3Client,
     private readonly logger: Logger,
     identity: S3BackendIdentity = { type: 's3', scheme: 's3' },
+    capabilities: BackendCapabilities = S3_CAPABILITIES,
   ) {
     this.type = identity.type;
+    this.capabilities = capabilities;
+    this.redirectDownloads = options.redirectDownloads;
     this.locations = new ObjectLocations(name, options.bucket, options.prefix, identity.scheme);
     this.inProgress.watch(client);
   }
@@ -77,14 +80,24 @@ export class S3Backend implements Backend {
     };
   }
 
-  async put(key: string, source: Readable, options: PutOptions = {}): Promise<S3PutResult> {
+  /**
+   * The configured part size, or larger where 10 000 parts of it could not
+   * hold the object: its declared size, else the largest the core accepts
+   * (`maxBytes`). Without either, an upload stops at 10 000 parts.
+   */
+  partSizeFor(options: PutOptions): number {
+    const bound = options.size ?? options.maxBytes ?? 0;
+    return Math.max(this.options.partSize, Math.ceil(bound / MAX_PARTS));
+  }
+
+  async put(key: string, source: Readable, options: PutOptions = {}): Promise<PutResult> {
     const objectKey = this.locations.objectKey(key);
     try {
       const stored = await uploadObject(source, {
         client: this.client,
         bucket: this.options.bucket,
         objectKey,
-        partSize: this.options.partSize,
+        partSize: this.partSizeFor(options),
         queueSize: this.options.queueSize,
         objectParams: this.objectParams(),
         size: options.size,
@@ -93,7 +106,12 @@ export class S3Backend implements Backend {
         logger: this.logger,
         store: this.name,
       });
-      return { location: this.locations.locationOf(key), ...stored };
+      return {
+        location: this.locations.locationOf(key),
+        size: stored.size,
+        ...(stored.etag === undefined ? {} : { etag: stored.etag }),
+        ...(stored.versionId === undefined ? {} : { version: stored.versionId }),
+      };
     } catch (error) {
       throw s3Failure(error, this.name, key, 'storing the object');
     }
@@ -117,15 +135,21 @@ export class S3Backend implements Backend {
     });
   }
 
-  async get(location: string, options: GetOptions = {}): Promise<Readable> {
-    return (await this.download(location, options)).body;
+  async get(location: string, options: GetOptions = {}): Promise<GetResult> {
+    const { body, size, etag, versionId } = await this.download(location, options);
+    return { body, info: { size, ...(etag === undefined ? {} : { etag }), ...(versionId === undefined ? {} : { version: versionId }) } };
   }
 
-  async stat(location: string): Promise<S3ObjectStat> {
+  async stat(location: string): Promise<ObjectInfo> {
     const key = this.locations.keyOf(location);
     try {
       const head = await this.client.send(new HeadObjectCommand({ Bucket: this.options.bucket, Key: this.locations.objectKey(key) }));
-      return { size: head.ContentLength ?? 0, ...(head.LastModified ? { modifiedAt: head.LastModified } : {}), etag: head.ETag };
+      return {
+        size: head.ContentLength ?? 0,
+        ...(head.LastModified ? { modifiedAt: head.LastModified } : {}),
+        ...(head.ETag === undefined ? {} : { etag: head.ETag }),
+        ...(head.VersionId === undefined ? {} : { version: head.VersionId }),
+      };
     } catch (error) {
       throw await this.explainNotFound(error, key, 'HeadObject');
     }
@@ -178,15 +202,15 @@ export class S3Backend implements Backend {
     }
   }
 
-  /** A presigned URL for the object at `location`, valid `expiresIn` seconds. */
-  async redirectUrl(location: string, options: RedirectOptions = {}): Promise<string> {
+  /** A presigned URL for the object at `location`, valid `expiresIn` seconds (at most 604 800, SigV4's limit). */
+  async redirectUrl(location: string, options: RedirectOptions): Promise<string> {
     const key = this.locations.keyOf(location);
     return presignedUrl({
       client: this.client,
       bucket: this.options.bucket,
       objectKey: this.locations.objectKey(key),
-      expiresIn: options.expiresIn ?? this.options.redirectExpiresInSeconds,
-      method: options.method ?? 'GET',
+      expiresIn: options.expiresIn,
+      method: options.method,
     });
   }
 

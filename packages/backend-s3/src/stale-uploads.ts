@@ -1,5 +1,5 @@
 import { AbortMultipartUploadCommand, ListMultipartUploadsCommand, type MultipartUpload, type S3Client } from '@aws-sdk/client-s3';
-import type { Logger } from '@visor/core/plugin';
+import type { Logger } from '@visor/plugin-api';
 import { failureCode } from './errors.js';
 import type { ObjectLocations } from './locations.js';
 import type { UploadsInProgress } from './uploads-in-progress.js';

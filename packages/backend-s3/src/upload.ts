@@ -1,7 +1,7 @@
 import { pipeline, type Readable } from 'node:stream';
 import { AbortMultipartUploadCommand, DeleteObjectCommand, type PutObjectCommandInput, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import type { Logger } from '@visor/core/plugin';
+import type { Logger } from '@visor/plugin-api';
 import { describeFailure } from './errors.js';
 import { SizeGuard } from './size-guard.js';
 import type { UploadsInProgress } from './uploads-in-progress.js';

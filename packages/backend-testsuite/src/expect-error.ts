@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { BackendError } from '@visor/core/plugin';
+import type { BackendError } from '@visor/plugin-api';
 
 type BackendErrorClass = abstract new (...args: never[]) => BackendError;
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Backend, ByteRange, PutResult } from '@visor/core/plugin';
+import type { Backend, ByteRange, PutResult } from '@visor/plugin-api';
 import { readAll } from './bytes.js';
 import { chunkedSource } from './sources/chunked-source.js';
 
@@ -8,12 +8,23 @@ export function newKey(): string {
   return randomUUID();
 }
 
-/** Stores `data` under `key`, delivered in `chunkSize` chunks, announcing its size. */
+/** How the suite places objects in each read-only backend under test (the package's `seed` option). */
+export const seeders = new WeakMap<Backend, (backend: Backend, key: string, data: Buffer) => Promise<PutResult>>();
+
+/**
+ * Stores `data` under `key`, delivered in `chunkSize` chunks, announcing its
+ * size; in a read-only backend, places it through the package's `seed`.
+ */
 export function putBytes(backend: Backend, key: string, data: Buffer, chunkSize?: number): Promise<PutResult> {
+  if (!backend.capabilities.write) {
+    const seed = seeders.get(backend);
+    if (!seed) throw new Error(`backend '${backend.name}' is read-only: give the suite a seed() option to place objects in it`);
+    return seed(backend, key, data);
+  }
   return backend.put(key, chunkedSource(data, chunkSize), { size: data.length });
 }
 
 /** Reads an object (or a range of it) back into memory. */
 export async function getBytes(backend: Backend, location: string, range?: ByteRange): Promise<Buffer> {
-  return readAll(await backend.get(location, range === undefined ? {} : { range }));
+  return readAll((await backend.get(location, range === undefined ? {} : { range })).body);
 }

@@ -1,4 +1,4 @@
-import type { Backend } from '@visor/core/plugin';
+import type { Backend, PutResult } from '@visor/plugin-api';
 
 /** `B` is the backend's own class, so the probes can reach its internals without casts. */
 export interface BackendTestSuiteOptions<B extends Backend = Backend> {
@@ -30,11 +30,29 @@ export interface BackendTestSuiteOptions<B extends Backend = Backend> {
    * its server.
    */
   knownServerDefects?: Readonly<Record<string, string>>;
+  /**
+   * Places an object in the storage behind Visor's back and returns its
+   * location and size: how the read cases get objects into a read-only
+   * backend (the HTTP backend writes a file its web server serves). Writable
+   * backends need none: `put` does it.
+   */
+  seed?(backend: B, key: string, data: Buffer): Promise<PutResult>;
+  /**
+   * When set, every case is declared skipped with this reason, which the test
+   * report prints (a server the tests need is not reachable, say). Never
+   * counted as passed.
+   */
+  skip?: string | undefined;
+  /** Fetches a URL from `redirectUrl` and returns the body, so the suite checks the store serves the right bytes there. */
+  fetchRedirect?(url: string): Promise<Buffer>;
 }
 
-export interface ResolvedSuiteOptions extends Required<Omit<BackendTestSuiteOptions, 'destroy' | 'storedBytes'>> {
+export interface ResolvedSuiteOptions extends Required<Omit<BackendTestSuiteOptions, 'destroy' | 'storedBytes' | 'seed' | 'skip' | 'fetchRedirect'>> {
   destroy: BackendTestSuiteOptions['destroy'];
   storedBytes: BackendTestSuiteOptions['storedBytes'];
+  seed: BackendTestSuiteOptions['seed'];
+  skip: string | undefined;
+  fetchRedirect: BackendTestSuiteOptions['fetchRedirect'];
 }
 
 export const MiB = 1024 * 1024;
@@ -43,6 +61,7 @@ export const MiB = 1024 * 1024;
 export function resolveSuiteOptions<B extends Backend>(options: BackendTestSuiteOptions<B>): ResolvedSuiteOptions {
   const destroy = options.destroy?.bind(options);
   const storedBytes = options.storedBytes?.bind(options);
+  const seed = options.seed?.bind(options);
   return {
     label: options.label,
     create: () => options.create(),
@@ -53,5 +72,8 @@ export function resolveSuiteOptions<B extends Backend>(options: BackendTestSuite
     foreignLocation: options.foreignLocation ?? 'nosuch://elsewhere/x',
     timeout: options.timeout ?? 60_000,
     knownServerDefects: options.knownServerDefects ?? {},
+    seed: seed === undefined ? undefined : (backend, key, data) => seed(backend as B, key, data),
+    skip: options.skip,
+    fetchRedirect: options.fetchRedirect?.bind(options),
   };
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { ObjectNotFoundError, type GetOptions, type ObjectReader, type ObjectStat, type PutOptions, type PutResult } from '@visor/core';
+import { ObjectNotFoundError, type GetOptions, type GetResult, type ObjectReader, type ObjectStat, type PutOptions, type PutResult } from '@visor/plugin-api';
 import { readAll } from '../src/bytes.js';
 import { resolveSuiteOptions } from '../src/options.js';
 import { runCase } from '../src/run-case.js';
@@ -13,7 +13,7 @@ import { memorySuiteOptions } from './support/memory-suite-options.js';
 // Each variant breaks one promise of the contract; the check that guards it must fail.
 
 class IgnoresRanges extends MemoryBackend {
-  override get(location: string, options: GetOptions = {}): Promise<Readable> {
+  override get(location: string, options: GetOptions = {}): Promise<GetResult> {
     return super.get(location, { ...options, range: undefined });
   }
 }
@@ -33,7 +33,7 @@ class IgnoresPutSignal extends MemoryBackend {
 }
 
 class IgnoresGetSignal extends MemoryBackend {
-  override get(location: string, options: GetOptions = {}): Promise<Readable> {
+  override get(location: string, options: GetOptions = {}): Promise<GetResult> {
     return super.get(location, { ...options, signal: undefined });
   }
 }

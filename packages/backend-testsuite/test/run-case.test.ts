@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Backend } from '@visor/core';
+import type { Backend } from '@visor/plugin-api';
 import { resolveSuiteOptions } from '../src/options.js';
 import { runCase } from '../src/run-case.js';
 import { MemoryBackend } from './support/memory-backend.js';

@@ -2,13 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import type { Knex } from 'knex';
 import type restify from 'restify';
-import type { Backend } from './backend/backend.js';
+import { ConfigError, createHooks, PluginError, type VisorHooks } from '@visor/plugin-api';
 import { accessStatsPlugin } from './builtin/access-stats-plugin.js';
 import { resolveConfig, type VisorConfig } from './config/index.js';
 import type { Environment } from './config/index.js';
 import { EncoderRegistry } from './encoding/encoder-registry.js';
-import { PluginError } from './errors/index.js';
-import { createHooks, type VisorHooks } from './hooks/hooks.js';
 import { createHttpServer, handlersSettled, listen } from './http/http-server.js';
 import { imageRoutes } from './http/routes/image-routes.js';
 import { statusRoute } from './http/routes/status-route.js';
@@ -18,6 +16,11 @@ import { runAfterHook } from './images/run-hook.js';
 import { connectDatabase } from './metadata/connect.js';
 import { MetadataStore } from './metadata/metadata-store.js';
 import { loadPlugin } from './plugins/index.js';
+import { createPluginHost, type PluginHostSource } from './plugins/plugin-host.js';
+import { warnIfUnversioned } from './plugins/unversioned.js';
+import { openStores } from './stores/open-stores.js';
+import type { StoreBackend } from './stores/store-backend.js';
+import { registerErrorCodes } from './http/error-status.js';
 import { createLogger, type Logger } from './util/logger.js';
 
 export interface CreateVisorOptions {
@@ -37,13 +40,16 @@ export class Visor {
   private server: restify.Server | undefined;
   private address: { url: string; port: number } | undefined;
   private readonly startedAt = Date.now();
+  /** Routes extension plugins added through their host, served once listen() builds the server. */
+  private readonly pluginRoutes: PluginHostSource['routes'] = [];
 
   private constructor(
     readonly config: VisorConfig,
     readonly hooks: VisorHooks,
     readonly logger: Logger,
     readonly metadata: MetadataStore,
-    readonly backends: ReadonlyMap<string, Backend>,
+    /** Every store's backend, behind the core's wrapper (capability checks, errors naming the store, timing). */
+    readonly backends: ReadonlyMap<string, StoreBackend>,
     readonly images: ImageService,
     private readonly encoders: EncoderRegistry,
     private readonly housekeeping: Housekeeping,
@@ -62,28 +68,17 @@ export class Visor {
   /** Builds Visor from a resolved configuration (see loadConfig / resolveConfig). */
   static async create(config: VisorConfig, logger: Logger = createLogger(config.logLevel)): Promise<Visor> {
     const hooks = createHooks();
-    const backends = new Map<string, Backend>();
+    let backends = new Map<string, StoreBackend>();
     let metadata: MetadataStore | undefined;
     try {
       await mkdir(config.dataDir, { recursive: true });
       const encoders = new EncoderRegistry(hooks);
       for (const encoder of config.encoders) {
-        encoders.add(encoder.plugin ?? (await loadPlugin(encoder.name, 'encoder', config.baseDir)).plugin);
+        const plugin = encoder.plugin ?? (await loadPlugin(encoder.name, 'encoder', config.baseDir)).plugin;
+        warnIfUnversioned(plugin, encoder.name, logger);
+        encoders.add(plugin);
       }
-      for (const [name, store] of Object.entries(config.stores)) {
-        const plugin = store.plugin ?? (await loadPlugin(store.backend, 'backend', config.baseDir)).plugin;
-        const backend = await plugin.create(store.options, {
-          name,
-          dataDir: config.dataDir,
-          baseDir: config.baseDir,
-          logger: logger.child({ store: name }),
-        });
-        if (backend.name !== name) {
-          await backend.close?.().catch(() => undefined);
-          throw new PluginError(store.backend, `backend created for store '${name}' calls itself '${backend.name}'`);
-        }
-        backends.set(name, backend);
-      }
+      backends = await openStores(config, logger);
       metadata = new MetadataStore(await connectDatabase(config.database));
       await metadata.migrate();
       const instanceId = randomUUID();
@@ -106,21 +101,42 @@ export class Visor {
       });
       const visor = new Visor(config, hooks, logger, metadata, backends, images, encoders, housekeeping);
       accessStatsPlugin(hooks, metadata);
-      for (const entry of config.plugins) {
-        const plugin = entry.plugin ?? (await loadPlugin(entry.name, 'extension', config.baseDir)).plugin;
-        try {
-          await plugin.apply(visor, entry.options);
-        } catch (cause) {
-          throw new PluginError(entry.name, `failed to set up: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-        }
-      }
+      await visor.applyPlugins();
       await hooks.beforeStart.promise();
       await housekeeping.start();
       return visor;
     } catch (error) {
       await metadata?.close().catch(() => undefined);
-      for (const backend of backends.values()) await backend.close?.().catch(() => undefined);
+      for (const backend of backends.values()) await backend.close().catch(() => undefined);
       throw error;
+    }
+  }
+
+  /**
+   * Loads and applies the extension plugins in their configured order, each
+   * with a host of its own. A ConfigError (a bad option) stops Visor as it is;
+   * anything else becomes a PluginError naming the plugin.
+   */
+  private async applyPlugins(): Promise<void> {
+    const source: PluginHostSource = {
+      hooks: this.hooks,
+      images: this.images,
+      logger: this.logger,
+      db: this.db,
+      config: this.config,
+      url: () => this.url,
+      routes: this.pluginRoutes,
+    };
+    for (const [index, entry] of this.config.plugins.entries()) {
+      const plugin = entry.plugin ?? (await loadPlugin(entry.name, 'extension', this.config.baseDir)).plugin;
+      warnIfUnversioned(plugin, entry.name, this.logger);
+      registerErrorCodes(entry.name, plugin.errorCodes);
+      try {
+        await plugin.apply(createPluginHost(source, plugin.name, index), entry.options);
+      } catch (cause) {
+        if (cause instanceof ConfigError) throw cause;
+        throw new PluginError(entry.name, `failed to set up: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+      }
     }
   }
 
@@ -146,7 +162,7 @@ export class Visor {
       metadataBodyBytes: this.config.limits.metadataBodyBytes,
       idleTimeoutMs: this.config.limits.idleTimeoutSeconds * 1000,
     };
-    const server = createHttpServer(env, routes);
+    const server = createHttpServer(env, routes, this.pluginRoutes);
     this.server = server;
     this.address = await listen(server, port, host);
     // With port 0 only the bound address tells the real port.
@@ -185,7 +201,7 @@ export class Visor {
       await this.hooks.beforeClose.promise();
     } finally {
       for (const backend of this.backends.values()) {
-        await backend.close?.().catch((error: unknown) => this.logger.error('a backend failed to close', { store: backend.name, err: error }));
+        await backend.close().catch((error: unknown) => this.logger.error('a backend failed to close', { store: backend.name, err: error }));
       }
       await this.metadata.close();
     }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { resolveConfig } from '../src/config/index.js';
-import { ConfigError } from '../src/errors/config-errors.js';
+import { ConfigError } from '@visor/plugin-api';
 
 const options = { baseDir: '/srv/visor/etc', cwd: '/srv/visor' };
 const file = {

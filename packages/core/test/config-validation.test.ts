@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CONFIG_DEFAULTS, resolveConfig } from '../src/config/index.js';
-import { ConfigError } from '../src/errors/config-errors.js';
+import { ConfigError } from '@visor/plugin-api';
 
 const baseDir = '/srv/visor/etc';
 const cwd = '/srv/visor';

@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CONFIG_SEARCH_PLACES, loadConfig, type VisorConfig } from '../src/config/index.js';
-import { ConfigError } from '../src/errors/config-errors.js';
+import { ConfigError } from '@visor/plugin-api';
 import { configFileSource } from './fixtures/config/config-sources.js';
 import { makeTempDir, removeDir, writeTree } from './fixtures/config/file-tree.js';
 

@@ -3,7 +3,7 @@ import { mkdir, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { ConfigError, PluginError, PluginNotFoundError } from '../src/errors/config-errors.js';
+import { ConfigError, PluginError, PluginNotFoundError } from '@visor/plugin-api';
 import { loadPlugin, resolvePlugin } from '../src/plugins/index.js';
 import { makeTempDir, removeDir, writeTree } from './fixtures/config/file-tree.js';
 import { installFakePackage } from './fixtures/plugins/fake-packages.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { PluginError } from '../src/errors/config-errors.js';
+import { PluginError } from '@visor/plugin-api';
 import { pluginShapeProblems, validatePlugin } from '../src/plugins/index.js';
 
 const backend = { kind: 'backend', type: 'memory', create: () => ({}) };

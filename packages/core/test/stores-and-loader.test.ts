@@ -155,7 +155,8 @@ describe('loader: backends', () => {
       kind: 'backend',
       type: 'tracked',
       create: (_options: unknown, context: { name: string }) => ({
-        name: context.name, type: 'tracked', readOnly: false,
+        name: context.name, type: 'tracked',
+        capabilities: { write: true, delete: true, rangeReads: true, positionalReads: false, redirects: false, locateBeforeWrite: false, sizeRequired: false, registerLocations: false },
         put: async () => ({ location: 'x', size: 0 }), get: async () => { throw new Error('unused'); },
         stat: async () => ({ size: 0 }), delete: async () => undefined, health: async () => ({ ok: true }),
         close: async () => void closed++,

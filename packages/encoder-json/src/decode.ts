@@ -1,5 +1,4 @@
-import { BadRequestError } from '@visor/core/plugin';
-import { lineColumnAt } from '@visor/core/plugin';
+import { BadRequestError, lineColumnAt } from '@visor/plugin-api';
 
 const BYTE_ORDER_MARK = 0xfeff;
 const ONLY_JSON_WHITESPACE = /^[ \t\r\n]*$/;

@@ -1,4 +1,4 @@
-import { BadRequestError } from '@visor/core/plugin';
+import { BadRequestError } from '@visor/plugin-api';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { documentValue, type OrderedNode } from './element-values.js';
 import { checkedSource, checkNothingAfterRoot } from './source-checks.js';

@@ -1,4 +1,4 @@
-import { BadRequestError } from '@visor/core/plugin';
+import { BadRequestError } from '@visor/plugin-api';
 import { decodeEntities } from './entities.js';
 
 /**

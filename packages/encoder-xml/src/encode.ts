@@ -1,4 +1,4 @@
-import type { ResponseDocument } from '@visor/core/plugin';
+import type { ResponseDocument } from '@visor/plugin-api';
 import { escapeAttribute, escapeText } from './escape.js';
 import { isXmlName, singularOf } from './names.js';
 

@@ -1,4 +1,4 @@
-import { BadRequestError } from '@visor/core/plugin';
+import { BadRequestError } from '@visor/plugin-api';
 import { isXmlCharacter } from './xml-characters.js';
 
 // A character or entity reference, or a bare `&` (neither group matched).

@@ -1,5 +1,4 @@
-import { BadRequestError } from '@visor/core/plugin';
-import { lineColumnAt } from '@visor/core/plugin';
+import { BadRequestError, lineColumnAt } from '@visor/plugin-api';
 import { NOT_XML_CHARACTER } from './xml-characters.js';
 
 const BYTE_ORDER_MARK = 0xfeff;

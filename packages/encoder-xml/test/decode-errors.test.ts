@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BadRequestError } from '@visor/core';
+import { BadRequestError } from '@visor/plugin-api';
 import { xmlEncoder } from '../src/index.js';
 
 function decodeError(text: string): BadRequestError {

@@ -1,4 +1,4 @@
-import { UnauthorizedError, type Principal, type RequestContext } from '@visor/core/plugin';
+import { UnauthorizedError, type Principal, type RequestContext } from '@visor/plugin-api';
 import type { User } from './user.js';
 import type { UserStore } from './user-store.js';
 import { isPresigned, verifyPresigned, verifySignedRequest } from './verify-request.js';

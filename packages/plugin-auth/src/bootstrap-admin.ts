@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError, type Logger } from '@visor/core/plugin';
+import { ConfigError, type Logger } from '@visor/plugin-api';
 import { generateSecret } from './secret-box.js';
 import type { UserStore } from './user-store.js';
 import { checkAccessKey } from './validate-user.js';

@@ -1,5 +1,5 @@
-import type { Visor } from '@visor/core';
+import type { PluginHost } from '@visor/plugin-api';
 
-/** What the plugin uses of the Visor instance (type only: nothing of the server is loaded). */
-export type AuthHost = Pick<Visor, 'hooks' | 'images' | 'db' | 'config' | 'logger' | 'url'>;
-export type Db = Visor['db'];
+/** What the plugin uses of Visor: its plugin host. */
+export type AuthHost = PluginHost;
+export type Db = PluginHost['db'];

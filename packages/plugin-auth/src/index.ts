@@ -1,4 +1,4 @@
-import type { Visor } from '@visor/core';
+import type { PluginHost } from '@visor/plugin-api';
 import { applyAuth, PLUGIN_NAME } from './plugin.js';
 
 export type { AuthOptions } from './options.js';
@@ -12,8 +12,9 @@ export { USERS_TABLE, MEMBERS_TABLE } from './schema.js';
 const authPlugin = {
   kind: 'extension' as const,
   name: PLUGIN_NAME,
-  apply(visor: unknown, options: Record<string, unknown>): void {
-    applyAuth(visor as Visor, options);
+  apiVersion: '1.0',
+  apply(host: PluginHost, options: Record<string, unknown>): void {
+    applyAuth(host, options);
   },
 };
 

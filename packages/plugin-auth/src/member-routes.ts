@@ -1,4 +1,4 @@
-import { NotFoundError, type Image, type Logger, type OperationContext, type RouteRegistry } from '@visor/core/plugin';
+import { NotFoundError, type Image, type Logger, type OperationContext, type RouteRegistry } from '@visor/plugin-api';
 import type { AuthHost } from './host.js';
 import type { MemberStore } from './member-store.js';
 import { operationOf } from './route-helpers.js';

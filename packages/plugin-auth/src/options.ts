@@ -1,4 +1,4 @@
-import { InvalidFieldError } from '@visor/core/plugin';
+import { ConfigError } from '@visor/plugin-api';
 
 /** The plugin's options (the `options` of its `plugins` entry). */
 export interface AuthOptions {
@@ -8,15 +8,18 @@ export interface AuthOptions {
   env: Record<string, string | undefined>;
 }
 
-/** Validates the options; a wrong one stops Visor from starting, naming it. */
-export function resolveOptions(options: Record<string, unknown> = {}): AuthOptions {
+/**
+ * Validates the options; a wrong one stops Visor from starting with a
+ * ConfigError naming it (`optionsKey`: where the options sit in the configuration).
+ */
+export function resolveOptions(options: Record<string, unknown> = {}, optionsKey = 'options'): AuthOptions {
   const anonymousRead = options.anonymousRead ?? false;
   if (typeof anonymousRead !== 'boolean') {
-    throw new InvalidFieldError('anonymousRead', `auth option 'anonymousRead' must be true or false; got ${JSON.stringify(anonymousRead)}`);
+    throw new ConfigError(`${optionsKey}.anonymousRead`, `auth option 'anonymousRead' must be true or false; got ${JSON.stringify(anonymousRead)}`);
   }
   const env = options.env ?? process.env;
   if (typeof env !== 'object' || env === null) {
-    throw new InvalidFieldError('env', "auth option 'env' must be an object of environment variables");
+    throw new ConfigError(`${optionsKey}.env`, "auth option 'env' must be an object of environment variables");
   }
   return { anonymousRead, env: env as Record<string, string | undefined> };
 }

@@ -1,4 +1,4 @@
-import type { AccessDecision, ImageAccessRequest, ListRequest } from '@visor/core/plugin';
+import type { AccessDecision, ImageAccessRequest, ListRequest } from '@visor/plugin-api';
 import type { MemberStore } from './member-store.js';
 import { MEMBERS_TABLE } from './schema.js';
 

@@ -16,7 +16,7 @@ export const PLUGIN_NAME = 'auth';
 
 /** Taps every hook the plugin needs; the stores exist once beforeStart has run. */
 export function applyAuth(visor: AuthHost, rawOptions: Record<string, unknown>): void {
-  const options = resolveOptions(rawOptions);
+  const options = resolveOptions(rawOptions, visor.optionsKey);
   const members = new MemberStore(visor.db);
   let users: UserStore | undefined;
   let authenticate: ReturnType<typeof authenticator> | undefined;

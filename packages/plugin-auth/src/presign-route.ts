@@ -1,4 +1,4 @@
-import { InvalidFieldError, UnauthorizedError, type RequestContext, type RouteRegistry } from '@visor/core/plugin';
+import { InvalidFieldError, UnauthorizedError, type RequestContext, type RouteRegistry } from '@visor/plugin-api';
 import { presign } from '@visor/client';
 import type { AuthHost } from './host.js';
 import { operationOf, requireUser } from './route-helpers.js';

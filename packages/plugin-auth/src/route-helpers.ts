@@ -1,4 +1,4 @@
-import { ForbiddenError, UnauthorizedError, type OperationContext, type Principal, type RequestContext } from '@visor/core/plugin';
+import { ForbiddenError, UnauthorizedError, type OperationContext, type Principal, type RequestContext } from '@visor/plugin-api';
 
 /** The operation context image calls need, so authorizeImage applies to plugin routes too. */
 export const operationOf = (request: RequestContext): OperationContext => ({ principal: request.principal, request });

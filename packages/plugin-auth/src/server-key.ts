@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError } from '@visor/core/plugin';
+import { ConfigError } from '@visor/plugin-api';
 
 export const SERVER_KEY_FILE = 'server.key';
 const KEY_BYTES = 32;

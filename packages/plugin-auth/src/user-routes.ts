@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError, type RouteRegistry } from '@visor/core/plugin';
+import { ConflictError, NotFoundError, type RouteRegistry } from '@visor/plugin-api';
 import { requireAdmin, requireUser } from './route-helpers.js';
 import type { User, UserWithSecret } from './user.js';
 import type { UserStore } from './user-store.js';

@@ -1,4 +1,4 @@
-import { InternalError } from '@visor/core/plugin';
+import { InternalError } from '@visor/plugin-api';
 import type { Db } from './host.js';
 import { USERS_TABLE, MEMBERS_TABLE } from './schema.js';
 import { generateSecret, type SecretBox } from './secret-box.js';

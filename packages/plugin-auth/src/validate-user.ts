@@ -1,4 +1,4 @@
-import { InvalidFieldError, ReadOnlyFieldError } from '@visor/core/plugin';
+import { InvalidFieldError, ReadOnlyFieldError } from '@visor/plugin-api';
 import { ROLES, type Role } from './user.js';
 
 export const ACCESS_KEY = /^[A-Za-z0-9._-]{3,64}$/;

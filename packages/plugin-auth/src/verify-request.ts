@@ -1,4 +1,4 @@
-import { UnauthorizedError, ForbiddenError } from '@visor/core/plugin';
+import { ForbiddenError, UnauthorizedError } from '@visor/plugin-api';
 import { parseAuthorization, presignString, safeEqual, sign } from '@visor/client';
 import { hmacBase64 } from './hmac.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Image, OperationContext } from '@visor/core';
+import type { Image, OperationContext } from '@visor/plugin-api';
 import type { Visor } from '@visor/core';
 import { imageOf, startAuthVisor, type AuthVisor } from './helpers/auth-visor.js';
 import type { AsClient } from './helpers/signed.js';

@@ -1,4 +1,4 @@
-import type { Principal } from '@visor/core/plugin';
+import type { Principal } from '@visor/plugin-api';
 
 /** Admins, and everyone when no access-control plugin set a principal, see everything. */
 export function seesEverything(principal: Principal | null): boolean {

@@ -1,4 +1,4 @@
-import { InvalidFieldError, NotFoundError, type Principal } from '@visor/core/plugin';
+import { InvalidFieldError, NotFoundError, type Principal } from '@visor/plugin-api';
 import { mayReadHistory } from './access.js';
 import type { Db } from './host.js';
 import type { Page } from './paging.js';

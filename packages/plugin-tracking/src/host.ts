@@ -1,10 +1,7 @@
-import type { Visor } from '@visor/core';
+import type { PluginHost } from '@visor/plugin-api';
 
-/**
- * What the plugin uses of the Visor instance. A type-only import: nothing of
- * the server is loaded at run time by this package.
- */
-export type TrackingHost = Pick<Visor, 'hooks' | 'db' | 'logger' | 'images'>;
+/** What the plugin uses of Visor: its plugin host. */
+export type TrackingHost = PluginHost;
 
 /** The knex instance Visor's tables live in. */
-export type Db = Visor['db'];
+export type Db = PluginHost['db'];

@@ -14,9 +14,9 @@ export type { Stats, UserTotals } from './stats.js';
 const trackingPlugin = {
   kind: 'extension' as const,
   name: 'tracking',
-  apply(visor: unknown, rawOptions: Record<string, unknown> = {}): void {
-    const host = visor as TrackingHost;
-    const options = resolveOptions(rawOptions);
+  apiVersion: '1.0',
+  apply(host: TrackingHost, rawOptions: Record<string, unknown> = {}): void {
+    const options = resolveOptions(rawOptions, host.optionsKey);
     const recorder = new Recorder(host.db, options.table, host.logger.child({ plugin: 'tracking' }));
     host.hooks.beforeStart.tapPromise('tracking', () => ensureTable(host.db, options.table));
     host.hooks.beforeClose.tapPromise('tracking', () => recorder.settle());

@@ -1,4 +1,4 @@
-import { InvalidFieldError } from '@visor/core/plugin';
+import { ConfigError } from '@visor/plugin-api';
 
 /** The plugin's options (the `options` of its `plugins` entry). */
 export interface TrackingOptions {
@@ -12,24 +12,27 @@ export interface TrackingOptions {
 
 const TABLE = /^[a-z_][a-z0-9_]{0,62}$/;
 
-function positiveInteger(options: Record<string, unknown>, name: string, fallback: number, max: number): number {
+function positiveInteger(options: Record<string, unknown>, optionsKey: string, name: string, fallback: number, max: number): number {
   const value = options[name];
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
-    throw new InvalidFieldError(name, `tracking option '${name}' must be a whole number from 1 to ${max}; got ${JSON.stringify(value)}`);
+    throw new ConfigError(`${optionsKey}.${name}`, `tracking option '${name}' must be a whole number from 1 to ${max}; got ${JSON.stringify(value)}`);
   }
   return value;
 }
 
-/** Validates the options; a wrong one stops Visor from starting, naming it. */
-export function resolveOptions(options: Record<string, unknown> = {}): TrackingOptions {
+/**
+ * Validates the options; a wrong one stops Visor from starting with a
+ * ConfigError naming it (`optionsKey`: where the options sit in the configuration).
+ */
+export function resolveOptions(options: Record<string, unknown> = {}, optionsKey = 'options'): TrackingOptions {
   const table = options.table ?? 'visor_events';
   if (typeof table !== 'string' || !TABLE.test(table)) {
-    throw new InvalidFieldError('table', `tracking option 'table' must be a lower-case SQL name (letters, digits, _); got ${JSON.stringify(table)}`);
+    throw new ConfigError(`${optionsKey}.table`, `tracking option 'table' must be a lower-case SQL name (letters, digits, _); got ${JSON.stringify(table)}`);
   }
   return {
     table,
-    statsDays: positiveInteger(options, 'statsDays', 30, 366),
-    topImages: positiveInteger(options, 'topImages', 10, 100),
+    statsDays: positiveInteger(options, optionsKey, 'statsDays', 30, 366),
+    topImages: positiveInteger(options, optionsKey, 'topImages', 10, 100),
   };
 }

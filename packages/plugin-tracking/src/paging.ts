@@ -1,4 +1,4 @@
-import { InvalidFieldError } from '@visor/core/plugin';
+import { InvalidFieldError } from '@visor/plugin-api';
 
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1000;

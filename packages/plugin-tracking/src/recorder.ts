@@ -1,7 +1,6 @@
-import type { Image, OperationContext } from '@visor/core/plugin';
+import type { Image, Logger, OperationContext } from '@visor/plugin-api';
 import type { Db } from './host.js';
 import type { Action, EventRow } from './schema.js';
-import type { Logger } from '@visor/core/plugin';
 
 /** What an event adds to the image and the context it is about. */
 export interface EventExtra {

@@ -1,4 +1,4 @@
-import type { Principal } from '@visor/core/plugin';
+import type { Principal } from '@visor/plugin-api';
 import { seesEverything } from './access.js';
 import type { Db } from './host.js';
 import type { TrackingOptions } from './options.js';

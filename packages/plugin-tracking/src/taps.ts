@@ -1,4 +1,4 @@
-import type { Image } from '@visor/core/plugin';
+import type { Image } from '@visor/plugin-api';
 import type { TrackingHost } from './host.js';
 import type { Recorder } from './recorder.js';
 

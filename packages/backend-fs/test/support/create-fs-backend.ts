@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { silentLogger } from '@visor/core';
+import { silentLogger } from '@visor/plugin-api';
 import fsBackendPlugin, { FsBackend } from '../../src/index.js';
 
 export interface TestContext {
@@ -13,6 +13,7 @@ export async function createFsBackend(options: unknown, context: TestContext): P
     name: context.name ?? 'default',
     dataDir: context.dataDir,
     baseDir: context.dataDir,
+    optionsKey: `stores.${context.name ?? 'default'}.options`,
     logger: silentLogger,
   });
   assert.ok(backend instanceof FsBackend);

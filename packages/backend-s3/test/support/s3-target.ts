@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CreateBucketCommand, ListMultipartUploadsCommand, ListObjectsV2Command, ListPartsCommand, S3Client } from '@aws-sdk/client-s3';
-import { silentLogger, type Logger } from '@visor/core';
+import { silentLogger, type Logger } from '@visor/plugin-api';
 import { startS3rver, startSwift, type S3Credentials } from '@visor/test-servers';
 import { createS3Store, resolveS3Options, type S3Backend } from '../../src/index.js';
 
@@ -129,7 +129,7 @@ export async function createBackend(target: S3Target, options: Record<string, un
     maxAttempts: 1,
     ...options,
   };
-  return createS3Store(resolveS3Options(raw, name), { name, dataDir: '/nonexistent', baseDir: '/nonexistent', logger });
+  return createS3Store(resolveS3Options(raw, `stores.${name}.options`), { name, dataDir: '/nonexistent', baseDir: '/nonexistent', optionsKey: `stores.${name}.options`, logger });
 }
 
 /** Every object under the backend's prefix, and every multipart upload in progress there. */

@@ -7,6 +7,7 @@ import type { SuiteCase } from '../suite-case.js';
 export const concurrencyCases: SuiteCase[] = [
   {
     title: 'two concurrent puts to different keys both succeed',
+    requires: { write: true },
     async run({ backend }) {
       const [a, b] = [randomData(2 * MiB), randomData(2 * MiB + 1)];
       const [putA, putB] = await Promise.all([putBytes(backend, newKey(), a, 16 * 1024), putBytes(backend, newKey(), b, 16 * 1024)]);
@@ -16,6 +17,7 @@ export const concurrencyCases: SuiteCase[] = [
   },
   {
     title: 'two concurrent puts to the same key leave exactly one of them, whole',
+    requires: { write: true },
     async run({ backend, listRaw }) {
       const key = newKey();
       const [a, b] = [randomData(2 * MiB), randomData(MiB)];

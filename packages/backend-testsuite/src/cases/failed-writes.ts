@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ObjectNotFoundError, type Backend } from '@visor/core/plugin';
+import { ObjectNotFoundError, type Backend } from '@visor/plugin-api';
 import { randomData } from '../bytes.js';
 import { assertRejectsWith } from '../expect-error.js';
 import { getBytes, newKey, putBytes } from '../object-helpers.js';
@@ -25,6 +25,7 @@ async function assertNothingLeft({ backend, listRaw }: CaseContext, key: string,
 export const failedWriteCases: SuiteCase[] = [
   {
     title: 'a source that errors midway: put rejects, nothing is left behind, the key is not readable',
+    requires: { write: true },
     async run(context) {
       const { backend } = context;
       const { key, location } = await vacatedKey(backend);
@@ -35,6 +36,7 @@ export const failedWriteCases: SuiteCase[] = [
   },
   {
     title: 'an AbortSignal aborted midway: put rejects, nothing is left behind, the key is not readable',
+    requires: { write: true },
     async run(context) {
       const { backend } = context;
       const { key, location } = await vacatedKey(backend);
@@ -52,6 +54,7 @@ export const failedWriteCases: SuiteCase[] = [
   },
   {
     title: 'an already aborted AbortSignal: put rejects and writes nothing',
+    requires: { write: true },
     async run(context) {
       const { backend } = context;
       const { key, location } = await vacatedKey(backend);
@@ -62,6 +65,7 @@ export const failedWriteCases: SuiteCase[] = [
   },
   {
     title: 'a failed put to an existing key leaves the old object intact',
+    requires: { write: true },
     async run({ backend, listRaw }) {
       const key = newKey();
       const original = randomData(5000);

@@ -10,7 +10,7 @@ export const getAbortCases: SuiteCase[] = [
     async run({ backend }) {
       const { location } = await putBytes(backend, newKey(), randomData(8 * MiB));
       const controller = new AbortController();
-      const stream = await backend.get(location, { signal: controller.signal });
+      const { body: stream } = await backend.get(location, { signal: controller.signal });
       let received = 0;
       await assert.rejects(async () => {
         for await (const chunk of stream as AsyncIterable<Buffer>) {

@@ -15,6 +15,7 @@ export const maintenanceCases: SuiteCase[] = [
   },
   {
     title: 'cleanup(), if implemented, returns 0 on a clean backend and removes nothing',
+    requires: { write: true },
     async run({ backend, listRaw }) {
       const data = randomData(2000);
       const { location } = await putBytes(backend, newKey(), data);
@@ -27,6 +28,7 @@ export const maintenanceCases: SuiteCase[] = [
   },
   {
     title: 'a put in progress survives cleanup() with or without minAgeMs, if implemented, and completes whole',
+    requires: { write: true },
     async run({ backend }) {
       if (!backend.cleanup) return;
       const data = randomData(3 * 64 * 1024);

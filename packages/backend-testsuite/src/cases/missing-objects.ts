@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ObjectNotFoundError, type Backend } from '@visor/core/plugin';
+import { ObjectNotFoundError, type Backend } from '@visor/plugin-api';
 import { randomData } from '../bytes.js';
 import { assertRejectsWith } from '../expect-error.js';
 import { newKey, putBytes } from '../object-helpers.js';
@@ -16,6 +16,7 @@ async function deletedObject(backend: Backend): Promise<{ key: string; location:
 export const missingObjectCases: SuiteCase[] = [
   {
     title: 'delete removes the object: get and stat fail and the storage no longer holds it',
+    requires: { delete: true },
     async run({ backend, listRaw }) {
       const key = newKey();
       const { location } = await putBytes(backend, key, randomData(100));
@@ -28,6 +29,7 @@ export const missingObjectCases: SuiteCase[] = [
   },
   {
     title: 'get of a missing object rejects with ObjectNotFoundError naming backend and key',
+    requires: { delete: true },
     async run({ backend }) {
       const { key, location } = await deletedObject(backend);
       await assertRejectsWith(backend.get(location), ObjectNotFoundError, { backend: backend.name, key });
@@ -35,6 +37,7 @@ export const missingObjectCases: SuiteCase[] = [
   },
   {
     title: 'a range get of a missing object rejects with ObjectNotFoundError',
+    requires: { delete: true },
     async run({ backend }) {
       const { key, location } = await deletedObject(backend);
       await assertRejectsWith(backend.get(location, { range: { start: 0, end: 0 } }), ObjectNotFoundError, { backend: backend.name, key });
@@ -42,6 +45,7 @@ export const missingObjectCases: SuiteCase[] = [
   },
   {
     title: 'stat of a missing object rejects with ObjectNotFoundError naming backend and key',
+    requires: { delete: true },
     async run({ backend }) {
       const { key, location } = await deletedObject(backend);
       await assertRejectsWith(backend.stat(location), ObjectNotFoundError, { backend: backend.name, key });
@@ -49,6 +53,7 @@ export const missingObjectCases: SuiteCase[] = [
   },
   {
     title: 'delete of a missing object rejects with ObjectNotFoundError naming backend and key',
+    requires: { delete: true },
     async run({ backend }) {
       const { key, location } = await deletedObject(backend);
       await assertRejectsWith(backend.delete(location), ObjectNotFoundError, { backend: backend.name, key });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { InvalidKeyError, ObjectNotFoundError, type Backend, type ObjectReader } from '@visor/core/plugin';
+import { InvalidKeyError, ObjectNotFoundError, type Backend, type ObjectReader } from '@visor/plugin-api';
 import { randomData } from '../bytes.js';
 import { assertRejectsWith } from '../expect-error.js';
 import { newKey, putBytes } from '../object-helpers.js';
@@ -28,7 +28,7 @@ async function readFully(reader: ObjectReader, buffer: Buffer, length: number, p
 export const positionalReadCases: SuiteCase[] = [
   {
     title: 'openReader reports the size and reads the same bytes as get at any position, into a reused buffer',
-    needs: 'openReader',
+    requires: { positionalReads: true },
     async run({ backend }) {
       const data = randomData(SIZE);
       const { location } = await putBytes(backend, newKey(), data);
@@ -47,7 +47,7 @@ export const positionalReadCases: SuiteCase[] = [
   },
   {
     title: 'openReader: a read past the end returns what is left, then 0',
-    needs: 'openReader',
+    requires: { positionalReads: true },
     async run({ backend }) {
       const data = randomData(1000);
       const { location } = await putBytes(backend, newKey(), data);
@@ -64,7 +64,7 @@ export const positionalReadCases: SuiteCase[] = [
   },
   {
     title: 'openReader of an empty object reports size 0 and reads 0; close may be called twice',
-    needs: 'openReader',
+    requires: { positionalReads: true },
     async run({ backend }) {
       const { location } = await putBytes(backend, newKey(), Buffer.alloc(0));
       const reader = await openReader(backend, location);
@@ -76,7 +76,7 @@ export const positionalReadCases: SuiteCase[] = [
   },
   {
     title: 'openReader of a missing object rejects with ObjectNotFoundError naming backend and key',
-    needs: 'openReader',
+    requires: { positionalReads: true },
     async run({ backend }) {
       const key = newKey();
       const { location } = await putBytes(backend, key, randomData(100));
@@ -86,7 +86,7 @@ export const positionalReadCases: SuiteCase[] = [
   },
   {
     title: 'openReader refuses a foreign location with InvalidKeyError',
-    needs: 'openReader',
+    requires: { positionalReads: true },
     async run({ backend, foreignLocation }) {
       await assertRejectsWith(openReader(backend, foreignLocation), InvalidKeyError, { backend: backend.name });
     },

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { InvalidRangeError, type ByteRange } from '@visor/core/plugin';
+import { InvalidRangeError, type ByteRange } from '@visor/plugin-api';
 import { randomData } from '../bytes.js';
 import { assertRejectsWith } from '../expect-error.js';
 import { getBytes, newKey, putBytes } from '../object-helpers.js';

@@ -6,6 +6,7 @@ import type { SuiteCase } from '../suite-case.js';
 export const replaceCases: SuiteCase[] = [
   {
     title: 'put to an existing key replaces the object (a shorter one leaves no old tail)',
+    requires: { write: true },
     async run({ backend, listRaw }) {
       const key = newKey();
       const first = await putBytes(backend, key, randomData(50_000));

@@ -4,14 +4,18 @@ import {
   InvalidKeyError,
   InvalidRangeError,
   ObjectNotFoundError,
+  WRITABLE_STORE,
   type Backend,
+  type BackendCapabilities,
   type BackendHealth,
   type GetOptions,
+  type GetResult,
   type ObjectReader,
   type ObjectStat,
   type PutOptions,
   type PutResult,
-} from '@visor/core';
+  type RedirectOptions,
+} from '@visor/plugin-api';
 
 const SAFE_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
 const READ_CHUNK = 64 * 1024;
@@ -22,7 +26,13 @@ const READ_CHUNK = 64 * 1024;
  */
 export class MemoryBackend implements Backend {
   readonly type = 'memory';
-  readonly readOnly = false;
+  readonly capabilities: BackendCapabilities = {
+    ...WRITABLE_STORE,
+    positionalReads: true,
+    locateBeforeWrite: true,
+    redirects: true,
+    registerLocations: true,
+  };
   readonly objects = new Map<string, Buffer>();
   /** In-flight writes, by temporary id. */
   readonly partials = new Map<string, Buffer[]>();
@@ -64,7 +74,7 @@ export class MemoryBackend implements Backend {
     return { location: this.locate(key), size: this.objects.get(key)?.length ?? 0 };
   }
 
-  async get(location: string, options: GetOptions = {}): Promise<Readable> {
+  async get(location: string, options: GetOptions = {}): Promise<GetResult> {
     const key = this.keyOf(location);
     const data = this.objects.get(key);
     if (!data) throw new ObjectNotFoundError(this.name, key);
@@ -76,7 +86,7 @@ export class MemoryBackend implements Backend {
     const chunks: Buffer[] = [];
     for (let offset = 0; offset < slice.length; offset += READ_CHUNK) chunks.push(slice.subarray(offset, offset + READ_CHUNK));
     const stream = Readable.from(chunks, { objectMode: false });
-    return signal ? addAbortSignal(signal, stream) : stream;
+    return { body: signal ? addAbortSignal(signal, stream) : stream, info: { size: data.length, etag: `"${data.length}"` } };
   }
 
   async openReader(location: string): Promise<ObjectReader> {
@@ -94,7 +104,7 @@ export class MemoryBackend implements Backend {
     const key = this.keyOf(location);
     const data = this.objects.get(key);
     if (!data) throw new ObjectNotFoundError(this.name, key);
-    return { size: data.length, modifiedAt: new Date() };
+    return { size: data.length, modifiedAt: new Date(), etag: `"${data.length}"` };
   }
 
   async delete(location: string): Promise<void> {
@@ -126,6 +136,22 @@ export class MemoryBackend implements Backend {
 
   protected discardPartial(id: string): void {
     this.partials.delete(id);
+  }
+
+  /** A URL under a reserved name (RFC 2606): nothing serves it, the suite only checks its form. */
+  async redirectUrl(location: string, options: RedirectOptions): Promise<string> {
+    const key = this.keyOf(location);
+    if (!this.objects.has(key)) throw new ObjectNotFoundError(this.name, key);
+    return `https://memory.example/${this.name}/${key}?expires=${Math.floor(Date.now() / 1000) + options.expiresIn}`;
+  }
+
+  ownsLocation(location: string): boolean {
+    try {
+      this.keyOf(location);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   locationOf(key: string): string {

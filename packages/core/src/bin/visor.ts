@@ -2,7 +2,7 @@
 import './silence-dep0111.js';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/index.js';
-import { VisorError } from '../errors/index.js';
+import { VisorError } from '@visor/plugin-api';
 import { createLogger } from '../util/logger.js';
 import { VERSION } from '../version.js';
 import { Visor } from '../visor.js';

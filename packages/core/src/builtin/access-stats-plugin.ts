@@ -1,4 +1,4 @@
-import type { VisorHooks } from '../hooks/hooks.js';
+import type { VisorHooks } from '@visor/plugin-api';
 import type { MetadataStore } from '../metadata/metadata-store.js';
 
 /**

@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { cosmiconfig, type PublicExplorer } from 'cosmiconfig';
-import { ConfigError } from '../errors/config-errors.js';
+import { ConfigError } from '@visor/plugin-api';
 
 /**
  * Where a configuration is looked for in each directory, first match wins.

@@ -8,7 +8,7 @@ import { resolveLimits } from './resolve-limits.js';
 import { resolveDefaultStore, resolveStores } from './resolve-stores.js';
 import { parseHost, parseLogLevel, parsePort, parsePublicUrl } from './server-settings.js';
 import type { DatabaseConfig, VisorConfig } from './types.js';
-import { expectNumber, expectObject, expectString, type RawObject } from './value-checks.js';
+import { expectNumber, expectObject, expectString, type RawObject } from '@visor/plugin-api';
 
 export const CONFIG_KEYS = [
   'host',

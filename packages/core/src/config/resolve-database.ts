@@ -1,8 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
-import { ConfigError } from '../errors/config-errors.js';
+import { childKey, ConfigError, expectInteger, expectObject, expectOneOf, expectString, fail, isPlainObject } from '@visor/plugin-api';
 import { CONFIG_DEFAULTS } from './defaults.js';
 import type { DatabaseConfig } from './types.js';
-import { childKey, expectInteger, expectObject, expectOneOf, expectString, fail, isPlainObject } from './value-checks.js';
 
 const CLIENTS = ['sqlite3', 'pg'] as const;
 const SQLITE_KEYS = ['client', 'filename'];

@@ -1,9 +1,7 @@
-import type { EncoderPlugin } from '../encoding/encoder.js';
-import { ConfigError } from '../errors/config-errors.js';
+import { ConfigError, expectString, fail, isPlainObject, type EncoderPlugin } from '@visor/plugin-api';
 import { pluginShapeProblems } from '../plugins/validate-plugin.js';
 import { CONFIG_DEFAULTS } from './defaults.js';
 import type { EncoderConfig } from './types.js';
-import { expectString, fail, isPlainObject } from './value-checks.js';
 
 function resolveEncoder(value: unknown, key: string): EncoderConfig {
   if (typeof value === 'string') return { name: expectString(value, key) };

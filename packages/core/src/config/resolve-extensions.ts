@@ -1,9 +1,7 @@
 import { CONFIG_DEFAULTS } from './defaults.js';
-import { ConfigError } from '../errors/config-errors.js';
-import type { ExtensionPluginLike } from '../plugins/extension-plugin.js';
+import { ConfigError, expectObject, expectOptions, expectString, fail, isPlainObject, type ExtensionPluginLike } from '@visor/plugin-api';
 import { pluginShapeProblems } from '../plugins/validate-plugin.js';
 import type { PluginConfig } from './types.js';
-import { expectObject, expectOptions, expectString, fail, isPlainObject } from './value-checks.js';
 
 function inlinePlugin(value: Record<string, unknown>, key: string): ExtensionPluginLike {
   const problems = pluginShapeProblems(value, 'extension');

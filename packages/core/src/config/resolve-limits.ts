@@ -1,6 +1,6 @@
 import { CONFIG_DEFAULTS } from './defaults.js';
 import type { LimitsConfig } from './types.js';
-import { expectInteger, expectNumber, expectObject } from './value-checks.js';
+import { expectInteger, expectNumber, expectObject } from '@visor/plugin-api';
 
 /** The `limits` section; byte counts are positive integers, `maxImageBytes: null` means unlimited. */
 export function resolveLimits(value: unknown): LimitsConfig {

@@ -1,9 +1,7 @@
-import type { BackendPlugin } from '../backend/backend.js';
-import { ConfigError } from '../errors/config-errors.js';
+import { ConfigError, expectObject, expectOptions, expectString, fail, isPlainObject, type BackendPlugin } from '@visor/plugin-api';
 import { pluginShapeProblems } from '../plugins/validate-plugin.js';
 import { CONFIG_DEFAULTS } from './defaults.js';
 import type { StoreConfig } from './types.js';
-import { expectObject, expectOptions, expectString, fail, isPlainObject } from './value-checks.js';
 
 export const STORE_NAME = /^[a-z][a-z0-9_-]{0,63}$/;
 

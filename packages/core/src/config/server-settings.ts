@@ -1,5 +1,5 @@
 import type { LogLevel } from '../util/logger.js';
-import { expectInteger, expectOneOf, expectString, fail } from './value-checks.js';
+import { expectInteger, expectOneOf, expectString, fail } from '@visor/plugin-api';
 
 /** Typed so that adding a LogLevel without listing it here fails to compile. */
 const LOG_LEVEL_SET: Record<LogLevel, true> = { debug: true, info: true, warn: true, error: true, silent: true };

@@ -1,6 +1,4 @@
-import type { BackendPlugin } from '../backend/backend.js';
-import type { EncoderPlugin } from '../encoding/encoder.js';
-import type { ExtensionPluginLike } from '../plugins/extension-plugin.js';
+import type { BackendPlugin, EncoderPlugin, ExtensionPluginLike } from '@visor/plugin-api';
 import type { LogLevel } from '../util/logger.js';
 
 export interface StoreConfig {

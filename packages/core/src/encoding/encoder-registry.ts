@@ -1,5 +1,4 @@
-import type { VisorHooks } from '../hooks/hooks.js';
-import type { EncoderPlugin } from './encoder.js';
+import type { EncoderPlugin, VisorHooks } from '@visor/plugin-api';
 
 /** Taps each encoder plugin onto the encode/decode hooks and remembers the media types on offer. */
 export class EncoderRegistry {

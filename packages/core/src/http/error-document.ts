@@ -1,6 +1,5 @@
-import { InternalError, VisorError, type ErrorCode } from '../errors/index.js';
-import type { ResponseDocument } from '../encoding/encoder.js';
-import { ERROR_STATUS, ROUTER_STATUS_CODES } from './error-status.js';
+import { InternalError, VisorError, type ErrorCode, type ResponseDocument } from '@visor/plugin-api';
+import { ROUTER_STATUS_CODES, statusOf } from './error-status.js';
 
 export interface ErrorResponse {
   status: number;
@@ -28,5 +27,5 @@ export function errorResponse(thrown: unknown, requestId: string): ErrorResponse
   for (const [key, value] of Object.entries(error.details)) {
     if (!(key in body)) body[key] = value;
   }
-  return { status: ERROR_STATUS[error.code], error, document: { root: 'error', body }, unexpected };
+  return { status: statusOf(error.code), error, document: { root: 'error', body }, unexpected };
 }

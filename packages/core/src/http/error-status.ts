@@ -1,7 +1,7 @@
-import type { ErrorCode } from '../errors/index.js';
+import { PluginError, type ErrorCode, type KnownErrorCode, type PluginErrorCodes } from '@visor/plugin-api';
 
 /** The one place where error codes become HTTP statuses. */
-export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = Object.freeze({
+export const ERROR_STATUS: Readonly<Record<KnownErrorCode, number>> = Object.freeze({
   BadRequest: 400,
   InvalidField: 400,
   ReadOnlyField: 400,
@@ -13,6 +13,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = Object.freeze({
   MethodNotAllowed: 405,
   NotAcceptable: 406,
   Conflict: 409,
+  LengthRequired: 411,
   PreconditionFailed: 412,
   PayloadTooLarge: 413,
   UnsupportedMediaType: 415,
@@ -35,3 +36,29 @@ export const ROUTER_STATUS_CODES: Readonly<Record<number, ErrorCode>> = Object.f
   413: 'PayloadTooLarge',
   415: 'UnsupportedMediaType',
 });
+
+/** Codes plugins brought (see PluginErrorCodes), for the life of the process. */
+const pluginStatuses = new Map<string, number>();
+
+/** The HTTP status of an error code; 500 for a code nobody declared. */
+export function statusOf(code: ErrorCode): number {
+  return (ERROR_STATUS as Readonly<Record<string, number>>)[code] ?? pluginStatuses.get(code) ?? 500;
+}
+
+/**
+ * Adds the error codes `plugin` declares. A code must be a word (`SlowDown`)
+ * with a status from 400 to 599; one that already means another status is
+ * refused with a PluginError, so a code answers the same everywhere.
+ */
+export function registerErrorCodes(plugin: string, codes: PluginErrorCodes | undefined): void {
+  for (const [code, status] of Object.entries(codes ?? {})) {
+    if (!/^[A-Z][A-Za-z0-9]{1,63}$/.test(code)) throw new PluginError(plugin, `error code '${code}' must be a word in PascalCase`);
+    if (!Number.isInteger(status) || status < 400 || status > 599) {
+      throw new PluginError(plugin, `error code '${code}' must map to an HTTP error status from 400 to 599, not ${String(status)}`);
+    }
+    const known = statusOf(code as ErrorCode);
+    const taken = Object.hasOwn(ERROR_STATUS, code) || pluginStatuses.has(code);
+    if (taken && known !== status) throw new PluginError(plugin, `error code '${code}' already answers ${known}; it cannot answer ${status} too`);
+    pluginStatuses.set(code, status);
+  }
+}

@@ -1,8 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ResponseDocument } from '../encoding/encoder.js';
-import { InternalError, UnsupportedMediaTypeError } from '../errors/index.js';
-import type { OperationContext, RequestContext } from '../hooks/contexts.js';
-import type { VisorHooks } from '../hooks/hooks.js';
+import { InternalError, UnsupportedMediaTypeError, type OperationContext, type RequestContext, type ResponseDocument, type VisorHooks } from '@visor/plugin-api';
 import type { Logger } from '../util/logger.js';
 import { errorResponse } from './error-document.js';
 import { headerSafe } from './image-headers.js';

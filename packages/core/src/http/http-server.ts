@@ -1,10 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import restify from 'restify';
-import { NotAcceptableError } from '../errors/index.js';
-import type { RequestContext } from '../hooks/contexts.js';
+import { NotAcceptableError, type RequestContext, type RouteHandler, type RouteMethod, type RouteRegistry } from '@visor/plugin-api';
 import { Exchange, type ExchangeEnvironment } from './exchange.js';
 import { negotiateMediaType } from './negotiate.js';
-import type { RouteHandler, RouteMethod, RouteRegistry } from './route-registry.js';
 import type { Route } from './routes/route.js';
 
 function contextOf(req: restify.Request, route: string): RequestContext {
@@ -50,7 +48,11 @@ export async function handlersSettled(server: restify.Server): Promise<void> {
 }
 
 /** Builds the restify server: every route runs negotiation, beforeRequest, the handler, and error encoding. */
-export function createHttpServer(env: ExchangeEnvironment, routes: Route[]): restify.Server {
+export function createHttpServer(
+  env: ExchangeEnvironment,
+  routes: Route[],
+  pluginRoutes: ReadonlyArray<{ method: RouteMethod; path: string; handler: RouteHandler }> = [],
+): restify.Server {
   // noWriteContinue: a client sending `Expect: 100-continue` gets `100 Continue` only once a handler
   // starts reading its body (Exchange.continueBody), so a refused upload never has to be sent at all.
   const server = restify.createServer({ name: 'visor', handleUncaughtExceptions: false, ignoreTrailingSlash: true, noWriteContinue: true });
@@ -64,6 +66,7 @@ export function createHttpServer(env: ExchangeEnvironment, routes: Route[]): res
   server.server.timeout = env.idleTimeoutMs;
 
   const registry: RouteRegistry = { add: (method, path, handler) => routes.push(pluginRoute(method, path, handler)) };
+  for (const route of pluginRoutes) registry.add(route.method, route.path, route.handler);
   env.hooks.registerRoutes.call(registry);
 
   // Every GET answers HEAD too (same headers, no body) unless the route set defines its own HEAD.

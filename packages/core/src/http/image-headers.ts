@@ -1,6 +1,6 @@
-import { InvalidFieldError } from '../errors/index.js';
+import { InvalidFieldError } from '@visor/plugin-api';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { UploadExpectations } from '../images/digest-stream.js';
+import type { UploadExpectations } from '@visor/plugin-api';
 import type { ImageView } from './image-view.js';
 
 const PREFIX = 'x-image-meta-';

@@ -1,4 +1,4 @@
-import { BASE_FIELDS, BRIEF_FIELDS, type Image } from '../metadata/image.js';
+import { BASE_FIELDS, BRIEF_FIELDS, type Image } from '@visor/plugin-api';
 
 export type ImageView = Record<string, unknown>;
 

@@ -1,7 +1,4 @@
-import { InvalidFieldError } from '../errors/index.js';
-import type { ListOptions } from '../images/image-service.js';
-import { COLUMN_FIELDS, type BaseField } from '../metadata/image.js';
-import type { ListFilter } from '../metadata/metadata-store.js';
+import { COLUMN_FIELDS, InvalidFieldError, type BaseField, type ListFilter, type ListOptions } from '@visor/plugin-api';
 import { checkPropertyName } from '../metadata/validate-image.js';
 
 export const MAX_LIMIT = 1000;

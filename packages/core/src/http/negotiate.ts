@@ -1,5 +1,5 @@
 import Negotiator from 'negotiator';
-import { NotAcceptableError } from '../errors/index.js';
+import { NotAcceptableError } from '@visor/plugin-api';
 
 /** Picks the response media type from `Accept`; throws NotAcceptableError when nothing fits. */
 export function negotiateMediaType(accept: string | undefined, available: readonly string[]): string {

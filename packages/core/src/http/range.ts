@@ -1,5 +1,4 @@
-import { RangeNotSatisfiableError } from '../errors/index.js';
-import type { ByteRange } from '../backend/backend.js';
+import { RangeNotSatisfiableError, type ByteRange } from '@visor/plugin-api';
 
 /**
  * Parses a `Range` header for one byte range of an object of `size` bytes.

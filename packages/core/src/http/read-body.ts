@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { BadRequestError, PayloadTooLargeError } from '../errors/index.js';
+import { BadRequestError, PayloadTooLargeError } from '@visor/plugin-api';
 
 /** Reads a small (metadata) request body as UTF-8 text, refusing more than `limit` bytes. */
 export async function readBody(request: IncomingMessage, limit: number): Promise<string> {

@@ -1,7 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { ObjectReader } from '../backend/backend.js';
-import { READ_CHUNK } from '../backend/reader-stream.js';
-import { BackendError } from '../errors/index.js';
+import { BackendError, READ_CHUNK, type ObjectReader } from '@visor/plugin-api';
 
 /** Reads ahead of the socket per download: enough to keep it busy while the next read runs. */
 const BUFFERS_PER_DOWNLOAD = 4;

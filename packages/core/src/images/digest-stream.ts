@@ -1,18 +1,8 @@
 import { createHash, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
-import { BadDigestError, PayloadTooLargeError } from '../errors/index.js';
+import { BadDigestError, PayloadTooLargeError, type UploadExpectations } from '@visor/plugin-api';
 import { OffloadedDigests } from './offloaded-digests.js';
 
-/** What the client declared about the bytes it sends; each is checked when given. */
-export interface UploadExpectations {
-  size?: number;
-  /** MD5, lower-case hex. */
-  checksum?: string;
-  /** SHA-256, lower-case hex. */
-  sha256?: string;
-  /** The server's limit on an image's size, if any. */
-  maxBytes?: number | null;
-}
 
 export interface Digests {
   size: number;

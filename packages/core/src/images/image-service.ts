@@ -1,74 +1,48 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import type { Backend, ByteRange, ObjectReader } from '../backend/backend.js';
-import { readerStream } from '../backend/reader-stream.js';
 import {
   BackendError,
   ConflictError,
+  ForbiddenError,
   InternalError,
   InvalidFieldError,
+  LengthRequiredError,
   NotFoundError,
-  ForbiddenError,
   ObjectNotFoundError,
   RangeNotSatisfiableError,
+  readerStream,
   ReadOnlyBackendError,
   VisorError,
-} from '../errors/index.js';
-import type { ImageAction, OperationContext, TransferStats } from '../hooks/contexts.js';
-import type { VisorHooks } from '../hooks/hooks.js';
-import type { Image, ImageDraft } from '../metadata/image.js';
-import type { ListFilter, MetadataStore } from '../metadata/metadata-store.js';
+  type ByteRange,
+  type Download,
+  type DownloadAnswer,
+  type Image,
+  type ImageAction,
+  type ImageDraft,
+  type ImageOperations,
+  type ListOptions,
+  type ListResult,
+  type ObjectReader,
+  type OperationContext,
+  type TransferStats,
+  type UploadSource,
+  type VisorHooks,
+} from '@visor/plugin-api';
+import type { MetadataStore } from '../metadata/metadata-store.js';
 import { isUuid, validatePatch, validateRegistration } from '../metadata/validate-image.js';
+import type { StoreBackend } from '../stores/store-backend.js';
 import type { Logger } from '../util/logger.js';
-import type { UploadExpectations } from './digest-stream.js';
 import { runAfterHook } from './run-hook.js';
 import { asBackendError, streamToBackend } from './stream-to-backend.js';
 
-export interface ListOptions {
-  filters?: ListFilter[];
-  sort?: string;
-  dir?: 'asc' | 'desc';
-  limit?: number;
-  marker?: string | null;
-  /** Include custom properties and every field (the detail listing). */
-  detail?: boolean;
-}
+export type { Download, DownloadAnswer, ListOptions, ListResult, UploadSource };
 
-export interface ListResult {
-  images: Image[];
-  /** The marker for the next page, when more images remain. */
-  nextMarker: string | null;
-}
-
-export interface Download {
-  image: Image;
-  /** The bytes of the range (or the whole file); made on first access. Read either `stream` or `reader`, not both. */
-  readonly stream: Readable;
-  /**
-   * The open reader when the backend offers positional reads: a caller that
-   * reuses its buffers reads `range` (or bytes 0..size-1) from it and closes it.
-   */
-  readonly reader: ObjectReader | undefined;
-  /** The range served, or null for the whole file. */
-  range: ByteRange | null;
-  /** Call once the stream ended or failed, with what was sent. */
-  finish(stats: Omit<TransferStats, 'durationMs'>): void;
-}
-
-export interface UploadSource {
-  stream: Readable;
-  expect: UploadExpectations;
-  /** Aborted when the client goes away. */
-  signal?: AbortSignal;
-  /** The body's length when the transport knows it (Content-Length); used to pick the fastest hashing. */
-  lengthHint?: number;
-  /** Called once, just before the bytes are first read (HTTP: sends `100 Continue` to a client waiting for it). */
-  begin?(): void;
-}
+/** How long a redirect to a store's own URL stays valid, in seconds. */
+export const REDIRECT_EXPIRES_SECONDS = 300;
 
 export interface ImageServiceOptions {
   metadata: MetadataStore;
-  backends: ReadonlyMap<string, Backend>;
+  backends: ReadonlyMap<string, StoreBackend>;
   defaultStore: string;
   maxImageBytes: number | null;
   hooks: VisorHooks;
@@ -81,7 +55,7 @@ const now = () => new Date().toISOString();
 const DEFAULT_CONTEXT: OperationContext = { principal: null };
 
 /** The image operations, shared by the REST API and in-process embedding. */
-export class ImageService {
+export class ImageService implements ImageOperations {
   /**
    * after* hooks run detached: the operation is done and its caller answered
    * without waiting for plugins (tracking must never slow a request). close()
@@ -140,18 +114,65 @@ export class ImageService {
     return { images, nextMarker: more ? images[images.length - 1]!.id : null };
   }
 
-  /** Registers metadata only; the image waits in status `locked` for its file. */
+  /**
+   * Registers metadata only; the image waits in status `locked` for its file.
+   * With a `location` (an object that already lives in a store that registers
+   * locations, e.g. a URL for the HTTP backend), the store that owns it
+   * checks it and the image is `available` at once.
+   */
   async register(input: unknown, context: OperationContext = DEFAULT_CONTEXT): Promise<Image> {
-    const image = await this.prepare(input, context, 'locked');
+    const { rest, location } = takeLocation(input);
+    if (location !== undefined) return this.registerLocation(rest, location, context);
+    const image = await this.prepare(rest, context, 'locked');
+    const store = this.backendOf(image);
+    if (!store.capabilities.write) {
+      throw new ReadOnlyBackendError(store.name, undefined, `store '${store.name}' is read-only: register images in it with a 'location' it owns`);
+    }
     await this.options.metadata.insert(image);
     this.detach(runAfterHook(this.hooks.afterRegister, 'afterRegister', this.options.logger, image, context));
     return image;
   }
 
+  /** An image whose object already lives in a store: routed to the store that owns the location, checked there, recorded available. */
+  private async registerLocation(input: unknown, location: string, context: OperationContext): Promise<Image> {
+    const requested = typeof input === 'object' && input !== null ? (input as { store?: unknown }).store : undefined;
+    const owner = this.storeOwning(location, typeof requested === 'string' ? requested : undefined);
+    const draft = await this.prepare({ ...(input as object), store: owner.name }, context, 'available');
+    let info;
+    try {
+      info = await owner.stat(location);
+    } catch (error) {
+      throw asBackendError(owner, draft.id, error);
+    }
+    const image: Image = { ...draft, location, size: info.size, uploaded_at: draft.created_at };
+    await this.options.metadata.insert(image);
+    this.detach(runAfterHook(this.hooks.afterRegister, 'afterRegister', this.options.logger, image, context));
+    return image;
+  }
+
+  /** The store a client-given location belongs to: the one named, if it owns it, else the only one that does. */
+  private storeOwning(location: string, named: string | undefined): StoreBackend {
+    if (named !== undefined) {
+      this.checkStore(named);
+      const store = this.options.backends.get(named)!;
+      if (!store.capabilities.registerLocations) {
+        throw new InvalidFieldError('location', `store '${named}' takes no registered locations: upload the image's file instead`);
+      }
+      if (!store.ownsLocation(location)) throw new InvalidFieldError('location', `'${location}' is not a location store '${named}' serves`);
+      return store;
+    }
+    const owners = [...this.options.backends.values()].filter((store) => store.ownsLocation(location));
+    if (owners.length === 0) throw new InvalidFieldError('location', `no configured store serves the location '${location}'`);
+    if (owners.length > 1) {
+      throw new InvalidFieldError('location', `several stores serve '${location}' (${owners.map((s) => s.name).join(', ')}): name one in 'store'`);
+    }
+    return owners[0]!;
+  }
+
   /** Registers and uploads in one go; if the upload fails the record goes too. */
   async registerWithFile(input: unknown, source: UploadSource, context: OperationContext = DEFAULT_CONTEXT): Promise<Image> {
     const image = await this.prepare(input, context, 'uploading');
-    this.writableBackend(image);
+    this.writableBackend(image, source);
     await this.options.metadata.insert(image, this.options.instanceId);
     this.detach(runAfterHook(this.hooks.afterRegister, 'afterRegister', this.options.logger, image, context));
     return this.transfer(image, source, context);
@@ -160,7 +181,7 @@ export class ImageService {
   /** Uploads the file of an image in status `locked` or `error`; a concurrent upload gets 409. */
   async upload(id: string, source: UploadSource, context: OperationContext = DEFAULT_CONTEXT): Promise<Image> {
     const image = await this.get(id, context, 'upload');
-    this.writableBackend(image);
+    this.writableBackend(image, source);
     if (!(await this.options.metadata.claimUpload(image.id, ['locked', 'error'], now(), this.options.instanceId))) {
       const current = await this.options.metadata.find(image.id);
       throw new ConflictError(
@@ -173,34 +194,31 @@ export class ImageService {
   }
 
   async download(id: string, range: ByteRange | null = null, context: OperationContext = DEFAULT_CONTEXT): Promise<Download> {
-    return this.openDownload(await this.get(id, context, 'download'), range, context);
+    return this.openDownload(await this.get(id, context, 'download'), range, context, { redirect: false });
   }
 
-  /** Opens the file of an image already fetched (and authorized) with `get(id, context, 'download')`. */
-  async openDownload(image: Image, range: ByteRange | null, context: OperationContext = DEFAULT_CONTEXT): Promise<Download> {
+  /**
+   * Opens the file of an image already fetched (and authorized) with
+   * `get(id, context, 'download')`: a redirect when a `beforeDownload` tap
+   * answers one or the store is configured to redirect, else the bytes, from
+   * positional reads where the store declares them cheap and from `get`
+   * otherwise. A stored object whose size is not the record's is caught here,
+   * before anything is sent.
+   */
+  async openDownload(image: Image, range: ByteRange | null, context: OperationContext, how: { redirect: false }): Promise<Download>;
+  async openDownload(image: Image, range: ByteRange | null, context?: OperationContext, how?: { redirect: boolean }): Promise<DownloadAnswer>;
+  async openDownload(
+    image: Image,
+    range: ByteRange | null,
+    context: OperationContext = DEFAULT_CONTEXT,
+    how: { redirect: boolean } = { redirect: true },
+  ): Promise<DownloadAnswer> {
     const size = this.downloadableSize(image);
     if (range !== null && (range.start > range.end || range.end >= size)) {
       throw new RangeNotSatisfiableError(`range ${range.start}-${range.end} is outside the image's ${size} bytes`, size);
     }
-    await this.hooks.beforeDownload.promise(image, context);
+    const decision = await this.hooks.beforeDownload.promise(image, context);
     const backend = this.backendOf(image);
-    const openReader = backend.openReader?.bind(backend);
-    let source: { reader: ObjectReader } | { stream: Readable };
-    try {
-      source = openReader
-        ? { reader: await openReader(image.location!) }
-        : { stream: await backend.get(image.location!, range === null ? {} : { range }) };
-    } catch (error) {
-      if (error instanceof ObjectNotFoundError) {
-        throw await this.unservable(image, { fileGone: true, cause: error }, `the file of image '${image.id}' is missing from its store`);
-      }
-      throw asBackendError(backend, image.id, error);
-    }
-    if ('reader' in source && source.reader.size !== size) {
-      const stored = source.reader.size;
-      await source.reader.close().catch(() => undefined);
-      throw await this.unservable(image, { fileGone: false }, `the stored file of image '${image.id}' has ${stored} bytes, not the ${size} its record says`);
-    }
     const started = Date.now();
     let finished = false;
     const finish = (stats: Omit<TransferStats, 'durationMs'>) => {
@@ -208,6 +226,34 @@ export class ImageService {
       finished = true;
       this.detach(runAfterHook(this.hooks.afterDownload, 'afterDownload', this.options.logger, image, { ...stats, durationMs: Date.now() - started }, context));
     };
+    if (how.redirect) {
+      const redirect = (decision ? decision.redirect : undefined) ?? (backend.redirectDownloads ? await this.storeRedirect(backend, image) : undefined);
+      if (redirect !== undefined) return { image, redirect, range, finish };
+    }
+
+    let source: { reader: ObjectReader } | { stream: Readable };
+    let stored: number;
+    try {
+      if (backend.capabilities.positionalReads) {
+        const reader = await backend.openReader(image.location!);
+        source = { reader };
+        stored = reader.size;
+      } else {
+        const { body, info } = await backend.get(image.location!, range === null ? {} : { range });
+        source = { stream: body };
+        stored = info.size;
+      }
+    } catch (error) {
+      if (error instanceof ObjectNotFoundError) {
+        throw await this.unservable(image, { fileGone: true, cause: error }, `the file of image '${image.id}' is missing from its store`);
+      }
+      throw asBackendError(backend, image.id, error);
+    }
+    if (stored !== size) {
+      if ('reader' in source) await source.reader.close().catch(() => undefined);
+      else source.stream.destroy();
+      throw await this.unservable(image, { fileGone: false }, `the stored file of image '${image.id}' has ${stored} bytes, not the ${size} its record says`);
+    }
     if ('stream' in source) return { image, stream: source.stream, reader: undefined, range, finish };
     const { reader } = source;
     let stream: Readable | undefined;
@@ -220,6 +266,15 @@ export class ImageService {
         return (stream ??= readerStream(reader, { range: range ?? undefined, backend: image.store, key: image.id }));
       },
     };
+  }
+
+  /** The store's own URL for the image's object (a presigned URL), valid for REDIRECT_EXPIRES_SECONDS. */
+  private async storeRedirect(backend: StoreBackend, image: Image): Promise<string> {
+    try {
+      return await backend.redirectUrl(image.location!, { expiresIn: REDIRECT_EXPIRES_SECONDS, method: 'GET' });
+    } catch (error) {
+      throw asBackendError(backend, image.id, error);
+    }
   }
 
   /**
@@ -278,11 +333,14 @@ export class ImageService {
       throw new ConflictError(`image '${image.id}' is the kernel or ramdisk of ${referrers.map((r) => `'${r}'`).join(', ')}; update or delete those first`);
     }
     await this.hooks.beforeDelete.promise(image, context);
-    if (image.location !== null) {
+    // A store that does not delete (a read-only source) keeps the object: only the record goes.
+    const store = this.options.backends.get(image.store);
+    if (image.location !== null && (store === undefined || store.capabilities.delete)) {
+      const backend = this.backendOf(image);
       try {
-        await this.backendOf(image).delete(image.location);
+        await backend.delete(image.location);
       } catch (error) {
-        if (!(error instanceof ObjectNotFoundError)) throw asBackendError(this.backendOf(image), image.id, error);
+        if (!(error instanceof ObjectNotFoundError)) throw asBackendError(backend, image.id, error);
         this.options.logger.warn('image file was already missing from its store', { image: image.id, store: image.store });
       }
     }
@@ -325,7 +383,7 @@ export class ImageService {
     }
     let leftovers = 0;
     for (const backend of this.options.backends.values()) {
-      if (backend.cleanup) leftovers += await backend.cleanup(leftoverMinAgeMs === undefined ? {} : { minAgeMs: leftoverMinAgeMs });
+      if (backend.capabilities.write) leftovers += await backend.cleanup(leftoverMinAgeMs === undefined ? {} : { minAgeMs: leftoverMinAgeMs });
     }
     if (leftovers > 0) logger.warn('removed leftovers of interrupted uploads', { count: leftovers });
     return { images: rolledBack, leftovers };
@@ -338,7 +396,7 @@ export class ImageService {
    */
   private async removeUnrecordedFile(image: Image): Promise<void> {
     const backend = this.options.backends.get(image.store);
-    if (!backend?.locationOf) return;
+    if (!backend?.capabilities.locateBeforeWrite) return;
     try {
       await backend.delete(backend.locationOf(image.id));
       this.options.logger.warn('removed the file of an upload that was stored but never recorded', { image: image.id, store: image.store });
@@ -347,7 +405,7 @@ export class ImageService {
     }
   }
 
-  private async prepare(input: unknown, context: OperationContext, status: 'locked' | 'uploading'): Promise<Image> {
+  private async prepare(input: unknown, context: OperationContext, status: 'locked' | 'uploading' | 'available'): Promise<Image> {
     const valid = validateRegistration(input);
     const store = valid.store ?? this.options.defaultStore;
     this.checkStore(store);
@@ -377,7 +435,7 @@ export class ImageService {
     let bytes = 0;
     try {
       await this.hooks.beforeUpload.promise(image, context);
-      const backend = this.writableBackend(image);
+      const backend = this.writableBackend(image, source);
       const stored = await streamToBackend(backend, image.id, source, {
         expect: { ...source.expect, maxBytes: this.options.maxImageBytes },
         onBytes: (n) => {
@@ -438,16 +496,34 @@ export class ImageService {
     }
   }
 
-  private backendOf(image: Image): Backend {
+  private backendOf(image: Image): StoreBackend {
     const backend = this.options.backends.get(image.store);
     if (!backend) throw new ConflictError(`image '${image.id}' lives in store '${image.store}', which is no longer configured`);
     return backend;
   }
 
-  private writableBackend(image: Image): Backend {
+  /** The image's store, if it takes this upload: read-only stores refuse (405), stores needing the size refuse a body without one (411). */
+  private writableBackend(image: Image, source: UploadSource): StoreBackend {
     const backend = this.backendOf(image);
-    if (backend.readOnly) throw new ReadOnlyBackendError(backend.name, image.id);
+    if (!backend.capabilities.write) {
+      throw new ReadOnlyBackendError(backend.name, image.id, `store '${backend.name}' is read-only: it takes no uploads (register images in it with a location)`);
+    }
+    if (backend.capabilities.sizeRequired && (source.expect.size ?? source.lengthHint) === undefined) {
+      throw new LengthRequiredError(
+        `store '${backend.name}' needs the image's size before the upload starts (it cannot take a body of unknown length): send Content-Length or x-image-meta-size`,
+      );
+    }
     return backend;
   }
 }
 
+
+/** Splits a client-given `location` off a registration (only the server sets it otherwise). */
+function takeLocation(input: unknown): { rest: unknown; location: string | undefined } {
+  if (typeof input !== 'object' || input === null || Array.isArray(input) || !('location' in input)) return { rest: input, location: undefined };
+  const { location, ...rest } = input as Record<string, unknown>;
+  if (typeof location !== 'string' || location.length === 0 || location.length > 2048 || !URL.canParse(location)) {
+    throw new InvalidFieldError('location', "'location' must be an absolute URI of at most 2048 characters naming an object a configured store serves");
+  }
+  return { rest, location };
+}

@@ -1,8 +1,17 @@
-import type { Backend } from '../backend/backend.js';
-import { BackendError, BadDigestError, ClientClosedError, ConflictError, PayloadTooLargeError, VisorError } from '../errors/index.js';
+import {
+  BackendError,
+  BadDigestError,
+  ClientClosedError,
+  ConflictError,
+  PayloadTooLargeError,
+  VisorError,
+  type Backend,
+  type PutOptions,
+  type UploadExpectations,
+  type UploadSource,
+} from '@visor/plugin-api';
 import type { StoredFile } from '../metadata/metadata-store.js';
-import { DigestStream, type UploadExpectations } from './digest-stream.js';
-import type { UploadSource } from './image-service.js';
+import { DigestStream } from './digest-stream.js';
 
 const OFFLOAD_DIGESTS_FROM_BYTES = 8 * 1024 * 1024;
 
@@ -45,13 +54,13 @@ export async function streamToBackend(backend: Backend, key: string, source: Upl
   if (source.signal?.aborted) onAbort();
   source.stream.pipe(digest);
   try {
-    const put = await backend.put(key, digest, { ...(length === undefined ? {} : { size: length }), signal: controller.signal });
+    const put = await backend.put(key, digest, putOptions(expect, length, controller.signal));
     const digests = digest.result;
     if (put.size !== digests.size) {
       await backend.delete(put.location).catch(() => undefined);
       throw new BackendError(backend.name, key, `stored ${put.size} bytes but received ${digests.size}`);
     }
-    return { location: put.location, ...digests };
+    return { location: put.location, ...digests, ...(put.etag === undefined ? {} : { etag: put.etag }), ...(put.version === undefined ? {} : { version: put.version }) };
   } catch (error) {
     // Prefer the digest's verdict (mismatch, over the limit) or the client's leaving. Anything
     // else that destroyed the digest came from the backend (a writer's pipeline passes its raw
@@ -65,6 +74,17 @@ export async function streamToBackend(backend: Backend, key: string, source: Upl
     // A backend may refuse without reading a byte; destroying releases the digest's worker session.
     digest.destroy();
   }
+}
+
+/** What the core tells the store about an upload: what the client declared and the limit. */
+function putOptions(expect: UploadExpectations, length: number | undefined, signal: AbortSignal): PutOptions {
+  return {
+    ...(length === undefined ? {} : { size: length }),
+    maxBytes: expect.maxBytes ?? null,
+    ...(expect.checksum === undefined ? {} : { md5: expect.checksum }),
+    ...(expect.sha256 === undefined ? {} : { sha256: expect.sha256 }),
+    signal,
+  };
 }
 
 function isUploadVerdict(error: Error | null): error is Error {

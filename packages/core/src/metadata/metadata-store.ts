@@ -1,16 +1,8 @@
 import type { Knex } from 'knex';
 import { InstanceRegistry } from '../instances/instance-registry.js';
-import type { ListConstraint } from '../hooks/contexts.js';
-import type { Image, ImageStatus, PropertyValue } from './image.js';
+import type { Image, ImageStatus, ListConstraint, ListFilter, PropertyValue } from '@visor/plugin-api';
 import { MIGRATIONS_TABLE, migrationSource } from './migrations.js';
 import { imageToRow, propertyToRow, rowToImage, rowToPropertyValue, type ImageRow, type PropertyRow } from './rows.js';
-
-export interface ListFilter {
-  field: string;
-  value: string | number;
-  /** True for custom properties, false for base columns. */
-  property: boolean;
-}
 
 export interface ListQuery {
   filters: ListFilter[];
@@ -25,9 +17,15 @@ export interface ListQuery {
 
 export interface StoredFile {
   location: string;
+  /** Bytes. */
   size: number;
+  /** MD5, lower-case hex. */
   checksum: string;
+  /** SHA-256, lower-case hex. */
   sha256: string;
+  /** The store's entity tag and version of the object, where it gives them (logged; not recorded yet). */
+  etag?: string;
+  version?: string;
 }
 
 /** PostgreSQL advisory lock held while migrating; any constant shared by every Visor (ASCII 'VISR'). */

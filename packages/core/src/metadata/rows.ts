@@ -1,4 +1,4 @@
-import type { Image, PropertyValue } from './image.js';
+import type { Image, PropertyValue } from '@visor/plugin-api';
 
 /** A row of the `images` table. */
 export interface ImageRow {

@@ -1,4 +1,4 @@
-import { InvalidFieldError, ReadOnlyFieldError } from '../errors/index.js';
+import { InvalidFieldError, ReadOnlyFieldError } from '@visor/plugin-api';
 import {
   ACCESS_LEVELS,
   ARCHITECTURES,
@@ -12,7 +12,7 @@ import {
   type ImagePatch,
   type PropertyValue,
   type WritableField,
-} from './image.js';
+} from '@visor/plugin-api';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Control characters make names unreadable in listings and unsafe in headers.

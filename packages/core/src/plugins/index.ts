@@ -1,4 +1,3 @@
-export type { ExtensionPluginLike } from './extension-plugin.js';
 export type { AnyPlugin, PluginByKind, PluginKind } from './plugin-kind.js';
 export { isPathSpecifier, pluginCandidates } from './plugin-names.js';
 export { resolvePlugin, type ResolvedPlugin, type ResolvePluginOptions } from './resolve-plugin.js';

@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import { PluginError } from '../errors/config-errors.js';
+import { PluginError } from '@visor/plugin-api';
 import type { PluginByKind, PluginKind } from './plugin-kind.js';
 import { resolvePlugin, type ResolvePluginOptions } from './resolve-plugin.js';
 import { pluginShapeProblems } from './validate-plugin.js';

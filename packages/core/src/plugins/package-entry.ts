@@ -1,6 +1,6 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { PluginError } from '../errors/config-errors.js';
+import { PluginError } from '@visor/plugin-api';
 
 /** The `exports` conditions Visor honours when importing a plugin, as Node would for `import()`. */
 const CONDITIONS = new Set(['import', 'node', 'default']);

@@ -1,6 +1,4 @@
-import type { BackendPlugin } from '../backend/backend.js';
-import type { EncoderPlugin } from '../encoding/encoder.js';
-import type { ExtensionPluginLike } from './extension-plugin.js';
+import type { BackendPlugin, EncoderPlugin, ExtensionPlugin } from '@visor/plugin-api';
 
 export type PluginKind = 'backend' | 'encoder' | 'extension';
 
@@ -8,7 +6,7 @@ export type PluginKind = 'backend' | 'encoder' | 'extension';
 export interface PluginByKind {
   backend: BackendPlugin;
   encoder: EncoderPlugin;
-  extension: ExtensionPluginLike;
+  extension: ExtensionPlugin;
 }
 
 export type AnyPlugin = PluginByKind[PluginKind];

@@ -1,7 +1,7 @@
 import type { Stats } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { ConfigError, PluginError, PluginNotFoundError } from '../errors/config-errors.js';
+import { ConfigError, PluginError, PluginNotFoundError } from '@visor/plugin-api';
 import { CORE_LOCATION, findPackageDir, nodeModulesSearchPath } from './node-modules-dirs.js';
 import { packageEntry } from './package-entry.js';
 import type { PluginKind } from './plugin-kind.js';

@@ -1,4 +1,4 @@
-import { PluginError } from '../errors/config-errors.js';
+import { apiVersionProblem, PluginError } from '@visor/plugin-api';
 import type { PluginByKind, PluginKind } from './plugin-kind.js';
 
 type Shape = Record<string, unknown>;
@@ -30,6 +30,10 @@ function mediaTypesProblem(value: unknown): string[] {
 export function pluginShapeProblems(value: unknown, kind: PluginKind): string[] {
   if (!isObjectLike(value)) return [`expected an object, found ${value === null ? 'null' : typeof value}`];
   const problems = kindProblem(value, kind);
+  if (value.apiVersion !== undefined) {
+    const problem = typeof value.apiVersion === 'string' ? apiVersionProblem(value.apiVersion) : `apiVersion must be a string such as '1.0'`;
+    if (problem !== undefined) problems.push(problem);
+  }
   switch (kind) {
     case 'backend':
       if (!isNonEmptyString(value.type)) problems.push('type must be a non-empty string');

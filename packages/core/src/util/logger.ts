@@ -1,12 +1,6 @@
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+import { silentLogger, type Logger, type LogLevel } from '@visor/plugin-api';
 
-export interface Logger {
-  debug(message: string, fields?: Record<string, unknown>): void;
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-  child(fields: Record<string, unknown>): Logger;
-}
+export { silentLogger, type Logger, type LogLevel };
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
@@ -43,4 +37,3 @@ export function createLogger(
   };
 }
 
-export const silentLogger: Logger = createLogger('silent');

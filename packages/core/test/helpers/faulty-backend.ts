@@ -1,9 +1,9 @@
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { BackendError, BackendUnavailableError, type Backend, type BackendContext, type BackendPlugin, type ObjectReader } from '../../src/index.js';
+import { BackendError, BackendUnavailableError, WRITABLE_STORE, type Backend, type BackendContext, type BackendPlugin, type ObjectReader } from '../../src/index.js';
 
-// Loaded at run time: @visor/backend-fs is built against this package's output, so
-// a static import would make the compiler read core's declarations as input.
+// Loaded at run time, as Visor loads it: core's build cannot reference @visor/backend-fs (whose
+// tests build against core through @visor/backend-testsuite), so no static import.
 const FS_BACKEND: string = '@visor/backend-fs';
 
 /** Switches for the failures a FaultyBackend injects; change them while Visor runs. */
@@ -94,7 +94,7 @@ export function faultyBackendPlugin(faults: Faults, { positionalReads = false } 
         ...(positionalReads ? { openReader } : {}),
         name: real.name,
         type: 'faulty-fs',
-        readOnly: false,
+        capabilities: { ...WRITABLE_STORE, positionalReads },
         async put(key, source: Readable, putOptions) {
           if (faults.putUnavailable) throw new BackendUnavailableError(real.name, key, 'connection refused');
           const [limit, failure] =

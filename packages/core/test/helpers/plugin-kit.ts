@@ -2,16 +2,16 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { loadPlugin, type EncoderPlugin, type ResponseDocument } from '../../src/index.js';
-import type { Visor } from '../../src/visor.js';
+import type { PluginHost } from '../../src/index.js';
 
 /** An inline extension plugin, as the `plugins` list of a configuration accepts it. */
 export interface InlineExtension {
   kind: 'extension';
   name: string;
-  apply(visor: Visor, options: Record<string, unknown>): void | Promise<void>;
+  apply(visor: PluginHost, options: Record<string, unknown>): void | Promise<void>;
 }
 
-export function extension(name: string, apply: (visor: Visor, options: Record<string, unknown>) => void | Promise<void>): InlineExtension {
+export function extension(name: string, apply: (visor: PluginHost, options: Record<string, unknown>) => void | Promise<void>): InlineExtension {
   return { kind: 'extension', name, apply };
 }
 
@@ -103,7 +103,7 @@ export default {
     return {
       name: context.name,
       type: ${JSON.stringify(type)},
-      readOnly: false,
+      capabilities: { write: true, delete: true, rangeReads: true, positionalReads: false, redirects: false, locateBeforeWrite: false, sizeRequired: false, registerLocations: false },
       objects,
       async put(key, source) {
         const chunks = [];
@@ -117,7 +117,7 @@ export default {
         if (!data) throw notFound(context.name, location);
         const { Readable } = await import('node:stream');
         const part = opts.range ? data.subarray(opts.range.start, opts.range.end + 1) : data;
-        return Readable.from([part]);
+        return { body: Readable.from([part]), info: { size: data.length } };
       },
       async stat(location) {
         const data = objects.get(keyOf(location));

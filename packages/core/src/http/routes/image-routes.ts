@@ -1,7 +1,6 @@
 import { pipeline } from 'node:stream/promises';
-import { BadRequestError, InvalidFieldError } from '../../errors/index.js';
+import { BadRequestError, InvalidFieldError, type Image } from '@visor/plugin-api';
 import type { ImageService } from '../../images/image-service.js';
-import type { Image } from '../../metadata/image.js';
 import type { Exchange } from '../exchange.js';
 import { imageHeaders } from '../image-headers.js';
 import { briefView, fullView } from '../image-view.js';
@@ -18,7 +17,8 @@ function unwrapImage(body: unknown): unknown {
   return (body as { image: unknown }).image;
 }
 
-const etagOf = (image: Image) => `"${image.checksum}"`;
+/** The image's entity tag: its MD5, which an image registered by location may not have (yet). */
+const etagOf = (image: Image) => (image.checksum === null ? undefined : `"${image.checksum}"`);
 
 function matchesEtag(header: string | undefined, etag: string): boolean {
   if (header === undefined) return false;
@@ -68,7 +68,7 @@ export function imageRoutes(images: ImageService): Route[] {
         const image = await images.readMetadata(ex.params.id!, ex.operation);
         const headers = imageHeaders(fullView(image, ex.baseUrl));
         if (image.status === 'available' && image.checksum !== null) {
-          headers.etag = etagOf(image);
+          headers.etag = etagOf(image)!;
           headers['accept-ranges'] = 'bytes';
         }
         ex.sendEmpty(200, headers);
@@ -91,21 +91,27 @@ export function imageRoutes(images: ImageService): Route[] {
         const etag = etagOf(image);
         const common: Record<string, string> = {
           ...imageHeaders(fullView(image, ex.baseUrl)),
-          etag,
+          ...(etag === undefined ? {} : { etag }),
           'accept-ranges': 'bytes',
           'last-modified': new Date(image.uploaded_at ?? image.updated_at).toUTCString(),
         };
-        if (matchesEtag(ex.req.headers['if-none-match'], etag)) {
+        if (etag !== undefined && matchesEtag(ex.req.headers['if-none-match'], etag)) {
           ex.sendEmpty(304, common);
           return;
         }
         const ifRange = ex.req.headers['if-range'];
         const range = ifRange === undefined || ifRange === etag ? parseRange(ex.req.headers.range, size) : null;
         const download = await images.openDownload(image, range, ex.operation);
+        if (download.redirect !== undefined) {
+          // The client fetches the bytes (and its range) from there; nothing passes through Visor.
+          ex.sendEmpty(302, { location: download.redirect, 'cache-control': 'no-store' });
+          download.finish({ bytes: 0, outcome: 'redirected' });
+          return;
+        }
         const headers: Record<string, string> = { ...common, 'content-type': 'application/octet-stream' };
         if (range === null) {
           headers['content-length'] = String(size);
-          headers['content-md5'] = Buffer.from(image.checksum!, 'hex').toString('base64');
+          if (image.checksum !== null) headers['content-md5'] = Buffer.from(image.checksum, 'hex').toString('base64');
         } else {
           headers['content-length'] = String(range.end - range.start + 1);
           headers['content-range'] = `bytes ${range.start}-${range.end}/${size}`;

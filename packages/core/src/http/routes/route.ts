@@ -1,4 +1,4 @@
-import type { RouteMethod } from '../route-registry.js';
+import type { RouteMethod } from '@visor/plugin-api';
 import type { Exchange } from '../exchange.js';
 
 /** A core route: unlike plugin routes it writes its own response (streams, headers). */

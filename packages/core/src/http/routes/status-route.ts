@@ -1,4 +1,4 @@
-import type { Backend } from '../../backend/backend.js';
+import type { Backend } from '@visor/plugin-api';
 import type { MetadataStore } from '../../metadata/metadata-store.js';
 import { VERSION } from '../../version.js';
 import type { Route } from './route.js';
@@ -10,7 +10,7 @@ async function backendHealth(backend: Backend, isDefault: boolean) {
   } catch (error) {
     health = { ok: false, message: error instanceof Error ? error.message : String(error) };
   }
-  return { name: backend.name, type: backend.type, default: isDefault, read_only: backend.readOnly, ...health };
+  return { name: backend.name, type: backend.type, default: isDefault, read_only: !backend.capabilities.write, ...health };
 }
 
 /** `GET /status`: health, version, database and backends. 503 when the database cannot be reached. */

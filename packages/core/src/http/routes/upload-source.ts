@@ -1,5 +1,5 @@
-import { ClientClosedError } from '../../errors/index.js';
-import type { UploadSource } from '../../images/image-service.js';
+import { ClientClosedError } from '@visor/plugin-api';
+import type { UploadSource } from '@visor/plugin-api';
 import type { Exchange } from '../exchange.js';
 import { metadataFromHeaders } from '../image-headers.js';
 

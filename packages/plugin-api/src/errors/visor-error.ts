@@ -2,9 +2,9 @@
  * Every error Visor throws on purpose is a VisorError: a stable `code`, a
  * message meant for the client, an optional `cause`, and optional `details`
  * (the field or key it is about). HTTP statuses are assigned in one place,
- * `http/error-status.ts`, never here.
+ * core's `http/error-status.ts`, never here.
  */
-export type ErrorCode =
+export type KnownErrorCode =
   | 'BadRequest'
   | 'InvalidField'
   | 'ReadOnlyField'
@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'UnsupportedMediaType'
   | 'RequestedRangeNotSatisfiable'
   | 'PreconditionFailed'
+  | 'LengthRequired'
   | 'ClientClosedRequest'
   | 'BackendError'
   | 'BackendUnavailable'
@@ -27,6 +28,28 @@ export type ErrorCode =
   | 'ConfigError'
   | 'PluginNotFound'
   | 'PluginError';
+
+/**
+ * Codes plugins add. A plugin declares each with its HTTP status in its
+ * plugin object (`errorCodes: { SlowDown: 429 }`, see `PluginErrorCodes`)
+ * and, for the type checker, augments this interface:
+ *
+ * ```ts
+ * declare module '@visor/plugin-api' {
+ *   interface PluginErrorCodeMap { SlowDown: true }
+ * }
+ * ```
+ */
+export interface PluginErrorCodeMap {}
+
+export type ErrorCode = KnownErrorCode | (keyof PluginErrorCodeMap & string);
+
+/**
+ * Extra error codes a plugin brings, each with the HTTP status (100-599) its
+ * errors answer with. Core registers them when it loads the plugin and refuses
+ * a code it already maps to another status.
+ */
+export type PluginErrorCodes = Readonly<Record<string, number>>;
 
 export interface VisorErrorOptions {
   cause?: unknown;

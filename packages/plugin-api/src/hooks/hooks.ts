@@ -1,8 +1,9 @@
 import { AsyncSeriesBailHook, AsyncSeriesHook, AsyncSeriesWaterfallHook, SyncBailHook, SyncHook } from 'tapable';
-import type { Image, ImageDraft, ImagePatch } from '../metadata/image.js';
-import type { RouteRegistry } from '../http/route-registry.js';
+import type { Image, ImageDraft, ImagePatch } from '../image/image.js';
+import type { RouteRegistry } from '../routes/route-registry.js';
 import type {
   AccessDecision,
+  DownloadDecision,
   DecodeRequest,
   DecodedBody,
   EncodeRequest,
@@ -50,8 +51,13 @@ export function createHooks() {
     /** The upload failed; nothing was kept and the image is back to its former status (or gone, for a POST). */
     afterUploadFailed: new AsyncSeriesHook<[Image, Error, TransferStats, OperationContext]>(['image', 'error', 'stats', 'context']),
 
-    /** A download is about to stream. */
-    beforeDownload: new AsyncSeriesHook<[Image, OperationContext]>(['image', 'context']),
+    /**
+     * A download is about to start (access checked): throw to refuse it, or
+     * answer `{ redirect: url }` to send the client there with 302 instead of
+     * streaming (the first tap that answers wins). Without an answer, a store
+     * configured with `redirectDownloads` redirects to its own URL.
+     */
+    beforeDownload: new AsyncSeriesBailHook<[Image, OperationContext], DownloadDecision | void>(['image', 'context']),
     /** A download ended; `stats.outcome` says whether the client got every byte. */
     afterDownload: new AsyncSeriesHook<[Image, TransferStats, OperationContext]>(['image', 'stats', 'context']),
 

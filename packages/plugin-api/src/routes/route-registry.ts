@@ -1,4 +1,4 @@
-import type { ResponseDocument } from '../encoding/encoder.js';
+import type { ResponseDocument } from '../encoder/encoder.js';
 import type { RequestContext } from '../hooks/contexts.js';
 
 export type RouteMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE';

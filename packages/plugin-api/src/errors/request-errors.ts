@@ -95,6 +95,16 @@ export class RangeNotSatisfiableError extends VisorError {
   }
 }
 
+/**
+ * The request must declare its body's length up front (RFC 9110 §15.5.12):
+ * the store it goes to cannot take a body of unknown size.
+ */
+export class LengthRequiredError extends VisorError {
+  constructor(message: string, options?: VisorErrorOptions) {
+    super('LengthRequired', message, options);
+  }
+}
+
 export class PreconditionFailedError extends VisorError {
   constructor(message: string, options?: VisorErrorOptions) {
     super('PreconditionFailed', message, options);

@@ -14,6 +14,8 @@ export interface EncoderPlugin {
   readonly kind: 'encoder';
   /** Short name, e.g. `json`. */
   readonly name: string;
+  /** The plugin API version the package was built for, `major.minor` (see PLUGIN_API_VERSION). */
+  readonly apiVersion?: string;
   /** Media types this encoder produces and reads; the first is the one it answers with. */
   readonly mediaTypes: readonly string[];
   encode(document: ResponseDocument): string | Buffer;

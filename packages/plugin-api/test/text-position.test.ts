@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { lineColumnAt } from '../src/encoding/text-position.js';
+import { lineColumnAt } from '../src/encoder/text-position.js';
 
 test('counts lines and columns from 1', () => {
   assert.deepEqual(lineColumnAt('abc', 0), { line: 1, column: 1 });

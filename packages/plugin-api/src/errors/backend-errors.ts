@@ -39,10 +39,26 @@ export class InvalidRangeError extends BackendError {
   }
 }
 
-/** The backend cannot store (read-only sources such as the HTTP backend). */
+/**
+ * The store cannot do what was asked because its backend does not declare the
+ * capability (writing to a read-only source such as the HTTP backend): 405.
+ * `what` completes the message, e.g. `it is read-only: register images in it with a location`.
+ */
 export class ReadOnlyBackendError extends BackendError {
-  constructor(backend: string, key?: string) {
-    super(backend, key, 'this backend is read-only', { code: 'MethodNotAllowed' });
+  constructor(backend: string, key?: string, what = 'this backend is read-only') {
+    super(backend, key, what, { code: 'MethodNotAllowed' });
+  }
+}
+
+/** The backend was asked for something its declared capabilities exclude (a bug in the caller, not the client's fault). */
+export class CapabilityError extends BackendError {
+  readonly capability: string;
+  constructor(backend: string, key: string | undefined, capability: string, operation: string) {
+    super(backend, key, `${operation} needs capability '${capability}', which this backend does not declare`, {
+      code: 'InternalError',
+      details: { capability },
+    });
+    this.capability = capability;
   }
 }
 

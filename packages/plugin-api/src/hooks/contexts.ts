@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Knex } from 'knex';
-import type { Image } from '../metadata/image.js';
-import type { ResponseDocument } from '../encoding/encoder.js';
+import type { Image } from '../image/image.js';
+import type { ResponseDocument } from '../encoder/encoder.js';
 
 /** Who is making a request, as established by an access-control plugin. */
 export interface Principal {
@@ -54,9 +54,20 @@ export interface ListRequest {
 }
 
 export interface TransferStats {
+  /** Bytes sent or received. */
   bytes: number;
   durationMs: number;
-  outcome: 'completed' | 'aborted' | 'failed';
+  /** `redirected`: the client was sent elsewhere for the bytes (no byte passed through Visor). */
+  outcome: 'completed' | 'aborted' | 'failed' | 'redirected';
+}
+
+/**
+ * A `beforeDownload` tap's answer: send the client elsewhere with `302 Found`
+ * (a CDN, the store's presigned URL) instead of streaming the bytes.
+ */
+export interface DownloadDecision {
+  /** Absolute URL. */
+  redirect: string;
 }
 
 export interface EncodeRequest {

@@ -1,0 +1,19 @@
+import { runBackendTestSuite } from '../src/index.js';
+import { ReadOnlyMemoryBackend } from './support/read-only-memory-backend.js';
+
+// A read-only source gets the read cases (objects placed through `seed`); the write cases are
+// reported as skipped, naming the capability it does not declare.
+runBackendTestSuite<ReadOnlyMemoryBackend>({
+  label: 'memory (read-only reference)',
+  create: async () => new ReadOnlyMemoryBackend('ro'),
+  listRaw: async (backend) => backend.listRaw(),
+  seed: async (backend, key, data) => backend.seed(key, data),
+});
+
+// The skip option: every case declared skipped, with the reason printed in the report.
+runBackendTestSuite<ReadOnlyMemoryBackend>({
+  label: 'memory (skip option)',
+  create: async () => new ReadOnlyMemoryBackend('ro'),
+  listRaw: async (backend) => backend.listRaw(),
+  skip: 'demonstrates the skip option: a package whose server is not reachable passes a reason here',
+});
