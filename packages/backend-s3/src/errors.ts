@@ -6,6 +6,7 @@ import {
   StorageFullError,
   isVisorError,
 } from '@visor/plugin-api';
+import { SizeMismatchError } from './size-guard.js';
 
 /** What the SDK puts on a failed call: the service's error code (`name`) and the HTTP status. */
 interface ServiceFailure extends Error {
@@ -71,16 +72,26 @@ export function isStoreProblem(error: unknown): boolean {
   return STORE_PROBLEMS[code] !== undefined || isUnreachable(error) || status === 403 || status === 503 || code === 'SlowDown' || (error instanceof Error && error.name === 'CredentialsProviderError');
 }
 
+/** An error the SDK or the connection raised, as opposed to the source's, an abort or Visor's own. */
+function isStoreFailure(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const { $metadata, $fault } = error as ServiceFailure;
+  return $metadata !== undefined || $fault !== undefined || isUnreachable(error) || error.name === 'CredentialsProviderError';
+}
+
 /**
  * Turns a failed SDK call into a Visor error naming the store, the key and
  * the cause (the original error stays as `cause`, for the logs):
  * a missing object is ObjectNotFoundError, an unsatisfiable range
  * InvalidRangeError, a store that cannot work as configured (bucket,
- * credentials, endpoint, throttling) BackendUnavailableError, anything else
- * BackendError. Visor errors and aborts pass through unchanged.
+ * credentials, endpoint, throttling) BackendUnavailableError, any other
+ * failure of the store BackendError, a source that yielded the wrong number
+ * of bytes BackendError. Anything else (the source's own error, an abort,
+ * Visor's errors) passes through unchanged.
  */
 export function s3Failure(error: unknown, store: string, key: string | undefined, operation: string): unknown {
-  if (isVisorError(error) || (error instanceof Error && error.name === 'AbortError')) return error;
+  if (error instanceof SizeMismatchError) return new BackendError(store, key, `${operation} failed: ${error.message}; nothing was stored`, { cause: error });
+  if (isVisorError(error) || !isStoreFailure(error)) return error;
   const code = failureCode(error);
   if (key !== undefined && (code === 'NoSuchKey' || (code === 'NotFound' && statusOf(error) === 404))) {
     return new ObjectNotFoundError(store, key, { cause: error });

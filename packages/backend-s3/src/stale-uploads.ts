@@ -51,7 +51,9 @@ function isStale(upload: MultipartUpload, sweep: StaleUploadSweep, serverNow: nu
   } catch {
     return false;
   }
-  if (sweep.minAgeMs === undefined) return true;
+  // Age 0 takes every upload. Otherwise the Date header's whole seconds make the server's "now" a lower
+  // bound, so an upload is judged no older than it is: a young one is never taken for stale.
+  if (sweep.minAgeMs === undefined || sweep.minAgeMs <= 0) return true;
   return upload.Initiated instanceof Date && serverNow - upload.Initiated.getTime() >= sweep.minAgeMs;
 }
 

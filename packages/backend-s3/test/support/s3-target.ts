@@ -3,7 +3,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CreateBucketCommand, ListMultipartUploadsCommand, ListObjectsV2Command, ListPartsCommand, S3Client } from '@aws-sdk/client-s3';
 import { silentLogger, type Logger } from '@visor/plugin-api';
-import { startS3rver, startSwift, type S3Credentials } from '@visor/test-servers';
+import { startS3rver, startSwift, type S3Credentials, type ServerProcess } from '@visor/test-servers';
 import { createS3Store, resolveS3Options, type S3Backend } from '../../src/index.js';
 
 /** A running S3 server with one bucket for the tests, and probes into it. */
@@ -18,6 +18,8 @@ export interface S3Target {
   multipartListing: boolean;
   /** A plain SDK client with the test user's credentials, for probes and setup. */
   admin: S3Client;
+  /** The server processes (Swift only), e.g. to pause the object server. */
+  processes?: ReadonlyMap<string, ServerProcess>;
   /** Multipart uploads left on the server under `prefix` (key and upload id), by whatever means the server offers. */
   pendingUploads(prefix: string): Promise<string[]>;
   stop(): Promise<void>;
@@ -74,6 +76,7 @@ export async function swiftTarget(): Promise<S3Target> {
     bucket,
     multipartListing: true,
     admin,
+    processes: swift.processes,
     pendingUploads: (prefix) => listUploads(admin, bucket, prefix),
     stop: async () => {
       admin.destroy();
