@@ -26,7 +26,7 @@ const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGA
 const STORE_PROBLEMS: Readonly<Record<string, string>> = {
   NoSuchBucket: 'the bucket does not exist',
   InvalidAccessKeyId: 'the server does not know the access key',
-  SignatureDoesNotMatch: 'the server refused the request signature: the secret key is wrong',
+  SignatureDoesNotMatch: 'the server refused the request signature: the secret key is wrong (or, on servers that do not say which, the access key is unknown)',
   AccessDenied: 'access to the bucket is denied for these credentials',
   InvalidToken: 'the session token is not valid',
   ExpiredToken: 'the session token has expired',

@@ -151,7 +151,7 @@ export class S3Backend implements Backend {
         ...(head.VersionId === undefined ? {} : { version: head.VersionId }),
       };
     } catch (error) {
-      throw await this.explainNotFound(error, key, 'HeadObject');
+      throw await this.explainHeadFailure(error, key, 'HeadObject');
     }
   }
 
@@ -172,13 +172,15 @@ export class S3Backend implements Backend {
   }
 
   /**
-   * A HEAD answer has no body, so a 404 cannot say whether the object or
-   * the bucket is missing; only then is the store checked, and a store
-   * problem it finds (no bucket, refused credentials) reported instead.
+   * A HEAD answer has no body: a 404 cannot say whether the object or the
+   * bucket is missing, a 403 not which credential is wrong. Only then is
+   * the store checked with a listing (whose error body names the S3 code),
+   * and a store problem it finds (no bucket, a wrong secret) reported instead.
    */
-  private async explainNotFound(error: unknown, key: string, operation: string): Promise<unknown> {
+  private async explainHeadFailure(error: unknown, key: string, operation: string): Promise<unknown> {
     const mapped = s3Failure(error, this.name, key, operation);
-    if (statusOf(error) !== 404) return mapped;
+    const status = statusOf(error);
+    if (status !== 404 && status !== 403) return mapped;
     const problem = await storeProblem(this.client, this.locations);
     return problem === undefined ? mapped : s3Failure(problem, this.name, key, operation);
   }
