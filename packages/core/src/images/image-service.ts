@@ -383,7 +383,14 @@ export class ImageService implements ImageOperations {
     }
     let leftovers = 0;
     for (const backend of this.options.backends.values()) {
-      if (backend.capabilities.write) leftovers += await backend.cleanup(leftoverMinAgeMs === undefined ? {} : { minAgeMs: leftoverMinAgeMs });
+      if (!backend.capabilities.write) continue;
+      try {
+        leftovers += await backend.cleanup(leftoverMinAgeMs === undefined ? {} : { minAgeMs: leftoverMinAgeMs });
+      } catch (error) {
+        // A store that cannot be reached now (an S3 endpoint down, a bucket missing) must not keep Visor
+        // from starting or the other stores from being swept: GET /status reports it, the next sweep retries.
+        logger.error('could not remove the leftovers of a store; trying again at the next sweep', { store: backend.name, err: error });
+      }
     }
     if (leftovers > 0) logger.warn('removed leftovers of interrupted uploads', { count: leftovers });
     return { images: rolledBack, leftovers };
