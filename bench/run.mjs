@@ -2,7 +2,9 @@
 // Visor benchmark (not part of the tests): 1 GiB uploads and downloads over loopback through
 // the fs backend (median of BENCH_RUNS rounds, default 5: this machine's figures vary by
 // ±15% from run to run), with cat/cp of the same file as references, the server's peak
-// memory growth, and median latencies of metadata GET, create and list-1000.
+// memory growth, and median latencies of metadata GET, create and list-1000; then the S3
+// backend against an OpenStack Swift all-in-one beside direct transfers (bench/s3.mjs,
+// BENCH_S3_RUNS rounds, default 3; BENCH_S3=0 skips it).
 //   npm run bench                 # 1 GiB
 //   BENCH_SIZE_MB=4096 npm run bench
 import { spawn, spawnSync } from 'node:child_process';
@@ -14,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { authorizationHeader } from '../packages/client/dist/src/index.js';
+import { s3Rows } from './s3.mjs';
 
 const SIZE_MB = Number(process.env.BENCH_SIZE_MB ?? 1024);
 const SIZE = SIZE_MB * 1024 * 1024;
@@ -244,6 +247,10 @@ async function metadataLatencies(url, image, label) {
   }
 }
 
+function curlDownload(url, target) {
+  return run('curl', ['-sS', '-f', '-o', '/dev/null', ...headerArgs(signed('GET', target)), `${url}${target}`]);
+}
+
 async function stop(child) {
   child.kill('SIGTERM');
   await once(child, 'exit');
@@ -315,6 +322,10 @@ async function main() {
     } finally {
       await stop(server.child);
     }
+  }
+  if (process.env.BENCH_S3 !== '0') {
+    const tools = { startServer, stop, call, curlUpload, curlDownload, run, memory, resetPeak, median, seconds, mbps };
+    rows.push(...(await s3Rows({ file, size: SIZE, sizeMb: SIZE_MB, runs: Number(process.env.BENCH_S3_RUNS ?? 3), tools })));
   }
   agent.destroy();
 
