@@ -267,23 +267,42 @@ async function main() {
   timeCommand(`cp ${SIZE_MB} MiB (reference)`, 'cp', [file, join(work, 'copy.raw')], SIZE);
   rmSync(join(work, 'copy.raw'));
 
+  if (process.env.BENCH_ONLY === 's3') return s3Section(file);
+  await fsSections(file);
+  if (process.env.BENCH_S3 !== '0') await s3Section(file);
+}
+
+/** The S3 backend against the Swift all-in-one (bench/s3.mjs), with run.mjs's helpers. */
+async function s3Section(file) {
+  const tools = { startServer, stop, call, curlUpload, curlDownload, run, memory, resetPeak, median, seconds, mbps, warmUp };
+  rows.push(...(await s3Rows({ file, size: SIZE, sizeMb: SIZE_MB, runs: Number(process.env.BENCH_S3_RUNS ?? 3), tools })));
+}
+
+/** A 16 MiB upload: starts the server's digest worker threads, a one-time cost the memory figures leave out. */
+async function warmUp(url) {
+  const warm = JSON.parse((await call('POST', `${url}/images`, { image: { name: 'warm-up', architecture: 'x86_64' } })).body).image;
+  const warmTarget = `/images/${warm.id}`;
+  const warmBody = randomBytes(16 * 1024 * 1024);
+  await new Promise((resolve, reject) => {
+    const req = http.request(`${url}${warmTarget}`, { method: 'PUT', agent, headers: signed('PUT', warmTarget, { 'content-type': 'application/octet-stream' }) }, (res) => {
+      res.resume();
+      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`warm-up upload: ${res.statusCode}`))));
+    });
+    req.on('error', reject);
+    req.end(warmBody);
+  });
+  await call('DELETE', `${url}${warmTarget}`);
+}
+
+/** The fs backend's transfers and the metadata latencies. */
+async function fsSections(file) {
   // The default configuration: auth and tracking on.
   const { child, url } = await startServer({}, 'default');
   try {
     const image = JSON.parse((await call('POST', `${url}/images`, { image: { name: 'bench', architecture: 'x86_64', format: 'raw' } })).body).image;
     const cold = memory(child.pid);
     // A 16 MiB warm-up upload starts the digest worker threads, a one-time cost reported apart.
-    const warm = JSON.parse((await call('POST', `${url}/images`, { image: { name: 'warm-up', architecture: 'x86_64' } })).body).image;
-    const warmTarget = `/images/${warm.id}`;
-    const warmBody = randomBytes(16 * 1024 * 1024);
-    await new Promise((resolve, reject) => {
-      const req = http.request(`${url}${warmTarget}`, { method: 'PUT', agent, headers: signed('PUT', warmTarget, { 'content-type': 'application/octet-stream' }) }, (res) => {
-        res.resume();
-        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`warm-up upload: ${res.statusCode}`))));
-      });
-      req.on('error', reject);
-      req.end(warmBody);
-    });
+    await warmUp(url);
     const before = memory(child.pid);
     rows.push(['server RSS at start / after the warm-up upload', `${(cold.rss / 1048576).toFixed(0)} MiB`, `${(before.rss / 1048576).toFixed(0)} MiB (digest worker threads started)`]);
     const peaks = await transfers(url, file, child.pid, before.rss);
@@ -323,18 +342,17 @@ async function main() {
       await stop(server.child);
     }
   }
-  if (process.env.BENCH_S3 !== '0') {
-    const tools = { startServer, stop, call, curlUpload, curlDownload, run, memory, resetPeak, median, seconds, mbps };
-    rows.push(...(await s3Rows({ file, size: SIZE, sizeMb: SIZE_MB, runs: Number(process.env.BENCH_S3_RUNS ?? 3), tools })));
-  }
-  agent.destroy();
+}
 
+function printRows() {
+  agent.destroy();
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
   console.log(`\nVisor benchmark — ${new Date().toISOString()}, node ${process.version}, ${SIZE_MB} MiB image, data in ${work}`);
   for (const row of rows) console.log(`  ${row[0].padEnd(widths[0])}  ${row[1].padStart(widths[1])}  ${row[2]}`);
 }
 
 main()
+  .then(printRows)
   .catch((error) => {
     console.error(error);
     process.exitCode = 1;
