@@ -1,6 +1,14 @@
 import { close, fstat, open, read } from 'node:fs';
 import { promisify } from 'node:util';
-import { BackendError, InvalidRangeError, readerStream, type ByteRange, type GetOptions, type GetResult, type ObjectReader } from '@visor/plugin-api';
+import {
+  BackendError,
+  InvalidRangeError,
+  readerStream,
+  type ByteRange,
+  type GetOptions,
+  type GetResult,
+  type ObjectReader,
+} from '@visor/plugin-api';
 import { readFailure, storageFailure } from './errno.js';
 
 const openFile = promisify(open);

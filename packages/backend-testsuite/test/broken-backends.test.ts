@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import type { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { ObjectNotFoundError, type GetOptions, type GetResult, type ObjectReader, type ObjectStat, type PutOptions, type PutResult } from '@visor/plugin-api';
+import {
+  ObjectNotFoundError,
+  type GetOptions,
+  type GetResult,
+  type ObjectReader,
+  type ObjectStat,
+  type PutOptions,
+  type PutResult,
+} from '@visor/plugin-api';
 import { readAll } from '../src/bytes.js';
 import { resolveSuiteOptions } from '../src/options.js';
 import { runCase } from '../src/run-case.js';

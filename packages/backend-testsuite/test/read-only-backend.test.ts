@@ -9,11 +9,3 @@ runBackendTestSuite<ReadOnlyMemoryBackend>({
   listRaw: async (backend) => backend.listRaw(),
   seed: async (backend, key, data) => backend.seed(key, data),
 });
-
-// The skip option: every case declared skipped, with the reason printed in the report.
-runBackendTestSuite<ReadOnlyMemoryBackend>({
-  label: 'memory (skip option)',
-  create: async () => new ReadOnlyMemoryBackend('ro'),
-  listRaw: async (backend) => backend.listRaw(),
-  skip: 'demonstrates the skip option: a package whose server is not reachable passes a reason here',
-});

@@ -2,25 +2,30 @@ import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import type { Knex } from 'knex';
 import type restify from 'restify';
-import { ConfigError, createHooks, PluginError, type VisorHooks } from '@visor/plugin-api';
+import { createHooks, type AnyPlugin, type VisorHooks } from '@visor/plugin-api';
 import { accessStatsPlugin } from './builtin/access-stats-plugin.js';
 import { resolveConfig, type VisorConfig } from './config/index.js';
 import type { Environment } from './config/index.js';
-import { EncoderRegistry } from './encoding/encoder-registry.js';
+import type { EncoderRegistry } from './encoding/encoder-registry.js';
+import { loadEncoders } from './encoding/load-encoders.js';
+import { AfterHooks } from './hooks/after-hooks.js';
+import { runAfterHook } from './hooks/run-after-hook.js';
+import { registerErrorCodes } from './http/error-status.js';
 import { createHttpServer, handlersSettled, listen } from './http/http-server.js';
 import { imageRoutes } from './http/routes/image-routes.js';
 import { statusRoute } from './http/routes/status-route.js';
+import type { ImageDeps } from './images/image-deps.js';
 import { ImageService } from './images/image-service.js';
 import { Housekeeping } from './instances/housekeeping.js';
-import { runAfterHook } from './images/run-hook.js';
+import { InstanceRegistry } from './instances/instance-registry.js';
+import { repairUploads } from './instances/repair.js';
 import { connectDatabase } from './metadata/connect.js';
 import { MetadataStore } from './metadata/metadata-store.js';
-import { loadPlugin } from './plugins/index.js';
-import { createPluginHost, type PluginHostSource } from './plugins/plugin-host.js';
+import { applyExtensions } from './plugins/apply-extensions.js';
+import type { PluginHostSource } from './plugins/plugin-host.js';
 import { warnIfUnversioned } from './plugins/unversioned.js';
 import { openStores } from './stores/open-stores.js';
 import type { StoreBackend } from './stores/store-backend.js';
-import { registerErrorCodes } from './http/error-status.js';
 import { createLogger, type Logger } from './util/logger.js';
 
 export interface CreateVisorOptions {
@@ -48,9 +53,12 @@ export class Visor {
     readonly hooks: VisorHooks,
     readonly logger: Logger,
     readonly metadata: MetadataStore,
+    /** The database's registry of running Visor instances. */
+    readonly instances: InstanceRegistry,
     /** Every store's backend, behind the core's wrapper (capability checks, errors naming the store, timing). */
     readonly backends: ReadonlyMap<string, StoreBackend>,
     readonly images: ImageService,
+    private readonly afterHooks: AfterHooks,
     private readonly encoders: EncoderRegistry,
     private readonly housekeeping: Housekeeping,
   ) {}
@@ -65,43 +73,51 @@ export class Visor {
     return this.metadata.db;
   }
 
-  /** Builds Visor from a resolved configuration (see loadConfig / resolveConfig). */
+  /**
+   * Builds Visor from a resolved configuration (see loadConfig / resolveConfig):
+   * encoders, stores, the database, the image operations, then the extension
+   * plugins; then beforeStart, and the instance registry's first repair.
+   */
   static async create(config: VisorConfig, logger: Logger = createLogger(config.logLevel)): Promise<Visor> {
     const hooks = createHooks();
     let backends = new Map<string, StoreBackend>();
     let metadata: MetadataStore | undefined;
     try {
       await mkdir(config.dataDir, { recursive: true });
-      const encoders = new EncoderRegistry(hooks);
-      for (const encoder of config.encoders) {
-        const plugin = encoder.plugin ?? (await loadPlugin(encoder.name, 'encoder', config.baseDir)).plugin;
-        warnIfUnversioned(plugin, encoder.name, logger);
-        encoders.add(plugin);
-      }
-      backends = await openStores(config, logger);
-      metadata = new MetadataStore(await connectDatabase(config.database));
+      // Every plugin, as it is loaded: a warning if it declares no API version, and its error codes.
+      const loaded = (name: string, plugin: AnyPlugin) => {
+        warnIfUnversioned(plugin, name, logger);
+        registerErrorCodes(name, plugin.errorCodes);
+      };
+      const encoders = await loadEncoders(config, hooks, loaded);
+      backends = await openStores(config, logger, loaded);
+      const db = await connectDatabase(config.database);
+      const instances = new InstanceRegistry(db);
+      metadata = new MetadataStore(db, () => instances.live());
       await metadata.migrate();
-      const instanceId = randomUUID();
-      const images = new ImageService({
+      const afterHooks = new AfterHooks(hooks, logger);
+      const deps: ImageDeps = {
         metadata,
         backends,
         defaultStore: config.defaultStore,
         maxImageBytes: config.limits.maxImageBytes,
         hooks,
+        afterHooks,
         logger,
-        instanceId,
-      });
+        instanceId: randomUUID(),
+      };
+      const images = new ImageService(deps);
       const housekeeping = new Housekeeping({
-        instanceId,
-        registry: metadata.instances,
-        images,
+        instanceId: deps.instanceId,
+        registry: instances,
+        repair: (leftoverMinAgeMs) => repairUploads(deps, leftoverMinAgeMs),
         logger,
         heartbeatMs: config.heartbeatSeconds * 1000,
         idleTimeoutMs: config.limits.idleTimeoutSeconds * 1000,
       });
-      const visor = new Visor(config, hooks, logger, metadata, backends, images, encoders, housekeeping);
+      const visor = new Visor(config, hooks, logger, metadata, instances, backends, images, afterHooks, encoders, housekeeping);
       accessStatsPlugin(hooks, metadata);
-      await visor.applyPlugins();
+      await applyExtensions(config, visor.pluginHostSource(), loaded);
       await hooks.beforeStart.promise();
       await housekeeping.start();
       return visor;
@@ -112,13 +128,9 @@ export class Visor {
     }
   }
 
-  /**
-   * Loads and applies the extension plugins in their configured order, each
-   * with a host of its own. A ConfigError (a bad option) stops Visor as it is;
-   * anything else becomes a PluginError naming the plugin.
-   */
-  private async applyPlugins(): Promise<void> {
-    const source: PluginHostSource = {
+  /** What each extension plugin's host lends from this Visor. */
+  private pluginHostSource(): PluginHostSource {
+    return {
       hooks: this.hooks,
       images: this.images,
       logger: this.logger,
@@ -126,18 +138,8 @@ export class Visor {
       config: this.config,
       url: () => this.url,
       routes: this.pluginRoutes,
+      afterHooks: this.afterHooks,
     };
-    for (const [index, entry] of this.config.plugins.entries()) {
-      const plugin = entry.plugin ?? (await loadPlugin(entry.name, 'extension', this.config.baseDir)).plugin;
-      warnIfUnversioned(plugin, entry.name, this.logger);
-      registerErrorCodes(entry.name, plugin.errorCodes);
-      try {
-        await plugin.apply(createPluginHost(source, plugin.name, index), entry.options);
-      } catch (cause) {
-        if (cause instanceof ConfigError) throw cause;
-        throw new PluginError(entry.name, `failed to set up: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-      }
-    }
   }
 
   /** Serves the REST API; port and host default to the configuration's. */
@@ -195,7 +197,7 @@ export class Visor {
       clearTimeout(cut);
     }
     // afterDownload runs once the last byte is sent, after the response: let it use the database first.
-    await this.images.settle();
+    await this.afterHooks.settle();
     try {
       await this.housekeeping.stop();
       await this.hooks.beforeClose.promise();

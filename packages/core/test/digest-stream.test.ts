@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { DigestStream } from '../src/images/digest-stream.js';
-import { digestBatchCounts, hashWorkers } from '../src/images/offloaded-digests.js';
+import { DigestStream } from '../src/hashing/digest-stream.js';
+import { digestBatchCounts, hashWorkers } from '../src/hashing/offloaded-digests.js';
 import { BadDigestError } from '../src/index.js';
 import { chunked, readAll } from './helpers/plugin-kit.js';
 import { waitFor } from './helpers/wait-for.js';

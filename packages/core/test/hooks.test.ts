@@ -30,10 +30,10 @@ const md5 = (b: Buffer) => createHash('md5').update(b).digest('hex');
 const DOCUMENTED_HOOKS = [
   'beforeStart', 'afterListen', 'beforeClose', 'registerRoutes',
   'beforeRequest', 'authorizeImage', 'beforeList',
-  'beforeRegister', 'afterRegister', 'beforeUpload', 'afterUpload', 'afterUploadFailed',
+  'chooseStore', 'beforeRegister', 'afterRegister', 'beforeUpload', 'afterUpload', 'afterUploadFailed',
   'beforeDownload', 'afterDownload', 'afterReadMetadata',
   'beforeUpdate', 'afterUpdate', 'beforeDelete', 'afterDelete',
-  'afterShare', 'afterUnshare',
+  'mapError',
   'encodeResponse', 'decodeRequest',
 ];
 

@@ -198,7 +198,7 @@ describe('the instance registry', () => {
     const silent = row({ host: 'elsewhere.example', seen_at_ms: Date.now() - 3_600_000 });
     await db('visor_instances').insert([sameSpace, otherContainer, otherHost, silent]);
 
-    const gone = await t.visor.metadata.instances.forgetDead(t.visor.instanceId);
+    const gone = await t.visor.instances.forgetDead(t.visor.instanceId);
     assert.deepEqual(gone.map((r) => r.id).sort(), [sameSpace.id, silent.id].sort());
     const left = (await db('visor_instances').select('id')).map((r: { id: string }) => r.id).sort();
     assert.deepEqual(left, [t.visor.instanceId, otherContainer.id, otherHost.id].sort());

@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { BackendError, CapabilityError, LengthRequiredError, ReadOnlyBackendError, WRITABLE_STORE, READ_ONLY_SOURCE, type Backend } from '../src/index.js';
+import {
+  BackendError,
+  CapabilityError,
+  LengthRequiredError,
+  ReadOnlyBackendError,
+  WRITABLE_STORE,
+  READ_ONLY_SOURCE,
+  type Backend,
+} from '../src/index.js';
 import { StoreBackend, type BackendCall } from '../src/stores/store-backend.js';
 import { memoryLogger } from './helpers/test-visor.js';
 

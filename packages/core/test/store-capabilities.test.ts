@@ -204,6 +204,31 @@ describe('stores declare capabilities; the core decides from them', () => {
       assert.ok(state.objects.has('debian.qcow2'), 'deleting the image removed only its record');
     });
 
+    it('the x-image-meta header form registers by location too, with the declared digests, reading no body', async () => {
+      const state = newStoreState();
+      const data = Buffer.from('a distribution image');
+      state.objects.set('debian.raw', data);
+      t = await start(state);
+      const md5 = (await import('node:crypto')).createHash('md5').update(data).digest('hex');
+      const headers = {
+        ...octet,
+        'x-image-meta-name': 'Debian',
+        'x-image-meta-architecture': 'x86_64',
+        'x-image-meta-location': encodeURIComponent('ro://mirror/debian.raw'),
+        'x-image-meta-checksum': md5,
+      };
+      const res = await request('POST', `${t.url}/images`, { headers, body: Buffer.alloc(0) });
+      assert.equal(res.status, 201, res.text);
+      const image = res.json().image;
+      assert.deepEqual([image.store, image.status, image.size, image.checksum], ['mirror', 'available', data.length, md5]);
+      const download = await get(`${t.url}/images/${image.id}`);
+      assert.equal(download.headers.etag, `"${md5}"`);
+      assert.ok(download.body.equals(data));
+      const bad = await request('POST', `${t.url}/images`, { body: { image: { ...X86, location: 'ro://mirror/debian.raw', sha256: 'abc' } } });
+      assert.equal(bad.status, 400);
+      assert.equal(bad.json().field, 'sha256');
+    });
+
     it('refuses uploads (405) and registration without a location (405), naming the store', async () => {
       const state = newStoreState();
       t = await start(state);

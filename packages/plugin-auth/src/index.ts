@@ -7,6 +7,7 @@ export { SERVER_KEY_FILE } from './server-key.js';
 export { ADMIN_CREDENTIALS_FILE } from './bootstrap-admin.js';
 export { MAX_SKEW_MS, verifySignedRequest, verifyPresigned } from './verify-request.js';
 export { USERS_TABLE, MEMBERS_TABLE } from './schema.js';
+export { getAuthHooks, type AuthHooks, type ShareChange } from './auth-hooks.js';
 
 /** `@visor/plugin-auth`: users and keys, signed requests, per-image permissions and sharing. */
 const authPlugin = {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Image, OperationContext } from '@visor/plugin-api';
-import type { Visor } from '@visor/core';
+import type { Image, OperationContext, PluginHost } from '@visor/plugin-api';
+import { getAuthHooks } from '../src/index.js';
 import { imageOf, startAuthVisor, type AuthVisor } from './helpers/auth-visor.js';
 import type { AsClient } from './helpers/signed.js';
 
@@ -15,14 +15,15 @@ describe('afterShare / afterUnshare', () => {
   const recorder = {
     kind: 'extension' as const,
     name: 'share-recorder',
-    apply(visor: Visor) {
+    apply(host: PluginHost) {
+      const sharing = getAuthHooks(host);
       const record = (hook: string) => (image: Image, share: { member: string }, context: OperationContext) => {
         calls.push({ hook, image: image.id, member: share.member, principal: context.principal?.id, route: context.request?.route });
       };
-      visor.hooks.afterShare.tap('share-recorder', record('afterShare'));
-      visor.hooks.afterUnshare.tap('share-recorder', record('afterUnshare'));
+      sharing.afterShare.tap('share-recorder', record('afterShare'));
+      sharing.afterUnshare.tap('share-recorder', record('afterUnshare'));
       // A failing tap is logged and never fails the request.
-      visor.hooks.afterUnshare.tap('share-recorder-broken', () => {
+      sharing.afterUnshare.tap('share-recorder-broken', () => {
         throw new Error('recorder broke');
       });
     },

@@ -1,3 +1,4 @@
+import { getAuthHooks } from '@visor/plugin-auth';
 import type { Image } from '@visor/plugin-api';
 import type { TrackingHost } from './host.js';
 import type { Recorder } from './recorder.js';
@@ -16,9 +17,10 @@ function changedFields(image: Image, previous: Image): string {
 }
 
 /**
- * Taps the image hooks. Core runs after* hooks detached from the request;
- * beforeUpload (awaited by the upload) and afterShare/afterUnshare (which a
- * sharing plugin may await) start their write without waiting for it.
+ * Taps the image hooks, and the access control plugin's share hooks. Core
+ * runs after* hooks detached from the request (and the access control plugin
+ * its own); beforeUpload, awaited by the upload, starts its write without
+ * waiting for it.
  * Nothing here ever throws: a failed write is logged by the recorder.
  */
 export function tapImageHooks(host: TrackingHost, recorder: Recorder): void {
@@ -45,11 +47,12 @@ export function tapImageHooks(host: TrackingHost, recorder: Recorder): void {
     recorder.record('downloaded', image, context, { bytes: stats.bytes, durationMs: stats.durationMs, outcome: stats.outcome }),
   );
   hooks.afterDelete.tapPromise(NAME, (image, context) => recorder.record('deleted', image, context, { outcome: 'completed' }));
-  // Access-control plugins may await these within the request: do not make it wait for the write.
-  hooks.afterShare.tap(NAME, (image, share, context) => {
-    void recorder.record('shared', image, context, { outcome: 'completed', detail: share?.member ?? null });
-  });
-  hooks.afterUnshare.tap(NAME, (image, share, context) => {
-    void recorder.record('unshared', image, context, { outcome: 'completed', detail: share?.member ?? null });
-  });
+  // The access control plugin's own hooks, run detached like the core's after-hooks.
+  const sharing = getAuthHooks(host);
+  sharing.afterShare.tapPromise(NAME, (image, share, context) =>
+    recorder.record('shared', image, context, { outcome: 'completed', detail: share?.member ?? null }),
+  );
+  sharing.afterUnshare.tapPromise(NAME, (image, share, context) =>
+    recorder.record('unshared', image, context, { outcome: 'completed', detail: share?.member ?? null }),
+  );
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { getAuthHooks } from '@visor/plugin-auth';
 import { request } from '@visor/test-support';
 import { startTracked, type TrackedVisor } from './helpers/tracked-visor.js';
 
@@ -92,8 +93,8 @@ describe('GET /images/:id/history', () => {
   it('records shares and unshares that an access-control plugin reports', async () => {
     const id = await t.register(DEBIAN);
     const image = await t.visor.images.get(id);
-    await t.visor.hooks.afterShare.promise(image, { member: 'carol' }, { principal: { id: 'alice', role: 'user' } });
-    await t.visor.hooks.afterUnshare.promise(image, { member: 'carol' }, { principal: { id: 'alice', role: 'user' } });
+    await getAuthHooks(t.visor).afterShare.promise(image, { member: 'carol' }, { principal: { id: 'alice', role: 'user' } });
+    await getAuthHooks(t.visor).afterUnshare.promise(image, { member: 'carol' }, { principal: { id: 'alice', role: 'user' } });
     const history = await t.historyOf(id, 3);
     assert.deepEqual(history.map((e) => [e.action, e.actor, e.detail]), [
       ['registered', null, null],

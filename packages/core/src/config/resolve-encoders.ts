@@ -1,5 +1,4 @@
-import { ConfigError, expectString, fail, isPlainObject, type EncoderPlugin } from '@visor/plugin-api';
-import { pluginShapeProblems } from '../plugins/validate-plugin.js';
+import { ConfigError, expectString, fail, isPlainObject, pluginShapeProblems, type EncoderPlugin } from '@visor/plugin-api';
 import { CONFIG_DEFAULTS } from './defaults.js';
 import type { EncoderConfig } from './types.js';
 

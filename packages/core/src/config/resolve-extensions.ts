@@ -1,6 +1,14 @@
 import { CONFIG_DEFAULTS } from './defaults.js';
-import { ConfigError, expectObject, expectOptions, expectString, fail, isPlainObject, type ExtensionPluginLike } from '@visor/plugin-api';
-import { pluginShapeProblems } from '../plugins/validate-plugin.js';
+import {
+  ConfigError,
+  expectObject,
+  expectOptions,
+  expectString,
+  fail,
+  isPlainObject,
+  pluginShapeProblems,
+  type ExtensionPluginLike,
+} from '@visor/plugin-api';
 import type { PluginConfig } from './types.js';
 
 function inlinePlugin(value: Record<string, unknown>, key: string): ExtensionPluginLike {

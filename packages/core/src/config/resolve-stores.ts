@@ -1,5 +1,13 @@
-import { ConfigError, expectObject, expectOptions, expectString, fail, isPlainObject, type BackendPlugin } from '@visor/plugin-api';
-import { pluginShapeProblems } from '../plugins/validate-plugin.js';
+import {
+  ConfigError,
+  expectObject,
+  expectOptions,
+  expectString,
+  fail,
+  isPlainObject,
+  pluginShapeProblems,
+  type BackendPlugin,
+} from '@visor/plugin-api';
 import { CONFIG_DEFAULTS } from './defaults.js';
 import type { StoreConfig } from './types.js';
 

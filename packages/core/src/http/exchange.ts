@@ -1,8 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { InternalError, UnsupportedMediaTypeError, type OperationContext, type RequestContext, type ResponseDocument, type VisorHooks } from '@visor/plugin-api';
+import {
+  InternalError,
+  UnsupportedMediaTypeError,
+  type OperationContext,
+  type RequestContext,
+  type ResponseDocument,
+  type VisorHooks,
+} from '@visor/plugin-api';
 import type { Logger } from '../util/logger.js';
 import { errorResponse } from './error-document.js';
 import { headerSafe } from './image-headers.js';
+import { mappedError } from './map-error.js';
 import { mediaTypeOf } from './negotiate.js';
 import { readBody } from './read-body.js';
 
@@ -133,7 +141,8 @@ export class Exchange {
   }
 
   /** Answers an error in the negotiated format (HEAD: in x-error-* headers). */
-  sendError(thrown: unknown): void {
+  sendError(raised: unknown): void {
+    const thrown = mappedError(this.env.hooks, this.env.logger, raised, { request: this.context, headersSent: this.res.headersSent });
     const { status, error, document, unexpected } = errorResponse(thrown, this.context.id);
     if (unexpected) this.env.logger.error('request failed unexpectedly', { request: this.context.id, err: thrown, stack: (thrown as Error)?.stack });
     else if (status >= 500) this.env.logger.error('request failed', { request: this.context.id, err: error });

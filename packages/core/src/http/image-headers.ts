@@ -1,6 +1,5 @@
-import { InvalidFieldError } from '@visor/plugin-api';
+import { InvalidFieldError, type UploadExpectations } from '@visor/plugin-api';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { UploadExpectations } from '@visor/plugin-api';
 import type { ImageView } from './image-view.js';
 
 const PREFIX = 'x-image-meta-';

@@ -11,7 +11,7 @@ import {
   type UploadSource,
 } from '@visor/plugin-api';
 import type { StoredFile } from '../metadata/metadata-store.js';
-import { DigestStream } from './digest-stream.js';
+import { DigestStream } from '../hashing/digest-stream.js';
 
 const OFFLOAD_DIGESTS_FROM_BYTES = 8 * 1024 * 1024;
 

@@ -1,12 +1,12 @@
-import type { ImageService } from '../images/image-service.js';
-import type { Logger } from '../util/logger.js';
+import type { Logger } from '@visor/plugin-api';
 import type { InstanceRegistry } from './instance-registry.js';
 
 export interface HousekeepingOptions {
   /** This instance's id, which its uploads carry. */
   instanceId: string;
   registry: InstanceRegistry;
-  images: ImageService;
+  /** Rolls back the uploads of dead instances and removes leftovers (see repairUploads). */
+  repair(leftoverMinAgeMs?: number): Promise<unknown>;
   logger: Logger;
   heartbeatMs: number;
   /** This instance cuts uploads idle for this long (recorded, so that others spare its files meanwhile). */
@@ -43,13 +43,13 @@ export class Housekeeping {
 
   /** Registers, then repairs what dead instances (this one's crashed predecessor, say) left. */
   async start(): Promise<void> {
-    const { registry, images, heartbeatMs } = this.options;
+    const { registry, repair, heartbeatMs } = this.options;
     await this.register();
     try {
       await registry.forgetDead(this.instanceId);
       const others = await registry.othersAlive(this.instanceId);
       // Alone, every leftover is dead; with others alive, only those too old to be a live upload's.
-      await images.repair(others.length === 0 ? undefined : await this.leftoverMinAgeMs());
+      await repair(others.length === 0 ? undefined : await this.leftoverMinAgeMs());
     } catch (error) {
       await registry.deregister(this.instanceId).catch(() => undefined);
       throw error;
@@ -102,11 +102,11 @@ export class Housekeeping {
   }
 
   private async sweep(): Promise<void> {
-    const { registry, images, logger } = this.options;
+    const { registry, repair, logger } = this.options;
     try {
       const dead = await registry.forgetDead(this.instanceId);
       for (const instance of dead) logger.warn('an instance stopped without closing', { instance: instance.id, host: instance.host, pid: instance.pid });
-      await images.repair(await this.leftoverMinAgeMs());
+      await repair(await this.leftoverMinAgeMs());
     } catch (error) {
       logger.warn('the sweep for dead instances failed; trying again at the next one', { err: error });
     }

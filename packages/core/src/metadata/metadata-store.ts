@@ -1,52 +1,24 @@
 import type { Knex } from 'knex';
-import { InstanceRegistry } from '../instances/instance-registry.js';
-import type { Image, ImageStatus, ListConstraint, ListFilter, PropertyValue } from '@visor/plugin-api';
+import type { Image, ImageStatus, ListConstraint, PropertyValue } from '@visor/plugin-api';
+import type { ImageRecords, ListQuery, StaleUpload, StoredFile } from './image-records.js';
+
+export type { ListQuery, StaleUpload, StoredFile };
 import { MIGRATIONS_TABLE, migrationSource } from './migrations.js';
 import { imageToRow, propertyToRow, rowToImage, rowToPropertyValue, type ImageRow, type PropertyRow } from './rows.js';
-
-export interface ListQuery {
-  filters: ListFilter[];
-  sort: string;
-  dir: 'asc' | 'desc';
-  limit: number;
-  /** The id of the last image of the previous page. */
-  marker: string | null;
-  constraints: ListConstraint[];
-  withProperties: boolean;
-}
-
-export interface StoredFile {
-  location: string;
-  /** Bytes. */
-  size: number;
-  /** MD5, lower-case hex. */
-  checksum: string;
-  /** SHA-256, lower-case hex. */
-  sha256: string;
-  /** The store's entity tag and version of the object, where it gives them (logged; not recorded yet). */
-  etag?: string;
-  version?: string;
-}
 
 /** PostgreSQL advisory lock held while migrating; any constant shared by every Visor (ASCII 'VISR'). */
 const MIGRATION_LOCK_KEY = 0x56495352;
 
-/** What an interrupted upload left: the image and what to do with it. */
-export interface StaleUpload {
-  image: Image;
-  /** The status to go back to, or 'none' when the record itself must go. */
-  restore: ImageStatus | 'none';
-  /** The dead instance that ran it (null: a row older than upload owners). */
-  owner: string | null;
-}
-
 /** All SQL Visor runs for image metadata. Callers pass validated values only. */
-export class MetadataStore {
-  readonly instances: InstanceRegistry;
-
-  constructor(readonly db: Knex) {
-    this.instances = new InstanceRegistry(db);
-  }
+export class MetadataStore implements ImageRecords {
+  /**
+   * `liveInstances`: a subquery of the ids of the instances alive now (the
+   * instance registry's), which uploads in progress belong to.
+   */
+  constructor(
+    readonly db: Knex,
+    private readonly liveInstances: () => Knex.QueryBuilder,
+  ) {}
 
   async migrate(): Promise<void> {
     const latest = () => this.db.migrate.latest({ migrationSource, tableName: MIGRATIONS_TABLE });
@@ -265,7 +237,7 @@ export class MetadataStore {
   async staleUploads(): Promise<StaleUpload[]> {
     const rows = await this.db<ImageRow>('images')
       .where({ status: 'uploading' })
-      .where((q) => q.whereNull('upload_owner').orWhereNotIn('upload_owner', this.instances.live()));
+      .where((q) => q.whereNull('upload_owner').orWhereNotIn('upload_owner', this.liveInstances()));
     return rows.map((row) => ({
       image: rowToImage(row),
       restore: (row.upload_restore === null ? 'none' : row.upload_restore) as ImageStatus | 'none',

@@ -1,13 +1,14 @@
-import { InvalidFieldError, ReadOnlyFieldError } from '@visor/plugin-api';
 import {
   ACCESS_LEVELS,
   ARCHITECTURES,
   BASE_FIELDS,
   IMAGE_FORMATS,
   IMAGE_TYPES,
+  InvalidFieldError,
   MAX_PROPERTY_NAME,
   MAX_PROPERTY_VALUE,
   PROPERTY_NAME,
+  ReadOnlyFieldError,
   SERVER_FIELDS,
   type ImagePatch,
   type PropertyValue,

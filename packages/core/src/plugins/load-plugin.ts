@@ -1,8 +1,6 @@
 import { pathToFileURL } from 'node:url';
-import { PluginError } from '@visor/plugin-api';
-import type { PluginByKind, PluginKind } from './plugin-kind.js';
+import { PluginError, pluginShapeProblems, type PluginByKind, type PluginKind } from '@visor/plugin-api';
 import { resolvePlugin, type ResolvePluginOptions } from './resolve-plugin.js';
-import { pluginShapeProblems } from './validate-plugin.js';
 
 export interface LoadedPlugin<K extends PluginKind = PluginKind> {
   plugin: PluginByKind[K];

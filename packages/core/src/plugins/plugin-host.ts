@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { AfterHooks } from '../hooks/after-hooks.js';
 import type { ImageOperations, Logger, PluginHost, PluginHostConfig, RouteHandler, RouteMethod, VisorHooks } from '@visor/plugin-api';
 
 /** What the core lends every extension plugin's host. */
@@ -12,6 +13,8 @@ export interface PluginHostSource {
   url(): string | undefined;
   /** Routes plugins add, added to the server when it is built. */
   routes: Array<{ method: RouteMethod; path: string; handler: RouteHandler }>;
+  /** Runs plugins' own after-style hooks, detached, as the core runs its own. */
+  afterHooks: AfterHooks;
 }
 
 /** The host handed to the extension plugin configured at `plugins[index]`. */
@@ -29,6 +32,9 @@ export function createPluginHost(source: PluginHostSource, name: string, index: 
     optionsKey: `plugins[${index}].options`,
     addRoute(method, path, handler) {
       source.routes.push({ method, path, handler });
+    },
+    emitAfter(hookName, hook, ...args) {
+      source.afterHooks.emit(hookName, hook, ...args);
     },
   };
 }

@@ -1,5 +1,5 @@
 import { isAbsolute } from 'node:path';
-import type { PluginKind } from './plugin-kind.js';
+import type { PluginKind } from '@visor/plugin-api';
 
 /** The word that follows `visor-` / `@visor/` in the package names of each kind. */
 const PACKAGE_PREFIX: Record<PluginKind, string> = {

@@ -1,10 +1,9 @@
 import type { Stats } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { ConfigError, PluginError, PluginNotFoundError } from '@visor/plugin-api';
+import { ConfigError, PluginError, PluginNotFoundError, type PluginKind } from '@visor/plugin-api';
 import { CORE_LOCATION, findPackageDir, nodeModulesSearchPath } from './node-modules-dirs.js';
 import { packageEntry } from './package-entry.js';
-import type { PluginKind } from './plugin-kind.js';
 import { isPathSpecifier, pluginCandidates } from './plugin-names.js';
 
 export interface ResolvedPlugin {

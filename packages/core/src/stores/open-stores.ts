@@ -1,21 +1,26 @@
-import { PluginError, type Logger } from '@visor/plugin-api';
+import { PluginError, type AnyPlugin, type Logger } from '@visor/plugin-api';
 import type { VisorConfig } from '../config/index.js';
-import { registerErrorCodes } from '../http/error-status.js';
 import { loadPlugin } from '../plugins/index.js';
-import { warnIfUnversioned } from '../plugins/unversioned.js';
 import { StoreBackend, type BackendCallObserver } from './store-backend.js';
+
+/** Told of every plugin loaded, before it is used (the API version warning, its error codes). */
+export type PluginLoaded = (name: string, plugin: AnyPlugin) => void;
 
 /**
  * Creates the backend of every configured store, each behind the core's
  * StoreBackend wrapper. Backends created before a failure are closed again.
  */
-export async function openStores(config: VisorConfig, logger: Logger, observe?: BackendCallObserver): Promise<Map<string, StoreBackend>> {
+export async function openStores(
+  config: VisorConfig,
+  logger: Logger,
+  loaded: PluginLoaded,
+  observe?: BackendCallObserver,
+): Promise<Map<string, StoreBackend>> {
   const stores = new Map<string, StoreBackend>();
   try {
     for (const [name, store] of Object.entries(config.stores)) {
       const plugin = store.plugin ?? (await loadPlugin(store.backend, 'backend', config.baseDir)).plugin;
-      warnIfUnversioned(plugin, store.backend, logger);
-      registerErrorCodes(store.backend, plugin.errorCodes);
+      loaded(store.backend, plugin);
       const storeLogger = logger.child({ store: name });
       const backend = await plugin.create(store.options, {
         name,

@@ -1,6 +1,14 @@
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { BackendError, BackendUnavailableError, WRITABLE_STORE, type Backend, type BackendContext, type BackendPlugin, type ObjectReader } from '../../src/index.js';
+import {
+  BackendError,
+  BackendUnavailableError,
+  WRITABLE_STORE,
+  type Backend,
+  type BackendContext,
+  type BackendPlugin,
+  type ObjectReader,
+} from '../../src/index.js';
 
 // Loaded at run time, as Visor loads it: core's build cannot reference @visor/backend-fs (whose
 // tests build against core through @visor/backend-testsuite), so no static import.

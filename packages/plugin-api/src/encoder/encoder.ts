@@ -1,3 +1,5 @@
+import type { PluginErrorCodes } from '../errors/visor-error.js';
+
 /**
  * A response document: `root` names it (`image`, `images`, `error`, `status`...),
  * `body` is what JSON shows as is. Encoders that need a single root element
@@ -16,6 +18,8 @@ export interface EncoderPlugin {
   readonly name: string;
   /** The plugin API version the package was built for, `major.minor` (see PLUGIN_API_VERSION). */
   readonly apiVersion?: string;
+  /** Error codes the encoder's errors use beyond the core's, with their HTTP statuses. */
+  readonly errorCodes?: PluginErrorCodes;
   /** Media types this encoder produces and reads; the first is the one it answers with. */
   readonly mediaTypes: readonly string[];
   encode(document: ResponseDocument): string | Buffer;

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { AsyncSeriesHook } from 'tapable';
 import type { VisorHooks } from '../hooks/hooks.js';
 import type { ImageOperations } from '../images/image-operations.js';
 import type { Logger } from '../logger.js';
@@ -40,4 +41,10 @@ export interface PluginHost {
   readonly optionsKey: string;
   /** Adds a REST route; its answer is encoded and negotiated like the core's. Call during `apply`. */
   addRoute(method: RouteMethod, path: string, handler: RouteHandler): void;
+  /**
+   * Runs an `after*`-style hook of the plugin's own (see `pluginHooks`) the way
+   * the core runs its after-hooks: detached from the caller, a failing tap
+   * logged (naming `name`), never thrown; Visor's close() waits for the run.
+   */
+  emitAfter<T extends unknown[]>(name: string, hook: AsyncSeriesHook<T>, ...args: T): void;
 }

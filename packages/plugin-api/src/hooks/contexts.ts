@@ -1,7 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Knex } from 'knex';
-import type { Image } from '../image/image.js';
+import type { Image, ImageDraft } from '../image/image.js';
 import type { ResponseDocument } from '../encoder/encoder.js';
+import type { BackendCapabilities } from '../backend/capabilities.js';
 
 /** Who is making a request, as established by an access-control plugin. */
 export interface Principal {
@@ -87,4 +88,23 @@ export interface DecodeRequest {
 
 export interface DecodedBody {
   value: unknown;
+}
+
+/** What `chooseStore` taps decide from. */
+export interface StoreChoice {
+  /** The validated registration, with `store` set to the default store. */
+  draft: ImageDraft;
+  /** The size the client declared for the upload that comes with the registration, in bytes; null when unknown. */
+  size: number | null;
+  /** The configured stores, by name, with what each can do. */
+  stores: ReadonlyArray<{ name: string; type: string; capabilities: BackendCapabilities }>;
+  context: OperationContext;
+}
+
+/** What `mapError` taps learn about a failed request. */
+export interface ErrorEvent {
+  /** The REST request that failed. */
+  request: RequestContext;
+  /** True when the response head was already sent: the error can no longer change the answer. */
+  headersSent: boolean;
 }

@@ -1,9 +1,10 @@
-import { AsyncSeriesBailHook, AsyncSeriesHook, AsyncSeriesWaterfallHook, SyncBailHook, SyncHook } from 'tapable';
+import { AsyncSeriesBailHook, AsyncSeriesHook, AsyncSeriesWaterfallHook, SyncBailHook, SyncHook, SyncWaterfallHook } from 'tapable';
 import type { Image, ImageDraft, ImagePatch } from '../image/image.js';
 import type { RouteRegistry } from '../routes/route-registry.js';
 import type {
   AccessDecision,
   DownloadDecision,
+  ErrorEvent,
   DecodeRequest,
   DecodedBody,
   EncodeRequest,
@@ -12,14 +13,17 @@ import type {
   ListRequest,
   OperationContext,
   RequestContext,
+  StoreChoice,
   TransferStats,
 } from './contexts.js';
 
 /**
  * Every extension point of Visor, named by life cycle. `before*` hooks run
  * before the change and may throw a VisorError to refuse it; `after*` hooks run
- * once it is done, and an error they throw is logged, never sent to the client.
- * Bail hooks decide: the first tap that returns a value wins.
+ * once it is done, detached from the request, and an error they throw is
+ * logged, never sent to the client. Bail hooks decide: the first tap that
+ * returns a value wins. Waterfall hooks pass each tap's result to the next.
+ * Hooks only one plugin fires live on that plugin (see `pluginHooks`).
  */
 export function createHooks() {
   return Object.freeze({
@@ -40,8 +44,18 @@ export function createHooks() {
     /** A listing is about to run: add SQL constraints (visibility) to it. */
     beforeList: new AsyncSeriesWaterfallHook<[ListRequest]>(['list']),
 
-    /** Registration is validated but not stored yet: adjust the draft or throw. */
-    beforeRegister: new AsyncSeriesHook<[ImageDraft, OperationContext]>(['draft', 'context']),
+    /**
+     * A registration names no store: the first tap that answers a configured
+     * store's name places the image there (by format, size, owner...); without
+     * an answer it goes to the default store.
+     */
+    chooseStore: new AsyncSeriesBailHook<[StoreChoice], string | void>(['choice']),
+    /**
+     * Registration is validated but not stored yet: return the adjusted draft
+     * (a waterfall: each tap gets the previous one's result), or throw to
+     * refuse. A tap that returns nothing keeps the draft as it is.
+     */
+    beforeRegister: new AsyncSeriesWaterfallHook<[ImageDraft, OperationContext], ImageDraft | void>(['draft', 'context']),
     afterRegister: new AsyncSeriesHook<[Image, OperationContext]>(['image', 'context']),
 
     /** The image is claimed for upload (status `uploading`); bytes start flowing after this. */
@@ -70,9 +84,13 @@ export function createHooks() {
     beforeDelete: new AsyncSeriesHook<[Image, OperationContext]>(['image', 'context']),
     afterDelete: new AsyncSeriesHook<[Image, OperationContext]>(['image', 'context']),
 
-    /** Plugins that share images (access control) call these after a member was added or removed. */
-    afterShare: new AsyncSeriesHook<[Image, { member: string }, OperationContext]>(['image', 'share', 'context']),
-    afterUnshare: new AsyncSeriesHook<[Image, { member: string }, OperationContext]>(['image', 'share', 'context']),
+    /**
+     * A request failed and its error is about to be answered: observe it, or
+     * return another error to answer with instead (map a backend's error to
+     * one of the plugin's codes, say). Synchronous; when a tap throws, that is
+     * logged and the error answered as it was.
+     */
+    mapError: new SyncWaterfallHook<[Error, ErrorEvent], Error | void>(['error', 'event']),
 
     /** Turns a response document into bytes for the negotiated media type. */
     encodeResponse: new SyncBailHook<[EncodeRequest], EncodedBody | undefined>(['request']),

@@ -1,5 +1,5 @@
 import { pipeline } from 'node:stream/promises';
-import { BadRequestError, InvalidFieldError, type Image } from '@visor/plugin-api';
+import { BadRequestError, InvalidFieldError, type Image, type UploadExpectations } from '@visor/plugin-api';
 import type { ImageService } from '../../images/image-service.js';
 import type { Exchange } from '../exchange.js';
 import { imageHeaders } from '../image-headers.js';
@@ -18,6 +18,12 @@ function unwrapImage(body: unknown): unknown {
 }
 
 /** The image's entity tag: its MD5, which an image registered by location may not have (yet). */
+/** The digests an x-image-meta registration declares, as registration fields. */
+const declaredDigests = (expect: UploadExpectations) => ({
+  ...(expect.checksum === undefined ? {} : { checksum: expect.checksum }),
+  ...(expect.sha256 === undefined ? {} : { sha256: expect.sha256 }),
+});
+
 const etagOf = (image: Image) => (image.checksum === null ? undefined : `"${image.checksum}"`);
 
 function matchesEtag(header: string | undefined, etag: string): boolean {
@@ -53,7 +59,11 @@ export function imageRoutes(images: ImageService): Route[] {
         let image: Image;
         if (isUpload(ex)) {
           const { metadata, source } = uploadFrom(ex);
-          image = await images.registerWithFile(metadata, source, ex.operation);
+          // The header form of a registration by location: the object is in a store already, no body follows.
+          image =
+            metadata.location === undefined
+              ? await images.registerWithFile(metadata, source, ex.operation)
+              : await images.register({ ...metadata, ...declaredDigests(source.expect) }, ex.operation);
         } else {
           image = await images.register(unwrapImage(await ex.body()), ex.operation);
         }

@@ -1,5 +1,4 @@
-import { ClientClosedError } from '@visor/plugin-api';
-import type { UploadSource } from '@visor/plugin-api';
+import { ClientClosedError, type UploadSource } from '@visor/plugin-api';
 import type { Exchange } from '../exchange.js';
 import { metadataFromHeaders } from '../image-headers.js';
 

@@ -1,4 +1,6 @@
-import type { BackendPlugin, EncoderPlugin, ExtensionPlugin } from '@visor/plugin-api';
+import type { BackendPlugin } from '../backend/backend.js';
+import type { EncoderPlugin } from '../encoder/encoder.js';
+import type { ExtensionPlugin } from '../extension/extension-plugin.js';
 
 export type PluginKind = 'backend' | 'encoder' | 'extension';
 

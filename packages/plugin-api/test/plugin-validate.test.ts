@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { PluginError } from '@visor/plugin-api';
-import { pluginShapeProblems, validatePlugin } from '../src/plugins/index.js';
+import { PluginError, pluginShapeProblems, validatePlugin } from '../src/index.js';
 
 const backend = { kind: 'backend', type: 'memory', create: () => ({}) };
 const encoder = { kind: 'encoder', name: 'csv', mediaTypes: ['text/csv'], encode: () => '', decode: () => ({}) };

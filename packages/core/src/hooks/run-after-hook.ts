@@ -1,5 +1,5 @@
 import type { AsyncSeriesHook } from 'tapable';
-import type { Logger } from '../util/logger.js';
+import type { Logger } from '@visor/plugin-api';
 
 /**
  * Calls an `after*` hook: the operation is already done, so a failing tap is

@@ -1,4 +1,5 @@
-import { apiVersionProblem, PluginError } from '@visor/plugin-api';
+import { apiVersionProblem } from '../api-version.js';
+import { PluginError } from '../errors/index.js';
 import type { PluginByKind, PluginKind } from './plugin-kind.js';
 
 type Shape = Record<string, unknown>;

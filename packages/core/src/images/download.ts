@@ -1,0 +1,125 @@
+import type { Readable } from 'node:stream';
+import {
+  BackendError,
+  ConflictError,
+  ObjectNotFoundError,
+  RangeNotSatisfiableError,
+  readerStream,
+  type ByteRange,
+  type DownloadAnswer,
+  type Image,
+  type ObjectReader,
+  type OperationContext,
+  type TransferStats,
+} from '@visor/plugin-api';
+import type { StoreBackend } from '../stores/store-backend.js';
+import { now, type ImageDeps } from './image-deps.js';
+import { asBackendError } from './stream-to-backend.js';
+import { storeOf } from './stores-of.js';
+
+/** How long a redirect to a store's own URL stays valid, in seconds. */
+export const REDIRECT_EXPIRES_SECONDS = 300;
+
+/** The size of an image's file; ConflictError when it has none yet. */
+export function downloadableSize(image: Image): number {
+  if (image.status !== 'available' || image.location === null || image.size === null) {
+    throw new ConflictError(`image '${image.id}' has no file to download: its status is '${image.status}'`);
+  }
+  return image.size;
+}
+
+/**
+ * Opens the file of an image already fetched (and authorized) for download:
+ * when `redirect` is allowed, a redirect if a `beforeDownload` tap answers one
+ * or the store is configured to redirect; else the bytes, from positional
+ * reads where the store declares them cheap and from `get` otherwise. A
+ * stored object whose size is not the record's is caught here, before
+ * anything is sent; one that is gone or changed marks the image `error`.
+ */
+export async function openDownload(
+  deps: ImageDeps,
+  image: Image,
+  range: ByteRange | null,
+  context: OperationContext,
+  redirect: boolean,
+): Promise<DownloadAnswer> {
+  const size = downloadableSize(image);
+  if (range !== null && (range.start > range.end || range.end >= size)) {
+    throw new RangeNotSatisfiableError(`range ${range.start}-${range.end} is outside the image's ${size} bytes`, size);
+  }
+  const decision = await deps.hooks.beforeDownload.promise(image, context);
+  const store = storeOf(deps, image);
+  const started = Date.now();
+  let finished = false;
+  const finish = (stats: Omit<TransferStats, 'durationMs'>) => {
+    if (finished) return;
+    finished = true;
+    deps.afterHooks.emitAfter('afterDownload', image, { ...stats, durationMs: Date.now() - started }, context);
+  };
+  if (redirect) {
+    const url = (decision ? decision.redirect : undefined) ?? (store.redirectDownloads ? await storeRedirect(store, image) : undefined);
+    if (url !== undefined) return { image, redirect: url, range, finish };
+  }
+  const source = await openSource(deps, store, image, range);
+  if ('stream' in source) return { image, stream: source.stream, reader: undefined, range, finish };
+  const { reader } = source;
+  let stream: Readable | undefined;
+  return {
+    image,
+    reader,
+    range,
+    finish,
+    get stream() {
+      return (stream ??= readerStream(reader, { range: range ?? undefined, backend: image.store, key: image.id }));
+    },
+  };
+}
+
+/** The object's bytes: a reader where positional reads are cheap, else a stream of the range; its size checked against the record. */
+async function openSource(deps: ImageDeps, store: StoreBackend, image: Image, range: ByteRange | null): Promise<{ reader: ObjectReader } | { stream: Readable }> {
+  let source: { reader: ObjectReader } | { stream: Readable };
+  let stored: number;
+  try {
+    if (store.capabilities.positionalReads) {
+      const reader = await store.openReader(image.location!);
+      source = { reader };
+      stored = reader.size;
+    } else {
+      const { body, info } = await store.get(image.location!, range === null ? {} : { range });
+      source = { stream: body };
+      stored = info.size;
+    }
+  } catch (error) {
+    if (error instanceof ObjectNotFoundError) {
+      throw await unservable(deps, image, { fileGone: true, cause: error }, `the file of image '${image.id}' is missing from its store`);
+    }
+    throw asBackendError(store, image.id, error);
+  }
+  if (stored !== image.size) {
+    if ('reader' in source) await source.reader.close().catch(() => undefined);
+    else source.stream.destroy();
+    throw await unservable(deps, image, { fileGone: false }, `the stored file of image '${image.id}' has ${stored} bytes, not the ${image.size} its record says`);
+  }
+  return source;
+}
+
+/** The store's own URL for the image's object (a presigned URL), valid for REDIRECT_EXPIRES_SECONDS. */
+async function storeRedirect(store: StoreBackend, image: Image): Promise<string> {
+  try {
+    return await store.redirectUrl(image.location!, { expiresIn: REDIRECT_EXPIRES_SECONDS, method: 'GET' });
+  } catch (error) {
+    throw asBackendError(store, image.id, error);
+  }
+}
+
+/**
+ * The record says available but the store lost the file or it changed behind
+ * Visor's back: mark the image `error` so a new upload can repair it, and
+ * return the error that says so.
+ */
+async function unservable(deps: ImageDeps, image: Image, how: { fileGone: boolean; cause?: unknown }, problem: string): Promise<BackendError> {
+  await deps.metadata.markLost(image.id, now(), how.fileGone);
+  const error = new BackendError(image.store, image.id, `${problem}; the image is now in status 'error' and accepts a new upload`, how.cause === undefined ? {} : { cause: how.cause });
+  deps.logger.error('image file unservable; image marked error', { image: image.id, store: image.store, err: error });
+  return error;
+}

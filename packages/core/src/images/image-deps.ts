@@ -1,0 +1,26 @@
+import type { Logger, OperationContext, VisorHooks } from '@visor/plugin-api';
+import type { AfterHooks } from '../hooks/after-hooks.js';
+import type { ImageRecords } from '../metadata/image-records.js';
+import type { StoreBackend } from '../stores/store-backend.js';
+
+/** What every image operation works with. */
+export interface ImageDeps {
+  /** The image records (the metadata store, or a stand-in in tests). */
+  metadata: ImageRecords;
+  /** Every store's backend, behind the core's wrapper. */
+  backends: ReadonlyMap<string, StoreBackend>;
+  defaultStore: string;
+  /** Bytes; null for no limit. */
+  maxImageBytes: number | null;
+  hooks: VisorHooks;
+  /** Runs the after-hooks, detached. */
+  afterHooks: AfterHooks;
+  logger: Logger;
+  /** This instance's id in the database's instance registry: uploads it runs carry it. */
+  instanceId: string;
+}
+
+/** The context of an in-process call that names nobody. */
+export const DEFAULT_CONTEXT: OperationContext = { principal: null };
+
+export const now = () => new Date().toISOString();

@@ -1,0 +1,66 @@
+import { ConflictError, VisorError, type Image, type OperationContext, type TransferStats, type UploadSource } from '@visor/plugin-api';
+import { findImage } from './access.js';
+import { now, type ImageDeps } from './image-deps.js';
+import { streamToBackend } from './stream-to-backend.js';
+import { writableStore } from './stores-of.js';
+
+/** Uploads the file of an image in status `locked` or `error`; a concurrent upload gets 409. */
+export async function upload(deps: ImageDeps, id: string, source: UploadSource, context: OperationContext): Promise<Image> {
+  const image = await findImage(deps, id, context, 'upload');
+  writableStore(deps, image, source);
+  if (!(await deps.metadata.claimUpload(image.id, ['locked', 'error'], now(), deps.instanceId))) {
+    const current = await deps.metadata.find(image.id);
+    throw new ConflictError(
+      current?.status === 'uploading'
+        ? `image '${image.id}' is being uploaded by another request`
+        : `image '${image.id}' already has a file (status '${current?.status ?? 'deleted'}'); only images in status locked or error accept an upload`,
+    );
+  }
+  return transfer(deps, { ...image, status: 'uploading' }, source, context);
+}
+
+/**
+ * Streams the file of an image this instance has claimed (status `uploading`)
+ * into its store, then records it: the image becomes `available`. On any
+ * failure nothing is kept and the claim is released (the image goes back to
+ * its former status, or away if the upload created it).
+ */
+export async function transfer(deps: ImageDeps, image: Image, source: UploadSource, context: OperationContext): Promise<Image> {
+  const started = Date.now();
+  let bytes = 0;
+  try {
+    await deps.hooks.beforeUpload.promise(image, context);
+    const store = writableStore(deps, image, source);
+    const stored = await streamToBackend(store, image.id, source, {
+      expect: { ...source.expect, maxBytes: deps.maxImageBytes },
+      onBytes: (n) => {
+        bytes = n;
+      },
+      // Only the instance still holding the claim may replace the image's file.
+      beforeCommit: () => assertOwnsUpload(deps, image.id),
+    });
+    const done = await deps.metadata.completeUpload(image.id, deps.instanceId, store.name, stored, now());
+    if (!done) {
+      await store.delete(stored.location).catch(() => undefined);
+      throw new ConflictError(`image '${image.id}' was deleted (or its upload rolled back) while its file was uploading; the file was discarded`);
+    }
+    deps.afterHooks.emitAfter('afterUpload', done, { bytes: stored.size, durationMs: Date.now() - started, outcome: 'completed' }, context);
+    return done;
+  } catch (error) {
+    await deps.metadata.releaseUpload(image.id, now(), deps.instanceId).catch((releaseError: unknown) =>
+      deps.logger.error('could not release a failed upload', { image: image.id, err: releaseError }),
+    );
+    const stats: TransferStats = {
+      bytes,
+      durationMs: Date.now() - started,
+      outcome: error instanceof VisorError && error.code === 'ClientClosedRequest' ? 'aborted' : 'failed',
+    };
+    deps.afterHooks.emitAfter('afterUploadFailed', image, error as Error, stats, context);
+    throw error;
+  }
+}
+
+async function assertOwnsUpload(deps: ImageDeps, id: string): Promise<void> {
+  if (await deps.metadata.ownsUpload(id, deps.instanceId)) return;
+  throw new ConflictError(`the upload of image '${id}' was cancelled meanwhile (the image was deleted, or its upload rolled back); nothing was stored`);
+}

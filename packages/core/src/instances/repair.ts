@@ -1,0 +1,65 @@
+import { InternalError, ObjectNotFoundError, type Image, type TransferStats } from '@visor/plugin-api';
+import { DEFAULT_CONTEXT, now, type ImageDeps } from '../images/image-deps.js';
+
+/**
+ * Rolls back uploads no live instance runs (their instance crashed or was
+ * killed): the images go back to their former status, or away if the upload
+ * created them. Then each writable store drops leftovers of interrupted
+ * writes: all of them (`leftoverMinAgeMs` undefined) when no other instance
+ * shares the database, else only those untouched for `leftoverMinAgeMs`,
+ * which a live upload's never are (uploads idle for longer are cut).
+ */
+export async function repairUploads(deps: ImageDeps, leftoverMinAgeMs?: number): Promise<{ images: number; leftovers: number }> {
+  const { metadata, instanceId, logger } = deps;
+  const stale = await metadata.staleUploads();
+  let rolledBack = 0;
+  for (const { image, owner } of stale) {
+    // Several instances may sweep at once: the one taking the upload over rolls it back.
+    if (!(await metadata.takeOverUpload(image.id, owner, instanceId))) continue;
+    try {
+      // While the image is still 'uploading', no other upload can claim it: the file goes first.
+      await removeUnrecordedFile(deps, image);
+    } catch (error) {
+      // Handed back to the dead instance, so that the next sweep (of any instance) tries again.
+      await metadata.takeOverUpload(image.id, instanceId, owner);
+      logger.error('could not remove the file of an interrupted upload; trying again at the next sweep', { image: image.id, store: image.store, err: error });
+      continue;
+    }
+    const outcome = await metadata.releaseUpload(image.id, now(), instanceId);
+    rolledBack += 1;
+    logger.warn('rolled back an upload its instance left unfinished', { image: image.id, outcome });
+    // So that tracking's history shows how the upload ended; what it had received is unknown.
+    const interrupted = new InternalError(`the upload of image '${image.id}' stopped with the Visor instance running it; rolled back`);
+    const stats: TransferStats = { bytes: 0, durationMs: 0, outcome: 'failed' };
+    deps.afterHooks.emitAfter('afterUploadFailed', image, interrupted, stats, DEFAULT_CONTEXT);
+  }
+  let leftovers = 0;
+  for (const store of deps.backends.values()) {
+    if (!store.capabilities.write) continue;
+    try {
+      leftovers += await store.cleanup(leftoverMinAgeMs === undefined ? {} : { minAgeMs: leftoverMinAgeMs });
+    } catch (error) {
+      // A store that cannot be reached now (an S3 endpoint down, a bucket missing) must not keep Visor
+      // from starting or the other stores from being swept: GET /status reports it, the next sweep retries.
+      logger.error('could not remove the leftovers of a store; trying again at the next sweep', { store: store.name, err: error });
+    }
+  }
+  if (leftovers > 0) logger.warn('removed leftovers of interrupted uploads', { count: leftovers });
+  return { images: rolledBack, leftovers };
+}
+
+/**
+ * An instance that died between its store's commit and the metadata update
+ * left an object no record names; where the store can tell the location of
+ * a key before writing (locateBeforeWrite), it goes.
+ */
+async function removeUnrecordedFile(deps: ImageDeps, image: Image): Promise<void> {
+  const store = deps.backends.get(image.store);
+  if (!store?.capabilities.locateBeforeWrite) return;
+  try {
+    await store.delete(store.locationOf(image.id));
+    deps.logger.warn('removed the file of an upload that was stored but never recorded', { image: image.id, store: image.store });
+  } catch (error) {
+    if (!(error instanceof ObjectNotFoundError)) throw error;
+  }
+}
