@@ -2,7 +2,9 @@
 // Visor benchmark (not part of the tests): 1 GiB uploads and downloads over loopback through
 // the fs backend (median of BENCH_RUNS rounds, default 5: this machine's figures vary by
 // ±15% from run to run), with cat/cp of the same file as references, the server's peak
-// memory growth, and median latencies of metadata GET, create and list-1000.
+// memory growth, and median latencies of metadata GET, create and list-1000; then the S3
+// backend against an OpenStack Swift all-in-one beside direct transfers (bench/s3.mjs,
+// BENCH_S3_RUNS rounds, default 3; BENCH_S3=0 skips it).
 //   npm run bench                 # 1 GiB
 //   BENCH_SIZE_MB=4096 npm run bench
 import { spawn, spawnSync } from 'node:child_process';
@@ -14,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { authorizationHeader } from '../packages/client/dist/src/index.js';
+import { s3Rows } from './s3.mjs';
 
 const SIZE_MB = Number(process.env.BENCH_SIZE_MB ?? 1024);
 const SIZE = SIZE_MB * 1024 * 1024;
@@ -244,6 +247,10 @@ async function metadataLatencies(url, image, label) {
   }
 }
 
+function curlDownload(url, target) {
+  return run('curl', ['-sS', '-f', '-o', '/dev/null', ...headerArgs(signed('GET', target)), `${url}${target}`]);
+}
+
 async function stop(child) {
   child.kill('SIGTERM');
   await once(child, 'exit');
@@ -260,23 +267,42 @@ async function main() {
   timeCommand(`cp ${SIZE_MB} MiB (reference)`, 'cp', [file, join(work, 'copy.raw')], SIZE);
   rmSync(join(work, 'copy.raw'));
 
+  if (process.env.BENCH_ONLY === 's3') return s3Section(file);
+  await fsSections(file);
+  if (process.env.BENCH_S3 !== '0') await s3Section(file);
+}
+
+/** The S3 backend against the Swift all-in-one (bench/s3.mjs), with run.mjs's helpers. */
+async function s3Section(file) {
+  const tools = { startServer, stop, call, curlUpload, curlDownload, run, memory, resetPeak, median, seconds, mbps, warmUp };
+  rows.push(...(await s3Rows({ file, size: SIZE, sizeMb: SIZE_MB, runs: Number(process.env.BENCH_S3_RUNS ?? 3), tools })));
+}
+
+/** A 16 MiB upload: starts the server's digest worker threads, a one-time cost the memory figures leave out. */
+async function warmUp(url) {
+  const warm = JSON.parse((await call('POST', `${url}/images`, { image: { name: 'warm-up', architecture: 'x86_64' } })).body).image;
+  const warmTarget = `/images/${warm.id}`;
+  const warmBody = randomBytes(16 * 1024 * 1024);
+  await new Promise((resolve, reject) => {
+    const req = http.request(`${url}${warmTarget}`, { method: 'PUT', agent, headers: signed('PUT', warmTarget, { 'content-type': 'application/octet-stream' }) }, (res) => {
+      res.resume();
+      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`warm-up upload: ${res.statusCode}`))));
+    });
+    req.on('error', reject);
+    req.end(warmBody);
+  });
+  await call('DELETE', `${url}${warmTarget}`);
+}
+
+/** The fs backend's transfers and the metadata latencies. */
+async function fsSections(file) {
   // The default configuration: auth and tracking on.
   const { child, url } = await startServer({}, 'default');
   try {
     const image = JSON.parse((await call('POST', `${url}/images`, { image: { name: 'bench', architecture: 'x86_64', format: 'raw' } })).body).image;
     const cold = memory(child.pid);
     // A 16 MiB warm-up upload starts the digest worker threads, a one-time cost reported apart.
-    const warm = JSON.parse((await call('POST', `${url}/images`, { image: { name: 'warm-up', architecture: 'x86_64' } })).body).image;
-    const warmTarget = `/images/${warm.id}`;
-    const warmBody = randomBytes(16 * 1024 * 1024);
-    await new Promise((resolve, reject) => {
-      const req = http.request(`${url}${warmTarget}`, { method: 'PUT', agent, headers: signed('PUT', warmTarget, { 'content-type': 'application/octet-stream' }) }, (res) => {
-        res.resume();
-        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`warm-up upload: ${res.statusCode}`))));
-      });
-      req.on('error', reject);
-      req.end(warmBody);
-    });
+    await warmUp(url);
     const before = memory(child.pid);
     rows.push(['server RSS at start / after the warm-up upload', `${(cold.rss / 1048576).toFixed(0)} MiB`, `${(before.rss / 1048576).toFixed(0)} MiB (digest worker threads started)`]);
     const peaks = await transfers(url, file, child.pid, before.rss);
@@ -316,14 +342,17 @@ async function main() {
       await stop(server.child);
     }
   }
-  agent.destroy();
+}
 
+function printRows() {
+  agent.destroy();
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
   console.log(`\nVisor benchmark — ${new Date().toISOString()}, node ${process.version}, ${SIZE_MB} MiB image, data in ${work}`);
   for (const row of rows) console.log(`  ${row[0].padEnd(widths[0])}  ${row[1].padStart(widths[1])}  ${row[2]}`);
 }
 
 main()
+  .then(printRows)
   .catch((error) => {
     console.error(error);
     process.exitCode = 1;

@@ -23,6 +23,14 @@ export interface BackendTestSuiteOptions<B extends Backend = Backend> {
   /** Per-test timeout in milliseconds; default 60 000. */
   timeout?: number;
   /**
+   * Cases the storage server under test is known to fail through no fault
+   * of the backend (a test server's bug), by exact case title, with the
+   * reason: they are reported as skipped with that reason, never as passed.
+   * For test servers only: a backend's own shortcomings are not defects of
+   * its server.
+   */
+  knownServerDefects?: Readonly<Record<string, string>>;
+  /**
    * Places an object in the storage behind Visor's back and returns its
    * location and size: how the read cases get objects into a read-only
    * backend (the HTTP backend writes a file its web server serves). Writable
@@ -63,6 +71,7 @@ export function resolveSuiteOptions<B extends Backend>(options: BackendTestSuite
     backpressureLimit: options.backpressureLimit ?? 4 * MiB,
     foreignLocation: options.foreignLocation ?? 'nosuch://elsewhere/x',
     timeout: options.timeout ?? 60_000,
+    knownServerDefects: options.knownServerDefects ?? {},
     seed: seed === undefined ? undefined : (backend, key, data) => seed(backend as B, key, data),
     skip: options.skip,
     fetchRedirect: options.fetchRedirect?.bind(options),

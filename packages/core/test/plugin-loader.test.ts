@@ -205,14 +205,15 @@ describe('loadPlugin: package entry points', () => {
 });
 
 describe('loadPlugin: failures', () => {
+  // Not 's3': @visor/backend-s3 is installed in this workspace, where core's own node_modules chain finds it.
   it('throws PluginNotFoundError naming both candidate packages', async () => {
     const base = await freshDir();
-    await assert.rejects(loadPlugin('s3', 'backend', base, { cwd: base }), (error: unknown) => {
+    await assert.rejects(loadPlugin('nosuchstore', 'backend', base, { cwd: base }), (error: unknown) => {
       assert.ok(error instanceof PluginNotFoundError);
-      assert.deepEqual(error.candidates, ['@visor/backend-s3', 'visor-backend-s3']);
+      assert.deepEqual(error.candidates, ['@visor/backend-nosuchstore', 'visor-backend-nosuchstore']);
       assert.equal(
         error.message,
-        "plugin 's3' is not installed: install '@visor/backend-s3' or 'visor-backend-s3' (npm install @visor/backend-s3)",
+        "plugin 'nosuchstore' is not installed: install '@visor/backend-nosuchstore' or 'visor-backend-nosuchstore' (npm install @visor/backend-nosuchstore)",
       );
       return true;
     });

@@ -130,16 +130,17 @@ describe('loader: backends', () => {
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
-  it("a configured backend 's3' that is not installed: PluginNotFoundError naming @visor/backend-s3", async () => {
+  // A name no package will have: @visor/backend-s3 (and the other first-party backends) are installed in this workspace.
+  it("a configured backend 'nosuchstore' that is not installed: PluginNotFoundError naming @visor/backend-nosuchstore", async () => {
     const dataDir = await makeDataDir();
     try {
       await assert.rejects(
-        createVisor({ dataDir, stores: { default: { backend: 's3', options: { bucket: 'images' } } } }, { baseDir: dir, cwd: dir, logger: memoryLogger([]) }),
+        createVisor({ dataDir, stores: { default: { backend: 'nosuchstore', options: { bucket: 'images' } } } }, { baseDir: dir, cwd: dir, logger: memoryLogger([]) }),
         (error: unknown) => {
           assert.ok(error instanceof PluginNotFoundError, String(error));
           assert.equal(error.code, 'PluginNotFound');
-          assert.match(error.message, /@visor\/backend-s3/);
-          assert.match(error.message, /npm install @visor\/backend-s3/);
+          assert.match(error.message, /@visor\/backend-nosuchstore/);
+          assert.match(error.message, /npm install @visor\/backend-nosuchstore/);
           return true;
         },
       );
@@ -164,10 +165,39 @@ describe('loader: backends', () => {
     };
     try {
       await assert.rejects(
-        createVisor({ dataDir, stores: { default: { backend: tracked }, broken: { backend: 's3' } } }, { baseDir: dir, cwd: dir, logger: memoryLogger([]) }),
+        createVisor({ dataDir, stores: { default: { backend: tracked }, broken: { backend: 'nosuchstore' } } }, { baseDir: dir, cwd: dir, logger: memoryLogger([]) }),
         PluginNotFoundError,
       );
       assert.equal(closed, 1);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('a store whose cleanup fails at start (its server unreachable) does not keep Visor from starting: logged, the others swept', async () => {
+    const dataDir = await makeDataDir();
+    const logs: string[] = [];
+    let sweptOther = 0;
+    const plugin = (cleanup: () => Promise<number>) => ({
+      kind: 'backend',
+      type: 'sweepable',
+      create: (_options: unknown, context: { name: string }) => ({
+        name: context.name, type: 'sweepable',
+        capabilities: { write: true, delete: true, rangeReads: true, positionalReads: false, redirects: false, locateBeforeWrite: false, sizeRequired: false, registerLocations: false },
+        put: async () => ({ location: 'x', size: 0 }), get: async () => { throw new Error('unused'); },
+        stat: async () => ({ size: 0 }), delete: async () => undefined, health: async () => ({ ok: false, message: 'unreachable' }),
+        cleanup,
+      }),
+    });
+    const stores = {
+      down: { backend: plugin(async () => { throw new Error('connect ECONNREFUSED'); }) },
+      up: { backend: plugin(async () => { sweptOther += 1; return 0; }) },
+    };
+    try {
+      const visor = await createVisor({ dataDir, port: 0, plugins: [], stores, defaultStore: 'up' }, { baseDir: dir, cwd: dir, logger: memoryLogger(logs) });
+      await visor.close();
+      assert.equal(sweptOther, 1, 'the store after the failing one was not swept');
+      assert.ok(logs.some((line) => line.includes('could not remove the leftovers of a store') && line.includes('"store":"down"')), logs.join(''));
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }

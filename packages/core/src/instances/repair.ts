@@ -35,7 +35,14 @@ export async function repairUploads(deps: ImageDeps, leftoverMinAgeMs?: number):
   }
   let leftovers = 0;
   for (const store of deps.backends.values()) {
-    if (store.capabilities.write) leftovers += await store.cleanup(leftoverMinAgeMs === undefined ? {} : { minAgeMs: leftoverMinAgeMs });
+    if (!store.capabilities.write) continue;
+    try {
+      leftovers += await store.cleanup(leftoverMinAgeMs === undefined ? {} : { minAgeMs: leftoverMinAgeMs });
+    } catch (error) {
+      // A store that cannot be reached now (an S3 endpoint down, a bucket missing) must not keep Visor
+      // from starting or the other stores from being swept: GET /status reports it, the next sweep retries.
+      logger.error('could not remove the leftovers of a store; trying again at the next sweep', { store: store.name, err: error });
+    }
   }
   if (leftovers > 0) logger.warn('removed leftovers of interrupted uploads', { count: leftovers });
   return { images: rolledBack, leftovers };

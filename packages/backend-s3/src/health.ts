@@ -1,0 +1,48 @@
+import { CreateBucketCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import type { BackendHealth } from '@visor/plugin-api';
+import { describeFailure, failureCode, isStoreProblem } from './errors.js';
+import type { ObjectLocations } from './locations.js';
+
+/**
+ * Healthy when one object listing in the bucket, under the prefix,
+ * succeeds: that takes a reachable endpoint, an existing bucket and
+ * credentials the server accepts. A GET rather than HeadBucket because its
+ * error body tells a wrong secret (SignatureDoesNotMatch) from an unknown
+ * key or a missing bucket, which a HEAD answer cannot. The message names
+ * neither endpoint nor bucket: `GET /status` is open to anyone.
+ */
+export async function bucketHealth(client: S3Client, locations: ObjectLocations): Promise<BackendHealth> {
+  try {
+    await listOne(client, locations);
+    return { ok: true, message: 'the bucket is reachable and the credentials are accepted' };
+  } catch (error) {
+    return { ok: false, message: `the store is not usable: ${describeFailure(error)}` };
+  }
+}
+
+function listOne(client: S3Client, locations: ObjectLocations): Promise<unknown> {
+  return client.send(new ListObjectsV2Command({ Bucket: locations.bucket, Prefix: locations.prefix, MaxKeys: 1 }));
+}
+
+/**
+ * The error that makes the whole store unusable (missing bucket, refused
+ * credentials, unreachable endpoint), found by one listing; undefined when
+ * the listing works or fails for another reason.
+ */
+export async function storeProblem(client: S3Client, locations: ObjectLocations): Promise<unknown> {
+  try {
+    await listOne(client, locations);
+    return undefined;
+  } catch (error) {
+    return isStoreProblem(error) ? error : undefined;
+  }
+}
+
+/** Creates the bucket unless it exists (and is this account's); other failures are thrown. */
+export async function ensureBucket(client: S3Client, bucket: string): Promise<void> {
+  try {
+    await client.send(new CreateBucketCommand({ Bucket: bucket }));
+  } catch (error) {
+    if (failureCode(error) !== 'BucketAlreadyOwnedByYou') throw error;
+  }
+}

@@ -1,0 +1,44 @@
+import type { S3ClientConfig } from '@aws-sdk/client-s3';
+import { PLUGIN_API_VERSION, type BackendCapabilities, type BackendContext, type BackendPlugin } from '@visor/plugin-api';
+import { createS3Client } from './client.js';
+import { describeFailure } from './errors.js';
+import { ensureBucket } from './health.js';
+import { resolveS3Options, type ResolvedS3Options } from './options.js';
+import { S3Backend, type S3BackendIdentity } from './s3-backend.js';
+
+export interface S3StoreSetup {
+  /** Type and location scheme; default `s3`. */
+  identity?: S3BackendIdentity;
+  /** Replaces parts of the SDK client's configuration (a preset's `signer`, say). */
+  clientOverrides?: Partial<S3ClientConfig>;
+  /** What the store can do, when it is less than S3 (a server without ranges or multipart). */
+  capabilities?: BackendCapabilities;
+}
+
+/**
+ * Builds a store from validated options: the SDK client, the bucket if
+ * `createBucket` asks for it, and a first health check. A store that cannot
+ * work yet (endpoint down, bucket missing, credentials refused) is still
+ * created: the reason is logged, `GET /status` reports it, and every
+ * request fails naming it, until the store is fixed.
+ */
+export async function createS3Store(options: ResolvedS3Options, context: BackendContext, setup: S3StoreSetup = {}): Promise<S3Backend> {
+  const client = createS3Client(options, setup.clientOverrides);
+  const backend = new S3Backend(context.name, options, client, context.logger, setup.identity, setup.capabilities);
+  if (options.createBucket) {
+    await ensureBucket(client, options.bucket).catch((error: unknown) => {
+      context.logger.warn('could not create the bucket', { store: context.name, bucket: options.bucket, reason: describeFailure(error) });
+    });
+  }
+  const health = await backend.health();
+  if (health.ok) context.logger.debug('s3 store ready', { store: context.name, bucket: options.bucket, endpoint: options.endpoint ?? 'AWS' });
+  else context.logger.warn('s3 store not usable yet', { store: context.name, bucket: options.bucket, endpoint: options.endpoint ?? 'AWS', reason: health.message });
+  return backend;
+}
+
+async function create(options: Record<string, unknown> | undefined, context: BackendContext): Promise<S3Backend> {
+  return createS3Store(resolveS3Options(options, context.optionsKey), context);
+}
+
+/** The `s3` backend: objects in an S3 bucket, on AWS or an S3-compatible server. */
+export const s3BackendPlugin: BackendPlugin = { kind: 'backend', type: 's3', apiVersion: PLUGIN_API_VERSION, create };

@@ -1,0 +1,222 @@
+import type { Readable } from 'node:stream';
+import { DeleteObjectCommand, HeadObjectCommand, type PutObjectCommandInput, type S3Client } from '@aws-sdk/client-s3';
+import {
+  WRITABLE_STORE,
+  type Backend,
+  type BackendCapabilities,
+  type BackendHealth,
+  type CleanupOptions,
+  type GetOptions,
+  type GetResult,
+  type Logger,
+  type ObjectInfo,
+  type PutOptions,
+  type PutResult,
+  type RedirectOptions,
+} from '@visor/plugin-api';
+import { s3Failure, statusOf } from './errors.js';
+import { downloadObject, type Download } from './download.js';
+import { bucketHealth, storeProblem } from './health.js';
+import { ObjectLocations } from './locations.js';
+import type { ResolvedS3Options } from './options.js';
+import { presignedUrl } from './presign.js';
+import { abortStaleUploads } from './stale-uploads.js';
+import { uploadObject } from './upload.js';
+import { UploadsInProgress } from './uploads-in-progress.js';
+
+/** S3 allows at most 10 000 parts per multipart upload (AWS S3 User Guide, "Amazon S3 multipart upload limits"). */
+const MAX_PARTS = 10_000;
+
+/** How a package built on this one (Walrus, Cumulus) names its stores and locations. */
+export interface S3BackendIdentity {
+  /** The backend type, e.g. `s3`, `walrus`. */
+  type: string;
+  /** The location scheme, e.g. `s3` for `s3://bucket/key`. */
+  scheme: string;
+}
+
+/**
+ * An S3 bucket: writes and deletes, ranges served by the store, presigned
+ * URLs, locations known before writing. No positional reads (each would be
+ * a request), no size required up front (multipart uploads take a stream).
+ */
+export const S3_CAPABILITIES: BackendCapabilities = Object.freeze({ ...WRITABLE_STORE, rangeReads: true, redirects: true, locateBeforeWrite: true });
+
+/**
+ * A store in an S3 bucket (AWS or an S3-compatible server); see the package
+ * README for options and guarantees. Objects live at `<prefix><key>` in the
+ * bucket; locations are `s3://<bucket>/<prefix><key>`.
+ */
+export class S3Backend implements Backend {
+  readonly type: string;
+  readonly capabilities: BackendCapabilities;
+  /** The `redirectDownloads` option: the core answers downloads with a 302 to `redirectUrl`. */
+  readonly redirectDownloads: boolean;
+  readonly locations: ObjectLocations;
+  private readonly inProgress = new UploadsInProgress();
+
+  constructor(
+    readonly name: string,
+    readonly options: ResolvedS3Options,
+    /** The SDK client; tests and presets may use it directly. */
+    readonly client: S3Client,
+    private readonly logger: Logger,
+    identity: S3BackendIdentity = { type: 's3', scheme: 's3' },
+    capabilities: BackendCapabilities = S3_CAPABILITIES,
+  ) {
+    this.type = identity.type;
+    this.capabilities = capabilities;
+    this.redirectDownloads = options.redirectDownloads;
+    this.locations = new ObjectLocations(name, options.bucket, options.prefix, identity.scheme);
+    this.inProgress.watch(client);
+  }
+
+  private objectParams(): Pick<PutObjectCommandInput, 'StorageClass' | 'ServerSideEncryption' | 'SSEKMSKeyId'> {
+    const { storageClass, sse, kmsKeyId } = this.options;
+    return {
+      ...(storageClass === undefined ? {} : { StorageClass: storageClass as PutObjectCommandInput['StorageClass'] }),
+      ...(sse === undefined ? {} : { ServerSideEncryption: sse }),
+      ...(kmsKeyId === undefined ? {} : { SSEKMSKeyId: kmsKeyId }),
+    };
+  }
+
+  /**
+   * The configured part size, or larger where 10 000 parts of it could not
+   * hold the object: its declared size, else the largest the core accepts
+   * (`maxBytes`). Without either, an upload stops at 10 000 parts.
+   */
+  partSizeFor(options: PutOptions): number {
+    const bound = options.size ?? options.maxBytes ?? 0;
+    return Math.max(this.options.partSize, Math.ceil(bound / MAX_PARTS));
+  }
+
+  async put(key: string, source: Readable, options: PutOptions = {}): Promise<PutResult> {
+    const objectKey = this.locations.objectKey(key);
+    try {
+      const stored = await uploadObject(source, {
+        client: this.client,
+        bucket: this.options.bucket,
+        objectKey,
+        partSize: this.partSizeFor(options),
+        queueSize: this.options.queueSize,
+        objectParams: this.objectParams(),
+        size: options.size,
+        signal: options.signal,
+        inProgress: this.inProgress,
+        logger: this.logger,
+        store: this.name,
+      });
+      return {
+        location: this.locations.locationOf(key),
+        size: stored.size,
+        ...(stored.etag === undefined ? {} : { etag: stored.etag }),
+        ...(stored.versionId === undefined ? {} : { version: stored.versionId }),
+      };
+    } catch (error) {
+      throw s3Failure(error, this.name, key, 'storing the object');
+    }
+  }
+
+  locationOf(key: string): string {
+    return this.locations.locationOf(key);
+  }
+
+  /** The object's bytes (or a range of them) with what the store said of it. */
+  download(location: string, options: GetOptions = {}): Promise<Download> {
+    const key = this.locations.keyOf(location);
+    return downloadObject({
+      client: this.client,
+      bucket: this.options.bucket,
+      objectKey: this.locations.objectKey(key),
+      range: options.range,
+      signal: options.signal,
+      store: this.name,
+      key,
+    });
+  }
+
+  async get(location: string, options: GetOptions = {}): Promise<GetResult> {
+    const { body, size, etag, versionId } = await this.download(location, options);
+    return { body, info: { size, ...(etag === undefined ? {} : { etag }), ...(versionId === undefined ? {} : { version: versionId }) } };
+  }
+
+  async stat(location: string): Promise<ObjectInfo> {
+    const key = this.locations.keyOf(location);
+    try {
+      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.options.bucket, Key: this.locations.objectKey(key) }));
+      return {
+        size: head.ContentLength ?? 0,
+        ...(head.LastModified ? { modifiedAt: head.LastModified } : {}),
+        ...(head.ETag === undefined ? {} : { etag: head.ETag }),
+        ...(head.VersionId === undefined ? {} : { version: head.VersionId }),
+      };
+    } catch (error) {
+      throw await this.explainHeadFailure(error, key, 'HeadObject');
+    }
+  }
+
+  /**
+   * S3's DeleteObject succeeds for a missing key, so the object is looked up
+   * first: deleting a missing object rejects with ObjectNotFoundError, as
+   * the contract asks. On Swift, s3api deletes a multipart object's
+   * segments with it.
+   */
+  async delete(location: string): Promise<void> {
+    await this.stat(location);
+    const key = this.locations.keyOf(location);
+    try {
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: this.locations.objectKey(key) }));
+    } catch (error) {
+      throw s3Failure(error, this.name, key, 'DeleteObject');
+    }
+  }
+
+  /**
+   * A HEAD answer has no body: a 404 cannot say whether the object or the
+   * bucket is missing, a 403 not which credential is wrong. Only then is
+   * the store checked with a listing (whose error body names the S3 code),
+   * and a store problem it finds (no bucket, a wrong secret) reported instead.
+   */
+  private async explainHeadFailure(error: unknown, key: string, operation: string): Promise<unknown> {
+    const mapped = s3Failure(error, this.name, key, operation);
+    const status = statusOf(error);
+    if (status !== 404 && status !== 403) return mapped;
+    const problem = await storeProblem(this.client, this.locations);
+    return problem === undefined ? mapped : s3Failure(problem, this.name, key, operation);
+  }
+
+  health(): Promise<BackendHealth> {
+    return bucketHealth(this.client, this.locations);
+  }
+
+  async cleanup(options: CleanupOptions = {}): Promise<number> {
+    try {
+      return await abortStaleUploads({
+        client: this.client,
+        locations: this.locations,
+        inProgress: this.inProgress,
+        minAgeMs: options.minAgeMs,
+        logger: this.logger,
+        store: this.name,
+      });
+    } catch (error) {
+      throw s3Failure(error, this.name, undefined, 'aborting stale multipart uploads');
+    }
+  }
+
+  /** A presigned URL for the object at `location`, valid `expiresIn` seconds (at most 604 800, SigV4's limit). */
+  async redirectUrl(location: string, options: RedirectOptions): Promise<string> {
+    const key = this.locations.keyOf(location);
+    return presignedUrl({
+      client: this.client,
+      bucket: this.options.bucket,
+      objectKey: this.locations.objectKey(key),
+      expiresIn: options.expiresIn,
+      method: options.method,
+    });
+  }
+
+  async close(): Promise<void> {
+    this.client.destroy();
+  }
+}
