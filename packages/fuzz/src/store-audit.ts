@@ -54,34 +54,43 @@ async function allImages(client: AuditClient): Promise<Record_[]> {
  * size, and no record is left in `uploading` (docs/rest-api.md, "A failed
  * upload changes nothing"). Returns what is wrong.
  */
-export async function auditStore(client: AuditClient, storeDir: string): Promise<string[]> {
-  const deadline = Date.now() + QUIET_MS;
-  let images = await allImages(client);
-  let files = await filesUnder(storeDir);
-  // Cut uploads end when the server notices the closed connection: wait for them to roll back.
-  while ((images.some((image) => image.status === 'uploading') || files.some((file) => file.includes('/.tmp/'))) && Date.now() < deadline) {
+export async function auditStore(client: AuditClient, storeDir: string, quietMs = QUIET_MS): Promise<string[]> {
+  const deadline = Date.now() + quietMs;
+  // Requests the fuzzer abandoned still run to their end on the server (a DELETE removes the file,
+  // then the record; a cut upload rolls back once the server notices): what they leave half-done
+  // for a moment is no fault. A fault stays: audit again until nothing is wrong or the quiet time is up.
+  for (;;) {
+    const problems = await findProblems(await allImages(client), await filesUnder(storeDir), quietMs);
+    if (problems.length === 0 || Date.now() >= deadline) return problems;
     await new Promise((resolve) => setTimeout(resolve, 200));
-    images = await allImages(client);
-    files = await filesUnder(storeDir);
   }
+}
+
+async function fileSize(file: string): Promise<number | null> {
+  try {
+    return (await stat(file)).size;
+  } catch {
+    return null;
+  }
+}
+
+async function findProblems(images: Record_[], files: string[], quietMs: number): Promise<string[]> {
   const problems: string[] = [];
   const locations = new Map(images.filter((image) => image.location !== null).map((image) => [fileURLToPath(image.location!), image]));
   for (const file of files) {
-    if (!locations.has(file)) problems.push(`file ${file} belongs to no record`);
+    if (file.includes('/.tmp/')) problems.push(`temporary file ${file} is left behind`);
+    else if (!locations.has(file)) problems.push(`file ${file} belongs to no record`);
   }
   for (const image of images) {
-    if (image.status === 'uploading') problems.push(`image ${image.id} is still 'uploading' ${QUIET_MS / 1000} s after the last request`);
+    if (image.status === 'uploading') problems.push(`image ${image.id} is still 'uploading' ${quietMs / 1000} s after the last request`);
     if (image.status !== 'available') continue;
     if (image.location === null) {
       problems.push(`available image ${image.id} has no location`);
       continue;
     }
-    try {
-      const info = await stat(fileURLToPath(image.location));
-      if (info.size !== image.size) problems.push(`image ${image.id} says ${image.size} bytes, its file has ${info.size}`);
-    } catch {
-      problems.push(`the file of available image ${image.id} is missing`);
-    }
+    const size = await fileSize(fileURLToPath(image.location));
+    if (size === null) problems.push(`the file of available image ${image.id} is missing`);
+    else if (size !== image.size) problems.push(`image ${image.id} says ${image.size} bytes, its file has ${size}`);
   }
   return problems;
 }
