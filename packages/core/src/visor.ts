@@ -12,6 +12,7 @@ import { createHooks, type VisorHooks } from './hooks/hooks.js';
 import { createHttpServer, handlersSettled, listen } from './http/http-server.js';
 import { imageRoutes } from './http/routes/image-routes.js';
 import { statusRoute } from './http/routes/status-route.js';
+import { pluginsRoute } from './http/routes/plugins-route.js';
 import { ImageService } from './images/image-service.js';
 import { Housekeeping } from './instances/housekeeping.js';
 import { runAfterHook } from './images/run-hook.js';
@@ -136,6 +137,7 @@ export class Visor {
         startedAt: this.startedAt,
       }),
       ...imageRoutes(this.images),
+      pluginsRoute({ backends: this.backends, defaultStore: this.config.defaultStore, encoders: this.encoders, plugins: this.config.plugins }),
     ];
     const env = {
       hooks: this.hooks,
