@@ -11,7 +11,8 @@ export function action<A extends unknown[]>(run: (context: CommandContext, ...ar
     const command = args.at(-1) as Command;
     const context = new CommandContext(command);
     try {
-      await run(context, ...(args.slice(0, command.registeredArguments.length) as A));
+      // Commander passes the positional arguments, the options, then the command.
+      await run(context, ...(args.slice(0, -1) as A));
     } catch (error) {
       const { message, exitCode } = describeError(error);
       process.stderr.write(`visor: ${message}\n`);

@@ -14,5 +14,5 @@ export function nearest(word: string, candidates: readonly string[]): string | u
       bestDistance = d;
     }
   }
-  return bestDistance > 0 && bestDistance <= 2 && bestDistance < word.length / 2 ? best : undefined;
+  return bestDistance > 0 && bestDistance <= 2 && bestDistance <= word.length / 2 ? best : undefined;
 }

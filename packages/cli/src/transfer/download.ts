@@ -1,6 +1,6 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Image, VisorClient } from '@visor/client';
 import { CliError, EXIT } from '../errors/exit-codes.js';
@@ -64,7 +64,7 @@ export async function downloadImage(client: VisorClient, id: string, request: Do
   if (image.status !== 'available') {
     throw new CliError(`image '${image.id}' has no file to download (status ${image.status})`, EXIT.conflict);
   }
-  const output = request.output ?? '.';
+  const output = resolve(request.output ?? '.');
   const path = (await isDirectory(output)) ? join(output, imageFileName(image)) : output;
   if (!request.force && (await sizeOf(path)) !== undefined) {
     throw new CliError(`${path} exists: give --force to replace it`, EXIT.conflict);
