@@ -1,5 +1,5 @@
 import { Text, useInput } from 'ink';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 
 export interface LineInputProps {
   label: string;
@@ -10,29 +10,40 @@ export interface LineInputProps {
   onCancel: () => void;
 }
 
-/** A one-line prompt: typing, Backspace, Enter submits, Esc cancels, Tab completes (when given `complete`). */
+/**
+ * A one-line prompt: typing, Backspace, Enter submits, Esc cancels, Tab completes (when given
+ * `complete`). Keys that arrive in one chunk (a paste, a fast typist over SSH) are applied one by one.
+ */
 export function LineInput({ label, initial = '', complete, onSubmit, onCancel }: LineInputProps) {
   const [value, setValue] = useState(initial);
+  // The latest value, also between renders: several chunks can arrive before React re-renders.
+  const current = useRef(initial);
+  const set = (next: string) => {
+    current.current = next;
+    setValue(next);
+  };
   const [candidates, setCandidates] = useState<string[]>([]);
   useInput((input, key) => {
     if (key.escape) return onCancel();
-    if (key.return) return onSubmit(value);
+    if (key.return) return onSubmit(current.current);
     if (key.tab && complete) {
-      void complete(value).then((c) => {
-        setValue(c.value);
+      void complete(current.current).then((c) => {
+        set(c.value);
         setCandidates(c.candidates);
       });
       return;
     }
-    if (key.backspace || key.delete) return setValue((v) => v.slice(0, -1));
+    if (key.backspace || key.delete) return set(current.current.slice(0, -1));
     if (key.ctrl || key.meta || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow) return;
-    if (!input) return;
-    // Pasted text (or keys sent in one burst) can hold the Enter that ends it.
-    const end = input.search(/[\r\n]/);
-    if (end === -1) return setValue((v) => v + input);
-    const typed = value + input.slice(0, end);
-    setValue(typed);
-    onSubmit(typed);
+    let next = current.current;
+    for (const ch of input) {
+      if (ch === '\x7f' || ch === '\b') next = next.slice(0, -1);
+      else if (ch === '\r' || ch === '\n') {
+        set(next);
+        return onSubmit(next);
+      } else if (ch >= ' ') next += ch;
+    }
+    set(next);
   });
   return (
     <Text wrap="truncate">
