@@ -1,6 +1,6 @@
 import { basename, extname } from 'node:path';
 import { Box, Text, useApp, useInput } from 'ink';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { HistoryEvent, Image, RegisterFields, Stats, UpdateFields, VisorClient } from '@visor/client';
 import { describeError } from '../errors/exit-codes.js';
 import { FORMATS } from '../fields/image-fields.js';
@@ -128,8 +128,7 @@ export function App({ client, server, user, directory = process.cwd() }: AppProp
     uploadFile(client, { register: fields as RegisterFields }, { path, onProgress: t.progress }).then(
       (r) => {
         t.done('stored', { done: r.bytes, total: r.bytes, rate: 0, eta: 0 });
-        say(`uploaded ${r.image.name} (${r.image.id})`);
-        void refresh();
+        void refresh().then(() => say(`uploaded ${r.image.name} (${r.image.id})`));
       },
       (error: unknown) => {
         t.failed('failed');
@@ -175,10 +174,7 @@ export function App({ client, server, user, directory = process.cwd() }: AppProp
         if (value.trim() === '') return;
         try {
           const fields = fieldsFromArguments(value.split(/\s+(?=[+a-z_][a-z0-9_]*:?=)/).filter(Boolean));
-          client.update(p.image.id, fields as UpdateFields).then(() => {
-            say(`updated ${p.image.name}`);
-            void refresh();
-          }, fail);
+          client.update(p.image.id, fields as UpdateFields).then(() => refresh().then(() => say(`updated ${p.image.name}`)), fail);
         } catch (error) {
           fail(error);
         }
@@ -195,10 +191,7 @@ export function App({ client, server, user, directory = process.cwd() }: AppProp
         const image = prompt.image;
         setPrompt(null);
         if (input === 'y' || input === 'Y') {
-          client.delete(image.id).then(() => {
-            say(`deleted ${image.name}`);
-            void refresh();
-          }, fail);
+          client.delete(image.id).then(() => refresh().then(() => say(`deleted ${image.name}`)), fail);
         } else say('nothing deleted');
         return;
       }
@@ -248,7 +241,7 @@ export function App({ client, server, user, directory = process.cwd() }: AppProp
   );
 
   const transfersHeight = transfers.length === 0 ? 0 : Math.min(3, transfers.length) + 2;
-  const bodyHeight = Math.max(3, rows - 3 - transfersHeight);
+  const bodyHeight = Math.max(3, rows - 4 - transfersHeight);
   const wide = columns >= 110;
   const detailWidth = wide ? Math.min(60, Math.floor(columns * 0.4)) : columns;
   const uploadFields = (path: string) => {
@@ -271,8 +264,8 @@ export function App({ client, server, user, directory = process.cwd() }: AppProp
     );
   }
 
-  let bottom;
-  if (prompt === null) bottom = <StatusLine server={server} user={user} message={message.text} error={message.error} width={columns - 1} />;
+  let bottom: ReactNode;
+  if (prompt === null) bottom = null;
   else if (prompt.kind === 'delete') bottom = <Text color="red" wrap="truncate">{`Delete ${prompt.image.name} (${prompt.image.id})? y to delete, any other key to keep it`}</Text>;
   else if (prompt.kind === 'filter') bottom = <LineInput key={prompt.kind} label="filter (k=v or text): " initial={describeQuery(query)} onSubmit={answer} onCancel={() => setPrompt(null)} />;
   else if (prompt.kind === 'upload-path') bottom = <LineInput key={prompt.kind} label="file to upload (Tab completes): " complete={(v) => completePath(v, directory)} onSubmit={answer} onCancel={() => setPrompt(null)} />;
@@ -286,7 +279,9 @@ export function App({ client, server, user, directory = process.cwd() }: AppProp
       <Text bold wrap="truncate">{`Visor  ${view === 'images' ? 'images' : view}${view === 'images' && describeQuery(query) ? `  [${describeQuery(query)}]` : ''}`}</Text>
       {body}
       <TransfersPanel transfers={transfers} width={columns} />
-      {bottom}
+      <StatusLine server={server} user={user} message={message.text} error={message.error} width={columns - 1}>
+        {bottom}
+      </StatusLine>
     </Box>
   );
 }

@@ -26,13 +26,14 @@ export function LineInput({ label, initial = '', complete, onSubmit, onCancel }:
   useInput((input, key) => {
     if (key.escape) return onCancel();
     if (key.return) return onSubmit(current.current);
-    if (key.tab && complete) {
+    const tab = () => {
+      if (complete === undefined) return;
       void complete(current.current).then((c) => {
         set(c.value);
         setCandidates(c.candidates);
       });
-      return;
-    }
+    };
+    if (key.tab) return tab();
     if (key.backspace || key.delete) return set(current.current.slice(0, -1));
     if (key.ctrl || key.meta || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow) return;
     let next = current.current;
@@ -41,6 +42,9 @@ export function LineInput({ label, initial = '', complete, onSubmit, onCancel }:
       else if (ch === '\r' || ch === '\n') {
         set(next);
         return onSubmit(next);
+      } else if (ch === '\t') {
+        set(next);
+        return tab();
       } else if (ch >= ' ') next += ch;
     }
     set(next);
