@@ -43,10 +43,20 @@ describe('visor get and add --file: progress, digests, resume, temporary name (r
     assert.equal(r.code, 0, r.stderr);
     const path = join(home, 'debian-12-cloud.qcow2');
     assert.equal(r.stdout.trim(), path);
-    assert.match(r.stderr, /MD5 and SHA-256 verified/);
+    assert.match(r.stderr, /SHA-256 verified/);
     assert.doesNotMatch(r.stderr, /\r/, 'no progress bar without a terminal');
     assert.ok((await readFile(path)).equals(bytes));
     assert.deepEqual((await readdir(home)).filter((n) => n.endsWith('.part')), []);
+  });
+
+  it('get --verify-md5 checks MD5 as well', async () => {
+    const target = join(home, 'both.qcow2');
+    const r = await run(['--json', 'get', image.id, '-o', target, '--verify-md5']);
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout) as { verified: string[]; checksum: string };
+    assert.deepEqual(doc.verified, ['sha256', 'md5']);
+    assert.equal(doc.checksum, md5(bytes));
+    assert.match(r.stderr, /SHA-256 and MD5 verified/);
   });
 
   it('get does not overwrite an existing file without --force (exit 4), and does with it', async () => {
@@ -58,8 +68,8 @@ describe('visor get and add --file: progress, digests, resume, temporary name (r
     assert.equal(await readFile(target, 'utf8'), 'keep me');
     const forced = await run(['--json', 'get', image.id, '-o', target, '--force']);
     assert.equal(forced.code, 0, forced.stderr);
-    const doc = JSON.parse(forced.stdout) as { verified: boolean; sha256: string; resumed_from: number };
-    assert.equal(doc.verified, true);
+    const doc = JSON.parse(forced.stdout) as { verified: string[]; sha256: string; resumed_from: number };
+    assert.deepEqual(doc.verified, ['sha256']);
     assert.equal(doc.sha256, sha256(bytes));
     assert.ok((await readFile(target)).equals(bytes));
   });

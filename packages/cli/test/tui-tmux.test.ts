@@ -138,7 +138,7 @@ describe('the UI in a real terminal under tmux: one whole session', { skip }, ()
   it('Ctrl-C leaves the terminal intact too', async () => {
     await tmux.type('clear; visor; echo UI-EXIT-$?');
     await tmux.press('Enter');
-    await tmux.waitFor(/Visor {2}images/);
+    await tmux.waitFor(/Visor {2}images[\s\S]*1 image, by created_at/);
     await tmux.press('C-c');
     await tmux.waitFor(/^UI-EXIT-(0|130)$/m);
     await tmux.waitForShell();

@@ -30,3 +30,6 @@ export function cellText(value: unknown): string {
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
 }
+
+/** `SHA-256`, `MD5`: digest algorithm names as people write them. */
+export const digestName = (algorithm: string): string => (algorithm === 'sha256' ? 'SHA-256' : algorithm.toUpperCase());

@@ -20,7 +20,7 @@ export interface UploadRequest {
 export interface UploadResult {
   image: Image;
   bytes: number;
-  /** Digests of the bytes sent, computed while sending. */
+  /** Digests of the bytes sent, computed while sending: SHA-256 (and MD5 when it was given or computed first). */
   digests: Digests;
   /** How the digests were checked: declared before (the server refuses a mismatch), or compared with the server's record after. */
   verification: 'declared' | 'compared';
@@ -28,10 +28,10 @@ export interface UploadResult {
 
 const HEX = { md5: /^[0-9a-f]{32}$/i, sha256: /^[0-9a-f]{64}$/i };
 
-async function digestOf(path: string): Promise<Digests> {
-  const counter = new HashingCounter();
+async function digestOf(path: string): Promise<Required<Digests>> {
+  const counter = new HashingCounter(['md5', 'sha256']);
   await new Promise<void>((resolve, reject) => pipeline(createReadStream(path), counter, (e) => (e ? reject(e) : resolve())).resume());
-  return counter.digests();
+  return (await counter.digests()) as Required<Digests>;
 }
 
 async function fileSize(path: string): Promise<number> {
@@ -48,8 +48,9 @@ async function fileSize(path: string): Promise<number> {
 /**
  * Sends a file as an image's contents: `register` (fields given) or an upload to image `id`.
  * The size is always declared; MD5 and SHA-256 are declared when known (given, or computed
- * first with `digestFirst`), so the server stores nothing on a mismatch; otherwise they are
- * computed while sending and compared with the digests the server recorded (exit 8 on a difference).
+ * first with `digestFirst`), so the server stores nothing on a mismatch; otherwise SHA-256 is
+ * computed while sending (on a worker thread) and compared with the digest the server recorded
+ * (exit 8 on a difference).
  */
 export async function uploadFile(
   client: VisorClient,
@@ -65,7 +66,7 @@ export async function uploadFile(
     declared = { md5: declared.md5 ?? computed.md5, sha256: declared.sha256 ?? computed.sha256 };
   }
   const meter = new RateMeter(size);
-  const counter = new HashingCounter((n) => request.onProgress?.(meter.snapshot(n)));
+  const counter = new HashingCounter(declared.md5 === undefined ? ['sha256'] : ['md5', 'sha256'], (n) => request.onProgress?.(meter.snapshot(n)));
   const file = createReadStream(request.path, { highWaterMark: 1024 * 1024 });
   const body = pipeline(file, counter, () => undefined);
   const abort = () => file.destroy(new CliError('upload interrupted', EXIT.interrupted));
@@ -94,13 +95,17 @@ export async function uploadFile(
     } else {
       image = await client.upload(target.id, body, options);
     }
+  } catch (error) {
+    // The server may answer before reading the body (409, 400): stop reading the file and hashing.
+    body.destroy();
+    throw error;
   } finally {
     request.signal?.removeEventListener('abort', abort);
   }
-  const digests = counter.digests();
-  if (image.checksum !== digests.md5 || image.sha256 !== digests.sha256) {
+  const digests = await counter.digests();
+  if (image.sha256 !== digests.sha256 || (digests.md5 !== undefined && image.checksum !== digests.md5)) {
     throw new CliError(
-      `image '${image.id}' was stored with MD5 ${image.checksum} and SHA-256 ${image.sha256}, but the bytes sent have MD5 ${digests.md5} and SHA-256 ${digests.sha256}`,
+      `image '${image.id}' was stored with SHA-256 ${image.sha256} (MD5 ${image.checksum}), but the bytes sent have SHA-256 ${digests.sha256}${digests.md5 ? ` (MD5 ${digests.md5})` : ''}`,
       EXIT.integrity,
     );
   }

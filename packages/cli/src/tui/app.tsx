@@ -5,6 +5,7 @@ import type { HistoryEvent, Image, RegisterFields, Stats, UpdateFields, VisorCli
 import { describeError } from '../errors/exit-codes.js';
 import { FORMATS } from '../fields/image-fields.js';
 import { fieldsFromArguments } from '../fields/key-values.js';
+import { digestName } from '../output/human.js';
 import { downloadImage } from '../transfer/download.js';
 import type { ProgressSnapshot } from '../transfer/progress.js';
 import { uploadFile } from '../transfer/upload.js';
@@ -107,8 +108,8 @@ export function App({ client, server, user, directory = process.cwd() }: AppProp
     say(`downloading ${image.name}…`);
     downloadImage(client, image.id, { output: directory, force: false, onProgress: t.progress }).then(
       (r) => {
-        t.done(r.verified ? 'verified' : 'saved', { done: r.bytes, total: r.bytes, rate: 0, eta: 0 });
-        say(`saved ${r.path}${r.verified ? ' (MD5 and SHA-256 verified)' : ''}`);
+        t.done(r.verified.length > 0 ? 'verified' : 'saved', { done: r.bytes, total: r.bytes, rate: 0, eta: 0 });
+        say(`saved ${r.path}${r.verified.length > 0 ? ` (${r.verified.map(digestName).join(' and ')} verified)` : ''}`);
       },
       (error: unknown) => {
         t.failed('failed');

@@ -11,7 +11,7 @@ const LEAVE_ALTERNATE_SCREEN = '\x1b[?1049l\x1b[?25h';
 /**
  * Runs the UI full screen (the terminal's alternate screen) until `q` or Ctrl-C, and always
  * gives the terminal back as it was: main screen, cursor shown, raw mode off (Ink's unmount),
- * also when rendering fails or the process gets SIGTERM or SIGHUP.
+ * also when rendering fails or the process gets SIGINT (before raw mode is on), SIGTERM or SIGHUP.
  */
 export async function runUi(settings: Settings): Promise<void> {
   const client = new VisorClient({ url: settings.url, ...(settings.accessKey === undefined ? {} : { accessKey: settings.accessKey, secretKey: settings.secretKey! }) });
@@ -25,11 +25,11 @@ export async function runUi(settings: Settings): Promise<void> {
     instance.unmount();
   };
   const instance = render(<App client={client} server={settings.url} user={user} />, { exitOnCtrlC: true });
-  process.once('SIGTERM', onSignal).once('SIGHUP', onSignal);
+  process.once('SIGTERM', onSignal).once('SIGHUP', onSignal).once('SIGINT', onSignal);
   try {
     await instance.waitUntilExit();
   } finally {
-    process.off('SIGTERM', onSignal).off('SIGHUP', onSignal);
+    process.off('SIGTERM', onSignal).off('SIGHUP', onSignal).off('SIGINT', onSignal);
     restore();
   }
 }
