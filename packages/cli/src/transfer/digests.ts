@@ -30,7 +30,7 @@ export class HashingCounter extends Transform {
     algorithms: readonly DigestAlgorithm[],
     private readonly onBytes: (total: number) => void = () => undefined,
   ) {
-    super({ highWaterMark: 1 });
+    super();
     this.worker = new Worker(new URL('./hash-worker.js', import.meta.url), { workerData: { algorithms } });
     this.result = new Promise<Digests>((resolve, reject) => {
       this.worker.on('message', (message: { type: 'ack'; bytes: number } | { type: 'digests'; digests: Digests }) => {
@@ -47,6 +47,7 @@ export class HashingCounter extends Transform {
         }
       });
       this.worker.once('error', reject);
+      this.worker.once('exit', () => reject(new Error('the hashing thread ended before the digests were computed')));
     });
     this.result.catch(() => undefined);
     // The transfer keeps the process alive while it runs; the worker does so only while digests are awaited.
@@ -55,7 +56,7 @@ export class HashingCounter extends Transform {
 
   /** A destroyed stream (an error, an abort) ends its worker, which would otherwise keep the process alive. */
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    if (error !== null || !this.readableEnded) void this.worker.terminate();
+    if (error !== null || !this.writableFinished) void this.worker.terminate();
     callback(error);
   }
 
