@@ -174,6 +174,9 @@ describe('visor commands end to end against a real server (auth on, SQLite)', ()
 
   it('usage errors exit 2; a server that cannot be reached exits 7; no server configured exits 2', async () => {
     assert.equal((await run(['lsit'])).code, 2);
+    assert.equal((await run([])).code, 2, 'no command and no terminal: help, as a usage error');
+    assert.equal((await run(['users'])).code, 2);
+    assert.equal((await run(['--help'])).code, 0);
     assert.equal((await run(['list', '--limit', 'x'])).code, 2);
     const unreachable = await runVisor(['list'], { home, env: { ...env, VISOR_URL: 'http://127.0.0.1:9' } });
     assert.equal(unreachable.code, 7);
