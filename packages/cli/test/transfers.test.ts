@@ -57,6 +57,11 @@ describe('visor get and add --file: progress, digests, resume, temporary name (r
     assert.deepEqual(doc.verified, ['sha256', 'md5']);
     assert.equal(doc.checksum, md5(bytes));
     assert.match(r.stderr, /SHA-256 and MD5 verified/);
+    const unverified = await run(['--json', 'get', image.id, '-o', join(home, 'none.qcow2'), '--no-verify']);
+    assert.equal(unverified.code, 0, unverified.stderr);
+    assert.deepEqual((JSON.parse(unverified.stdout) as { verified: string[] }).verified, []);
+    assert.match(unverified.stderr, /digests not verified/);
+    assert.ok((await readFile(join(home, 'none.qcow2'))).equals(bytes));
   });
 
   it('get does not overwrite an existing file without --force (exit 4), and does with it', async () => {

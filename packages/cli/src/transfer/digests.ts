@@ -21,7 +21,8 @@ const MAX_IN_FLIGHT = 32 * 1024 * 1024;
 export class HashingCounter extends Transform {
   /** Bytes that went through so far (not counting `feed`). */
   bytes = 0;
-  private readonly worker: Worker;
+  /** Absent when there is nothing to hash (`--no-verify`): the stream then only counts. */
+  private readonly worker: Worker | undefined;
   private inFlight = 0;
   private waiting: (() => void) | undefined;
   private readonly result: Promise<Digests>;
@@ -31,9 +32,15 @@ export class HashingCounter extends Transform {
     private readonly onBytes: (total: number) => void = () => undefined,
   ) {
     super();
-    this.worker = new Worker(new URL('./hash-worker.js', import.meta.url), { workerData: { algorithms } });
+    if (algorithms.length === 0) {
+      this.worker = undefined;
+      this.result = Promise.resolve({});
+      return;
+    }
+    const worker = new Worker(new URL('./hash-worker.js', import.meta.url), { workerData: { algorithms } });
+    this.worker = worker;
     this.result = new Promise<Digests>((resolve, reject) => {
-      this.worker.on('message', (message: { type: 'ack'; bytes: number } | { type: 'digests'; digests: Digests }) => {
+      worker.on('message', (message: { type: 'ack'; bytes: number } | { type: 'digests'; digests: Digests }) => {
         if (message.type === 'ack') {
           this.inFlight -= message.bytes;
           if (this.waiting !== undefined && this.inFlight <= MAX_IN_FLIGHT) {
@@ -43,24 +50,25 @@ export class HashingCounter extends Transform {
           }
         } else {
           resolve(message.digests);
-          void this.worker.terminate();
+          void worker.terminate();
         }
       });
-      this.worker.once('error', reject);
-      this.worker.once('exit', () => reject(new Error('the hashing thread ended before the digests were computed')));
+      worker.once('error', reject);
+      worker.once('exit', () => reject(new Error('the hashing thread ended before the digests were computed')));
     });
     this.result.catch(() => undefined);
     // The transfer keeps the process alive while it runs; the worker does so only while digests are awaited.
-    this.worker.unref();
+    worker.unref();
   }
 
   /** A destroyed stream (an error, an abort) ends its worker, which would otherwise keep the process alive. */
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    if (error !== null || !this.writableFinished) void this.worker.terminate();
+    if (error !== null || !this.writableFinished) void this.worker?.terminate();
     callback(error);
   }
 
   private send(chunk: Uint8Array): void {
+    if (this.worker === undefined) return;
     const copy = new Uint8Array(chunk);
     this.inFlight += copy.length;
     this.worker.postMessage({ type: 'data', chunk: copy.buffer }, [copy.buffer]);
@@ -83,8 +91,8 @@ export class HashingCounter extends Transform {
 
   /** The digests, once every byte is hashed; call after the stream ended (or after `feed` only). */
   digests(): Promise<Digests> {
-    this.worker.ref();
-    this.worker.postMessage({ type: 'end' });
+    this.worker?.ref();
+    this.worker?.postMessage({ type: 'end' });
     return this.result;
   }
 }

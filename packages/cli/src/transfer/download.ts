@@ -8,6 +8,9 @@ import { HashingCounter, type DigestAlgorithm, type Digests } from './digests.js
 import { imageFileName, partialFileName } from './file-names.js';
 import { RateMeter, type ProgressSnapshot } from './progress.js';
 
+/** Bytes buffered before the file is written: large, so chunks that arrive during a write go in one writev. */
+const WRITE_BUFFER = 4 * 1024 * 1024;
+
 export interface DownloadRequest {
   /** A file, or an existing directory to put `imageFileName(image)` in; the working directory when absent. */
   output?: string;
@@ -100,7 +103,7 @@ export async function downloadImage(client: VisorClient, id: string, request: Do
       download.stream.destroy();
       throw new CliError(`the server did not resume at byte ${resumeFrom} (answered ${download.status})`, EXIT.server);
     }
-    await pipeline(download.stream, counter, createWriteStream(partial, { flags: resumeFrom > 0 ? 'r+' : 'w', start: resumeFrom }), {
+    await pipeline(download.stream, counter, createWriteStream(partial, { flags: resumeFrom > 0 ? 'r+' : 'w', start: resumeFrom, highWaterMark: WRITE_BUFFER }), {
       ...(request.signal ? { signal: request.signal } : {}),
     });
   } else {
