@@ -1,4 +1,7 @@
 import { execFile, execFileSync } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -73,7 +76,10 @@ export class TmuxSession {
     throw new Error(`the shell prompt never came back; the terminal shows:\n${screen}`);
   }
 
+  /** Ends the tmux server and removes its socket file (tmux leaves it behind). */
   async stop(): Promise<void> {
     await this.tmux('kill-server').catch(() => undefined);
+    const socketDir = join(process.env.TMUX_TMPDIR || tmpdir(), `tmux-${process.getuid?.() ?? 0}`);
+    await rm(join(socketDir, this.socket), { force: true });
   }
 }

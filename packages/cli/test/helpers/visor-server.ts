@@ -22,7 +22,7 @@ export interface RunningVisor {
  * on a free loopback port with a fresh data directory; resolves with its URL once it logs "listening on".
  */
 export async function startVisor(options: { config?: Record<string, unknown>; timeoutMs?: number } = {}): Promise<RunningVisor> {
-  const timeoutMs = options.timeoutMs ?? 20_000;
+  const timeoutMs = options.timeoutMs ?? 60_000;
   const dataDir = await mkdtemp(join(tmpdir(), 'visor-cli-test-'));
   const admin = { accessKey: 'cli-admin', secretKey: randomBytes(32).toString('base64') };
   const env: NodeJS.ProcessEnv = {
