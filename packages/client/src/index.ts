@@ -4,3 +4,7 @@ export { VisorClientError } from './errors.js';
 export { type UploadBody } from './upload-body.js';
 export { toMetaHeaders, fromMetaHeaders } from './meta-headers.js';
 export type * from './types.js';
+export { UsersApi } from './users-api.js';
+export { MembersApi } from './members-api.js';
+export type * from './user-types.js';
+export type * from './tracking-types.js';

@@ -107,3 +107,13 @@ export interface ServiceStatus {
   backends: BackendStatus[];
   images: Partial<Record<ImageStatus, number>>;
 }
+
+/** The document of `GET /plugins` (admins): what the server runs. */
+export interface PluginsReport {
+  /** Every configured store, with its backend's health, as in `GET /status`. */
+  stores: BackendStatus[];
+  /** Encoders in configuration order; the first one's first media type is the default. */
+  encoders: Array<{ name: string; media_types: string[] }>;
+  /** Extension plugins in the order they were applied. */
+  extensions: Array<{ name: string; ok: boolean }>;
+}

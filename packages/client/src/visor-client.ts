@@ -2,7 +2,11 @@ import { Readable } from 'node:stream';
 import type { ReadableStream } from 'node:stream/web';
 import { presign } from './signing/index.js';
 import { fromMetaHeaders, toMetaHeaders } from './meta-headers.js';
+import { MembersApi } from './members-api.js';
+import type { HistoryEvent, HistoryOptions, HistoryPage, Stats } from './tracking-types.js';
 import { Transport, type FetchFunction } from './transport.js';
+import type { PresignedUrl } from './user-types.js';
+import { UsersApi, jsonBody } from './users-api.js';
 import { type UploadBody, toFetchBody } from './upload-body.js';
 import type {
   BriefImage,
@@ -10,6 +14,7 @@ import type {
   ListFilters,
   ListOptions,
   ListPage,
+  PluginsReport,
   RegisterFields,
   ServiceStatus,
   UpdateFields,
@@ -69,9 +74,25 @@ function imagePath(id: string): string {
 /** A typed client for the Visor REST API (docs/rest-api.md). */
 export class VisorClient {
   private readonly transport: Transport;
+  /** User management (`/users`, `auth` plugin); `users.me()` checks the client's keys. */
+  readonly users: UsersApi;
+  /** Sharing of images (`/images/:id/members`, `auth` plugin). */
+  readonly members: MembersApi;
 
   constructor(options: VisorClientOptions) {
     this.transport = new Transport(options);
+    this.users = new UsersApi(this.transport);
+    this.members = new MembersApi(this.transport);
+  }
+
+  /** The server's base URL as configured, with a trailing slash. */
+  get url(): string {
+    return this.transport.base.href;
+  }
+
+  /** The access key requests are signed with, if any. */
+  get accessKey(): string | undefined {
+    return this.transport.keys?.accessKey;
   }
 
   /** `GET /status`: health, version, database, stores and image counts. */
@@ -184,11 +205,50 @@ export class VisorClient {
     return url.href;
   }
 
+  /**
+   * `POST /images/:id/url?ttl=`: a presigned GET URL made by the server (`auth` plugin), signed
+   * with the caller's key; `ttlSeconds` is 1 to 604800, 3600 when not given. Unlike
+   * `presignedUrl()` it checks that the caller may download the image, and uses the server's
+   * public URL.
+   */
+  async requestPresignedUrl(id: string, ttlSeconds?: number): Promise<PresignedUrl> {
+    const query = ttlSeconds === undefined ? '' : `?ttl=${encodeURIComponent(String(ttlSeconds))}`;
+    return (await this.transport.json<{ presigned_url: PresignedUrl }>('POST', `${imagePath(id)}/url${query}`)).presigned_url;
+  }
+
+  /** One page of `GET /images/:id/history` (`tracking` plugin): the image's events, oldest first. */
+  async history(id: string, options: HistoryOptions = {}): Promise<HistoryPage> {
+    const query = new URLSearchParams();
+    if (options.limit !== undefined) query.set('limit', String(options.limit));
+    if (options.marker !== undefined) query.set('marker', options.marker);
+    const search = query.toString();
+    return this.transport.json<HistoryPage>('GET', `${imagePath(id)}/history${search === '' ? '' : `?${search}`}`);
+  }
+
+  /** Every event of an image, following `next` page after page (`limit` events per request). */
+  async historyAll(id: string, options: Omit<HistoryOptions, 'marker'> = {}): Promise<HistoryEvent[]> {
+    const events: HistoryEvent[] = [];
+    let marker: string | undefined;
+    do {
+      const page = await this.history(id, { ...options, ...(marker === undefined ? {} : { marker }) });
+      events.push(...page.history);
+      marker = page.next ?? undefined;
+    } while (marker !== undefined);
+    return events;
+  }
+
+  /** `GET /stats` (`tracking` plugin): counts, stored bytes, daily transfers, top downloads, per-user figures. */
+  async stats(): Promise<Stats> {
+    return (await this.transport.json<{ stats: Stats }>('GET', 'stats')).stats;
+  }
+
+  /** `GET /plugins` (admins): configured stores with their health, encoders and extension plugins. */
+  async plugins(): Promise<PluginsReport> {
+    return (await this.transport.json<{ plugins: PluginsReport }>('GET', 'plugins')).plugins;
+  }
+
   private async sendImage(method: 'POST' | 'PUT', path: string, fields: RegisterFields | UpdateFields): Promise<Image> {
-    const doc = await this.transport.json<{ image: Image }>(method, path, {
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ image: fields }),
-    });
+    const doc = await this.transport.json<{ image: Image }>(method, path, jsonBody({ image: fields }));
     return doc.image;
   }
 }

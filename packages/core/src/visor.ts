@@ -15,6 +15,7 @@ import { createHttpServer, handlersSettled, listen } from './http/http-server.js
 import { imageRoutes } from './http/routes/image-routes.js';
 import { statusRoute } from './http/routes/status-route.js';
 import type { ImageDeps } from './images/image-deps.js';
+import { pluginsRoute } from './http/routes/plugins-route.js';
 import { ImageService } from './images/image-service.js';
 import { Housekeeping } from './instances/housekeeping.js';
 import { InstanceRegistry } from './instances/instance-registry.js';
@@ -154,6 +155,7 @@ export class Visor {
         startedAt: this.startedAt,
       }),
       ...imageRoutes(this.images),
+      pluginsRoute({ backends: this.backends, defaultStore: this.config.defaultStore, encoders: this.encoders, plugins: this.config.plugins }),
     ];
     const env = {
       hooks: this.hooks,

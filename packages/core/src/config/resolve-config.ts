@@ -23,6 +23,8 @@ export const CONFIG_KEYS = [
   'plugins',
   'limits',
   'heartbeatSeconds',
+  // Read by the `visor` command line (@visor/cli: url, accessKey, secretKey), ignored by the server.
+  'client',
 ] as const;
 
 export interface ResolveConfigOptions {

@@ -3,7 +3,8 @@ import type { MetadataStore } from '../../metadata/metadata-store.js';
 import { VERSION } from '../../version.js';
 import type { Route } from './route.js';
 
-async function backendHealth(backend: Backend, isDefault: boolean) {
+/** One store's entry of `GET /status` and `GET /plugins`: its configuration and its backend's `health()`. */
+export async function backendHealth(backend: Backend, isDefault: boolean) {
   let health: { ok: boolean; message?: string };
   try {
     health = await backend.health();

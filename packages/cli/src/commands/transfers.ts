@@ -1,0 +1,92 @@
+import type { Command } from 'commander';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { RegisterFields, VisorClient } from '@visor/client';
+import type { CommandContext } from '../context.js';
+import { downloadImage } from '../transfer/download.js';
+import { ProgressBar } from '../transfer/progress.js';
+import { uploadFile, type UploadRequest, type UploadResult } from '../transfer/upload.js';
+import { digestName, formatBytes } from '../output/human.js';
+import { action } from '../run-action.js';
+
+/** Uploads with a progress bar on standard error (on a terminal, without --quiet) and a note on how the digests were checked. */
+export async function uploadWithProgress(
+  context: CommandContext,
+  client: VisorClient,
+  target: { register: RegisterFields } | { id: string },
+  request: UploadRequest,
+): Promise<UploadResult> {
+  const size = await stat(request.path).then((s) => s.size, () => undefined);
+  const bar = new ProgressBar(basename(request.path), size, { quiet: context.options.quiet });
+  let bytes = 0;
+  try {
+    const result = await uploadFile(client, target, {
+      ...request,
+      onProgress: (s) => {
+        bytes = s.done;
+        bar.update(s.done);
+      },
+    });
+    bar.finish(result.bytes);
+    context.note(
+      result.verification === 'declared'
+        ? `uploaded ${formatBytes(result.bytes)}; MD5 and SHA-256 declared and checked by the server`
+        : `uploaded ${formatBytes(result.bytes)}; SHA-256 matches the server's record`,
+    );
+    return result;
+  } catch (error) {
+    bar.clear();
+    if (bytes > 0) context.note(`upload failed after ${formatBytes(bytes)}`);
+    throw error;
+  }
+}
+
+/** `visor get ID [-o FILE|DIR]`. */
+export function registerTransferCommands(program: Command): void {
+  program
+    .command('get')
+    .description("download an image's file, verified against its SHA-256 (MD5 too with --verify-md5); resumes an interrupted download")
+    .argument('<id>', 'image id')
+    .option('-o, --output <file|dir>', 'where to write it (default: the image name and format, in this directory)')
+    .option('-f, --force', 'replace a file that exists')
+    .option('--no-verify', 'do not check the digests')
+    .option('--verify-md5', 'check MD5 too (slower: MD5 hashes at about 400 MB/s)')
+    .action(
+      action(async (context, id: string, flags: { output?: string; force?: boolean; verify?: boolean; verifyMd5?: boolean }) => {
+        const client = await context.client();
+        let bar: ProgressBar | undefined;
+        try {
+          const result = await downloadImage(client, id, {
+            ...flags,
+            onStart: ({ image, path, resumeFrom }) => {
+              bar = new ProgressBar(basename(path), image.size ?? undefined, { quiet: context.options.quiet, startAt: resumeFrom });
+              if (resumeFrom > 0) context.note(`resuming ${path} at byte ${resumeFrom}`);
+            },
+            onProgress: (s) => bar?.update(s.done),
+          });
+          bar?.finish(result.bytes);
+          context.note(
+            result.verified.length > 0
+              ? `saved ${result.path} (${formatBytes(result.bytes)}); ${result.verified.map(digestName).join(' and ')} verified`
+              : `saved ${result.path} (${formatBytes(result.bytes)}); digests not verified`,
+          );
+          if (context.output.mode === 'json') {
+            context.output.json({
+              path: result.path,
+              id: result.image.id,
+              bytes: result.bytes,
+              resumed_from: result.resumedFrom,
+              verified: result.verified,
+              checksum: result.digests.md5 ?? null,
+              sha256: result.digests.sha256 ?? null,
+            });
+          } else if (!process.stdout.isTTY) {
+            context.output.write(result.path);
+          }
+        } catch (error) {
+          bar?.clear();
+          throw error;
+        }
+      }),
+    );
+}

@@ -1,0 +1,85 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/** Is tmux installed? (Debian package `tmux`.) */
+export function hasTmux(): boolean {
+  try {
+    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * One tmux server on its own socket (`-L`, no user configuration) with one session: a real
+ * terminal to drive a program with `send-keys` and read with `capture-pane`.
+ */
+export class TmuxSession {
+  private readonly socket = `visor-test-${process.pid}-${Date.now()}`;
+
+  private tmux(...args: string[]) {
+    return run('tmux', ['-L', this.socket, '-f', '/dev/null', ...args]);
+  }
+
+  /** Starts `command` (a shell command line) in a `columns`×`rows` terminal with `env`. */
+  async start(command: string, options: { columns: number; rows: number; env: Record<string, string>; cwd: string }): Promise<void> {
+    const env = Object.entries(options.env).map(([k, v]) => `${k}=${v}`);
+    await this.tmux('new-session', '-d', '-s', 'main', '-x', String(options.columns), '-y', String(options.rows), '-c', options.cwd, 'env', ...env, 'sh', '-c', command);
+  }
+
+  /** Types text literally (`send-keys -l`). */
+  async type(text: string): Promise<void> {
+    await this.tmux('send-keys', '-t', 'main', '-l', text);
+  }
+
+  /** Presses named keys (`Enter`, `Tab`, `Escape`, `BSpace`, …), `count` times each. */
+  async press(key: string, count = 1): Promise<void> {
+    await this.tmux('send-keys', '-t', 'main', '-N', String(count), key);
+  }
+
+  async screen(): Promise<string> {
+    return (await this.tmux('capture-pane', '-p', '-t', 'main')).stdout;
+  }
+
+  async resize(columns: number, rows: number): Promise<void> {
+    await this.tmux('resize-window', '-t', 'main', '-x', String(columns), '-y', String(rows));
+  }
+
+  /** Waits until the screen matches; throws with the screen after `timeoutMs`. */
+  async waitFor(pattern: RegExp, timeoutMs = 15_000): Promise<string> {
+    const end = Date.now() + timeoutMs;
+    let screen = '';
+    while (Date.now() < end) {
+      screen = await this.screen().catch(() => screen);
+      if (pattern.test(screen)) return screen;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`the terminal never showed ${pattern}; it shows:\n${screen}`);
+  }
+
+  /** Waits until the UI has left the screen and the shell's prompt (`prompt$`) is the last line. */
+  async waitForShell(timeoutMs = 15_000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    let screen = '';
+    while (Date.now() < end) {
+      screen = await this.screen().catch(() => screen);
+      const lines = screen.split('\n').filter((l) => l.trim() !== '');
+      if (!screen.includes('? help') && /prompt\$\s*$/.test(lines.at(-1) ?? '')) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`the shell prompt never came back; the terminal shows:\n${screen}`);
+  }
+
+  /** Ends the tmux server and removes its socket file (tmux leaves it behind). */
+  async stop(): Promise<void> {
+    await this.tmux('kill-server').catch(() => undefined);
+    const socketDir = join(process.env.TMUX_TMPDIR || tmpdir(), `tmux-${process.getuid?.() ?? 0}`);
+    await rm(join(socketDir, this.socket), { force: true });
+  }
+}
