@@ -14,6 +14,7 @@ import { registerErrorCodes } from './http/error-status.js';
 import { createHttpServer, handlersSettled, listen } from './http/http-server.js';
 import { withRequestIds } from './http/request-logger.js';
 import { metricsRoute } from './http/routes/metrics-route.js';
+import { openApiRoute } from './http/routes/openapi-route.js';
 import { imageRoutes } from './http/routes/image-routes.js';
 import { statusRoute } from './http/routes/status-route.js';
 import type { ImageDeps } from './images/image-deps.js';
@@ -168,6 +169,7 @@ export class Visor {
         startedAt: this.startedAt,
       }),
       ...imageRoutes(this.images),
+      openApiRoute(),
       ...(this.metrics && this.config.metrics.port === null ? [metricsRoute(this.metrics)] : []),
     ];
     const env = {

@@ -3,8 +3,8 @@ import type { User } from './user.js';
 import type { UserStore } from './user-store.js';
 import { isPresigned, verifyPresigned, verifySignedRequest } from './verify-request.js';
 
-/** Routes anyone may call without signing. */
-const OPEN_ROUTES = new Set(['/status']);
+/** Routes anyone may call without signing: health, and the API's own description. */
+const OPEN_ROUTES = new Set(['/status', '/openapi.json']);
 /** Routes a presigned URL may open. */
 const PRESIGNABLE_ROUTES = new Set(['/images/:id', '/images/:id/meta']);
 /** Routes of public image reads, open to anonymous callers with `anonymousRead`. */
