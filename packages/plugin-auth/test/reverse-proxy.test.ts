@@ -114,6 +114,14 @@ describe('behind nginx serving Visor under /visor (the prefix stripped), with pu
     assert.equal(head.status, 200);
   });
 
+  it("nginx's request id (proxy_set_header X-Request-Id $request_id) is the one Visor keeps and returns", async () => {
+    const res = await request('GET', `${publicUrl}/status`);
+    assert.equal(res.status, 200);
+    assert.match(String(res.headers['x-request-id']), /^[0-9a-f]{32}$/, 'nginx $request_id: 32 hex digits, not a UUID of Visor');
+    const again = await request('GET', `${publicUrl}/status`);
+    assert.notEqual(again.headers['x-request-id'], res.headers['x-request-id']);
+  });
+
   it('a 24 MiB upload streams through the proxy (no body size limit, no buffering) and comes back intact', async () => {
     const size = 24 * 1024 * 1024;
     const chunk = Buffer.alloc(1024 * 1024);
