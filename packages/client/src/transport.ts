@@ -1,4 +1,4 @@
-import { authorizationHeader } from './signing/index.js';
+import { authorizationHeader, signedPath } from './signing/index.js';
 import { VisorClientError, errorFromResponse } from './errors.js';
 
 export type FetchFunction = typeof fetch;
@@ -62,7 +62,7 @@ export class Transport {
       headers['x-visor-date'] = this.now().toUTCString();
       headers.authorization = authorizationHeader(keys.accessKey, keys.secretKey, {
         method,
-        path: url.pathname,
+        path: signedPath(url.pathname, this.base.pathname),
         query: url.search.slice(1),
         headers,
       });

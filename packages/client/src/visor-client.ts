@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream } from 'node:stream/web';
-import { presign } from './signing/index.js';
+import { presign, signedPath } from './signing/index.js';
 import { fromMetaHeaders, toMetaHeaders } from './meta-headers.js';
 import { MembersApi } from './members-api.js';
 import type { HistoryEvent, HistoryOptions, HistoryPage, Stats } from './tracking-types.js';
@@ -201,7 +201,7 @@ export class VisorClient {
     if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds <= 0) throw new RangeError(`ttlSeconds must be a positive whole number; got ${ttlSeconds}`);
     const url = this.transport.resolve(imagePath(id));
     const expires = Math.floor(this.transport.now().getTime() / 1000) + ttlSeconds;
-    url.search = presign(keys.accessKey, keys.secretKey, method, url.pathname, expires);
+    url.search = presign(keys.accessKey, keys.secretKey, method, signedPath(url.pathname, this.transport.base.pathname), expires);
     return url.href;
   }
 

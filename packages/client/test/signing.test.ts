@@ -185,3 +185,16 @@ describe('signing: parseAuthorization and safeEqual', () => {
     assert.equal(safeEqual('é', 'e'), false);
   });
 });
+
+describe('signing: signedPath (the path relative to the base URL)', () => {
+  it('strips the base path of a client served under a prefix, and nothing else', async () => {
+    const { signedPath } = await import('../src/index.js');
+    assert.equal(signedPath('/visor/images/x', '/visor/'), '/images/x');
+    assert.equal(signedPath('/visor/images/x', '/visor'), '/images/x');
+    assert.equal(signedPath('/images/x', '/'), '/images/x');
+    assert.equal(signedPath('/images/x', ''), '/images/x');
+    // Outside the base path, or a longer segment that merely starts the same: unchanged.
+    assert.equal(signedPath('/other/images/x', '/visor/'), '/other/images/x');
+    assert.equal(signedPath('/visorx/images', '/visor/'), '/visorx/images');
+  });
+});

@@ -6,6 +6,7 @@ export type { ImageService } from './images/image-service.js';
 export type { ImageRecords } from './metadata/image-records.js';
 export type { BackendCall, BackendCallObserver, StoreBackend } from './stores/store-backend.js';
 export type { Digests } from './hashing/digest-stream.js';
+export type { VisorMetrics } from './metrics/visor-metrics.js';
 export { createVisor, Visor, type CreateVisorOptions } from './visor.js';
 export { VERSION } from './version.js';
 export { firstForbidden, describeForbidden, escapeForbidden, quoted, characterCount, type ForbiddenCharacter } from '@visor/plugin-api';

@@ -12,6 +12,9 @@ import { AfterHooks } from './hooks/after-hooks.js';
 import { runAfterHook } from './hooks/run-after-hook.js';
 import { registerErrorCodes } from './http/error-status.js';
 import { createHttpServer, handlersSettled, listen } from './http/http-server.js';
+import { withRequestIds } from './http/request-logger.js';
+import { metricsRoute } from './http/routes/metrics-route.js';
+import { openApiRoute } from './http/routes/openapi-route.js';
 import { imageRoutes } from './http/routes/image-routes.js';
 import { statusRoute } from './http/routes/status-route.js';
 import type { ImageDeps } from './images/image-deps.js';
@@ -22,6 +25,9 @@ import { InstanceRegistry } from './instances/instance-registry.js';
 import { repairUploads } from './instances/repair.js';
 import { connectDatabase } from './metadata/connect.js';
 import { MetadataStore } from './metadata/metadata-store.js';
+import { startMetricsListener, type MetricsListener } from './metrics/metrics-listener.js';
+import { tapTransferHooks } from './metrics/tap-transfer-hooks.js';
+import { VisorMetrics, type PoolLike } from './metrics/visor-metrics.js';
 import { applyExtensions } from './plugins/apply-extensions.js';
 import type { PluginHostSource } from './plugins/plugin-host.js';
 import { warnIfUnversioned } from './plugins/unversioned.js';
@@ -48,6 +54,7 @@ export class Visor {
   private readonly startedAt = Date.now();
   /** Routes extension plugins added through their host, served once listen() builds the server. */
   private readonly pluginRoutes: PluginHostSource['routes'] = [];
+  private metricsListener: MetricsListener | undefined;
 
   private constructor(
     readonly config: VisorConfig,
@@ -62,6 +69,8 @@ export class Visor {
     private readonly afterHooks: AfterHooks,
     private readonly encoders: EncoderRegistry,
     private readonly housekeeping: Housekeeping,
+    /** Prometheus metrics (undefined with `metrics.enabled: false`); see docs/metrics.md. */
+    readonly metrics: VisorMetrics | undefined = undefined,
   ) {}
 
   /** This instance's id in the database's registry of running instances. */
@@ -79,8 +88,12 @@ export class Visor {
    * encoders, stores, the database, the image operations, then the extension
    * plugins; then beforeStart, and the instance registry's first repair.
    */
-  static async create(config: VisorConfig, logger: Logger = createLogger(config.logLevel)): Promise<Visor> {
+  static async create(config: VisorConfig, givenLogger: Logger = createLogger(config.logLevel)): Promise<Visor> {
+    // Every line logged while a request is served names it.
+    const logger = withRequestIds(givenLogger);
     const hooks = createHooks();
+    let db: Knex | undefined;
+    const metrics = config.metrics.enabled ? new VisorMetrics(() => (db?.client as { pool?: PoolLike } | undefined)?.pool) : undefined;
     let backends = new Map<string, StoreBackend>();
     let metadata: MetadataStore | undefined;
     try {
@@ -91,8 +104,8 @@ export class Visor {
         registerErrorCodes(name, plugin.errorCodes);
       };
       const encoders = await loadEncoders(config, hooks, loaded);
-      backends = await openStores(config, logger, loaded);
-      const db = await connectDatabase(config.database);
+      backends = await openStores(config, logger, loaded, metrics && ((call) => metrics.observeBackendCall(call)));
+      db = await connectDatabase(config.database);
       const instances = new InstanceRegistry(db);
       metadata = new MetadataStore(db, () => instances.live());
       await metadata.migrate();
@@ -106,6 +119,7 @@ export class Visor {
         afterHooks,
         logger,
         instanceId: randomUUID(),
+        ...(metrics ? { transfers: metrics } : {}),
       };
       const images = new ImageService(deps);
       const housekeeping = new Housekeeping({
@@ -116,8 +130,9 @@ export class Visor {
         heartbeatMs: config.heartbeatSeconds * 1000,
         idleTimeoutMs: config.limits.idleTimeoutSeconds * 1000,
       });
-      const visor = new Visor(config, hooks, logger, metadata, instances, backends, images, afterHooks, encoders, housekeeping);
+      const visor = new Visor(config, hooks, logger, metadata, instances, backends, images, afterHooks, encoders, housekeeping, metrics);
       accessStatsPlugin(hooks, metadata);
+      if (metrics) tapTransferHooks(hooks, metrics);
       await applyExtensions(config, visor.pluginHostSource(), loaded);
       await hooks.beforeStart.promise();
       await housekeeping.start();
@@ -156,6 +171,8 @@ export class Visor {
       }),
       ...imageRoutes(this.images),
       pluginsRoute({ backends: this.backends, defaultStore: this.config.defaultStore, encoders: this.encoders, plugins: this.config.plugins }),
+      openApiRoute(),
+      ...(this.metrics && this.config.metrics.port === null ? [metricsRoute(this.metrics)] : []),
     ];
     const env = {
       hooks: this.hooks,
@@ -165,14 +182,30 @@ export class Visor {
       fallbackBaseUrl: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
       metadataBodyBytes: this.config.limits.metadataBodyBytes,
       idleTimeoutMs: this.config.limits.idleTimeoutSeconds * 1000,
+      ...(this.metrics ? { observeRequest: this.metrics.observeRequest.bind(this.metrics) } : {}),
     };
     const server = createHttpServer(env, routes, this.pluginRoutes);
+    if (this.metrics && this.config.metrics.port !== null && this.metricsListener === undefined) {
+      this.metricsListener = await startMetricsListener(this.metrics, this.config.metrics.host, this.config.metrics.port, this.logger);
+    }
     this.server = server;
-    this.address = await listen(server, port, host);
+    try {
+      this.address = await listen(server, port, host);
+    } catch (error) {
+      await this.metricsListener?.close();
+      this.metricsListener = undefined;
+      this.server = undefined;
+      throw error;
+    }
     // With port 0 only the bound address tells the real port.
     env.fallbackBaseUrl = this.address.url;
     await runAfterHook(this.hooks.afterListen, 'afterListen', this.logger, { url: this.address.url });
     return this.address;
+  }
+
+  /** The URL of the separate metrics listener (`metrics.port`), once `listen()` resolved. */
+  get metricsUrl(): string | undefined {
+    return this.metricsListener?.url;
   }
 
   /** The URL the REST API listens on, once `listen()` resolved. */
@@ -188,6 +221,9 @@ export class Visor {
     const server = this.server;
     this.server = undefined;
     this.address = undefined;
+    const metricsListener = this.metricsListener;
+    this.metricsListener = undefined;
+    await metricsListener?.close();
     if (server) {
       const closed = new Promise<void>((resolve) => server.server.close(() => resolve()));
       server.server.closeIdleConnections();

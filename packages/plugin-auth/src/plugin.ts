@@ -29,7 +29,8 @@ export function applyAuth(visor: AuthHost, rawOptions: Record<string, unknown>):
     await createTables(visor.db);
     users = new UserStore(visor.db, new SecretBox(await loadServerKey(visor.config.dataDir)));
     await bootstrapAdmin(users, options.env, visor.config.dataDir, visor.logger);
-    authenticate = authenticator(users, options.anonymousRead);
+    const publicUrl = visor.config.publicUrl;
+    authenticate = authenticator(users, options.anonymousRead, publicUrl === null ? '' : new URL(publicUrl).pathname);
   });
 
   visor.hooks.beforeRequest.tapPromise(PLUGIN_NAME, (request) => {

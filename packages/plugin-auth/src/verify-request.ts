@@ -13,6 +13,19 @@ export interface SignedRequest {
   headers: Record<string, string | string[] | undefined>;
 }
 
+/**
+ * The paths a signature over `request` may cover: the path Visor received
+ * (the rule: clients sign the path relative to the service's base URL), and,
+ * when `publicUrl` has a path prefix that a reverse proxy strips, the path as
+ * the client sent it with that prefix (what a hand-written signer signs).
+ * The prefix comes from the configuration only, never from a request header,
+ * so a client cannot make a signature over one route count for another.
+ */
+export function signedPathCandidates(path: string, pathPrefix: string): string[] {
+  const prefix = pathPrefix.replace(/\/+$/, '');
+  return prefix === '' ? [path] : [path, `${prefix}${path}`];
+}
+
 /** Looks up a user's secret; undefined for an unknown access key. */
 export type SecretLookup<U> = (accessKey: string) => Promise<{ user: U; secret: string } | undefined>;
 
@@ -22,7 +35,7 @@ function header(headers: SignedRequest['headers'], name: string): string | undef
 }
 
 /** Checks `Authorization: VISOR <access_key>:<signature>` and the request's date; returns the user. */
-export async function verifySignedRequest<U>(request: SignedRequest, lookup: SecretLookup<U>, now = Date.now()): Promise<U> {
+export async function verifySignedRequest<U>(request: SignedRequest, lookup: SecretLookup<U>, now = Date.now(), pathPrefix = ''): Promise<U> {
   const authorization = header(request.headers, 'authorization');
   if (authorization === undefined || authorization.trim() === '') {
     throw new UnauthorizedError('missing Authorization header: sign the request and send Authorization: VISOR <access_key>:<signature>');
@@ -33,8 +46,8 @@ export async function verifySignedRequest<U>(request: SignedRequest, lookup: Sec
   }
   const found = await lookup(parsed.accessKey);
   if (found === undefined) throw new ForbiddenError(`unknown access key '${parsed.accessKey}'`);
-  const expected = sign(found.secret, request);
-  if (!safeEqual(expected, parsed.signature)) {
+  const matches = signedPathCandidates(request.path, pathPrefix).some((path) => safeEqual(sign(found.secret, { ...request, path }), parsed.signature));
+  if (!matches) {
     throw new ForbiddenError('signature does not match: check the secret key and that the StringToSign covers the request as sent');
   }
   checkDate(header(request.headers, 'x-visor-date') ?? header(request.headers, 'date'), now);
@@ -58,7 +71,7 @@ export function isPresigned(query: URLSearchParams): boolean {
 }
 
 /** Checks `?access_key=&expires=&signature=` of a presigned GET/HEAD; returns the user. */
-export async function verifyPresigned<U>(request: SignedRequest, lookup: SecretLookup<U>, now = Date.now()): Promise<U> {
+export async function verifyPresigned<U>(request: SignedRequest, lookup: SecretLookup<U>, now = Date.now(), pathPrefix = ''): Promise<U> {
   const query = new URLSearchParams(request.query);
   const accessKey = query.get('access_key');
   const expires = query.get('expires');
@@ -71,8 +84,11 @@ export async function verifyPresigned<U>(request: SignedRequest, lookup: SecretL
   }
   const found = await lookup(accessKey);
   if (found === undefined) throw new ForbiddenError(`unknown access key '${accessKey}'`);
-  const expected = hmacBase64(found.secret, presignString(request.method, request.path, Number(expires)));
-  if (!safeEqual(expected, signature)) throw new ForbiddenError('presigned URL signature does not match');
+  const method = request.method;
+  const matches = signedPathCandidates(request.path, pathPrefix).some((path) =>
+    safeEqual(hmacBase64(found.secret, presignString(method, path, Number(expires))), signature),
+  );
+  if (!matches) throw new ForbiddenError('presigned URL signature does not match');
   if (Number(expires) * 1000 < now) {
     throw new ForbiddenError(`presigned URL expired at ${new Date(Number(expires) * 1000).toISOString()}`);
   }

@@ -25,6 +25,8 @@ export const CONFIG_DEFAULTS = deepFreeze({
   limits: { metadataBodyBytes: 1024 * 1024, maxImageBytes: null, idleTimeoutSeconds: 120 },
   /** How often an instance records in the database that it is alive; silent for 3 beats = dead. */
   heartbeatSeconds: 10,
+  /** GET /metrics on the REST API, for admins. */
+  metrics: { enabled: true, host: '127.0.0.1', port: null as number | null },
 });
 
 function deepFreeze<T extends object>(value: T): T {

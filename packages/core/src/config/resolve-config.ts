@@ -5,6 +5,7 @@ import { parseDatabaseUrl, resolveDatabase } from './resolve-database.js';
 import { resolveEncoders } from './resolve-encoders.js';
 import { resolveExtensions } from './resolve-extensions.js';
 import { resolveLimits } from './resolve-limits.js';
+import { resolveMetrics } from './resolve-metrics.js';
 import { resolveDefaultStore, resolveStores } from './resolve-stores.js';
 import { parseHost, parseLogLevel, parsePort, parsePublicUrl } from './server-settings.js';
 import type { DatabaseConfig, VisorConfig } from './types.js';
@@ -25,6 +26,7 @@ export const CONFIG_KEYS = [
   'heartbeatSeconds',
   // Read by the `visor` command line (@visor/cli: url, accessKey, secretKey), ignored by the server.
   'client',
+  'metrics',
 ] as const;
 
 export interface ResolveConfigOptions {
@@ -90,5 +92,6 @@ export function resolveConfig(input: unknown, options: ResolveConfigOptions): Vi
     plugins: resolveExtensions(raw.plugins),
     limits: resolveLimits(raw.limits),
     heartbeatSeconds: raw.heartbeatSeconds === undefined ? CONFIG_DEFAULTS.heartbeatSeconds : expectNumber(raw.heartbeatSeconds, 'heartbeatSeconds', 0.05, 3600),
+    metrics: resolveMetrics(raw.metrics),
   };
 }

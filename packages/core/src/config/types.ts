@@ -38,6 +38,15 @@ export interface LimitsConfig {
   idleTimeoutSeconds: number;
 }
 
+export interface MetricsConfig {
+  /** Whether `GET /metrics` is served at all. */
+  enabled: boolean;
+  /** The separate listener's address (used only with `port`). */
+  host: string;
+  /** null: `GET /metrics` is a REST API route for admins; a port: served there, unauthenticated, instead. */
+  port: number | null;
+}
+
 /** The fully resolved configuration: every default applied, every path absolute. */
 export interface VisorConfig {
   host: string;
@@ -59,4 +68,6 @@ export interface VisorConfig {
   limits: LimitsConfig;
   /** How often this instance tells the database it is alive; one silent for three beats is taken for dead. */
   heartbeatSeconds: number;
+  /** Prometheus metrics (docs/metrics.md). */
+  metrics: MetricsConfig;
 }

@@ -9,6 +9,7 @@ import {
 } from '@visor/plugin-api';
 import type { Logger } from '../util/logger.js';
 import { answerError, type ErrorTarget } from './answer-error.js';
+import type { RequestObserver } from './observe-response.js';
 import { mappedError } from './map-error.js';
 import { mediaTypeOf } from './negotiate.js';
 import { readBody } from './read-body.js';
@@ -25,6 +26,8 @@ export interface ExchangeEnvironment {
   metadataBodyBytes: number;
   /** Connections idle for longer are cut. */
   idleTimeoutMs: number;
+  /** Told of every answered request (metrics); none by default. */
+  observeRequest?: RequestObserver;
 }
 
 /** One request and its response, with the negotiated media type and the helpers to answer. */

@@ -6,6 +6,8 @@ import { InternalError, NotAcceptableError, type RequestContext, type RouteHandl
 import { answerClientError } from './client-error.js';
 import { Exchange, type ExchangeEnvironment } from './exchange.js';
 import { negotiateMediaType } from './negotiate.js';
+import { observeResponse } from './observe-response.js';
+import { requestIdOf } from './request-id.js';
 import { inRequestScope } from './request-scope.js';
 import type { Route } from './routes/route.js';
 
@@ -27,7 +29,7 @@ function contextOf(req: restify.Request, route: string): RequestContext {
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   return {
-    id: req.getId(),
+    id: requestIdOf(req),
     method: req.method ?? 'GET',
     path: q === -1 ? url : url.slice(0, q),
     query: q === -1 ? '' : url.slice(q + 1),
@@ -100,6 +102,7 @@ export function createHttpServer(
       GET: server.get, HEAD: server.head, POST: server.post, PUT: server.put, DELETE: server.del,
     }[route.method].bind(server);
     register(route.path, (req: restify.Request, res: restify.Response, next: restify.Next) => {
+      observeResponse(route.method, route.path, res, env.observeRequest);
       // Nothing may escape to restify, which would end the process: every failure is answered here.
       let ex: Exchange | undefined;
       try {
@@ -119,15 +122,18 @@ export function createHttpServer(
         await env.hooks.beforeRequest.promise(exchange.context);
         await route.handle(exchange);
       };
-      const handling = inRequestScope(exchange.context.id, run)
-        .catch((error: unknown) => exchange.sendError(error))
-        .finally(() => {
-          // A handler that returned without answering is a bug: answer it as one rather than leave the client waiting.
-          if (!res.headersSent && !res.destroyed && res.socket !== null && !res.socket.destroyed) {
-            exchange.sendError(new InternalError(`route ${route.method} ${route.path} ended without answering`));
-          }
-          finishRoute(res, next, env.logger);
-        });
+      // The whole of it in the request's scope, so every log line it leads to names the request.
+      const handling = inRequestScope(exchange.context.id, () =>
+        run()
+          .catch((error: unknown) => exchange.sendError(error))
+          .finally(() => {
+            // A handler that returned without answering is a bug: answer it as one rather than leave the client waiting.
+            if (!res.headersSent && !res.destroyed && res.socket !== null && !res.socket.destroyed) {
+              exchange.sendError(new InternalError(`route ${route.method} ${route.path} ended without answering`));
+            }
+            finishRoute(res, next, env.logger);
+          }),
+      );
       handlers.add(handling);
       void handling.finally(() => handlers.delete(handling));
     });
@@ -137,6 +143,7 @@ export function createHttpServer(
   server.on('restifyError', (req: restify.Request, res: restify.Response, error: Error, callback: () => void) => {
     try {
       if (!res.headersSent) {
+        observeResponse(req.method ?? 'GET', 'unmatched', res, env.observeRequest);
         const ex = new Exchange(req, res, contextOf(req, ''), {}, env);
         try {
           ex.mediaType = negotiateMediaType(req.headers.accept, env.mediaTypes);

@@ -54,7 +54,7 @@ export async function openDownload(
   const store = storeOf(deps, image);
   const started = Date.now();
   let finished = false;
-  const finish = (stats: Omit<TransferStats, 'durationMs'>) => {
+  let finish = (stats: Omit<TransferStats, 'durationMs'>) => {
     if (finished) return;
     finished = true;
     deps.afterHooks.emitAfter('afterDownload', image, { ...stats, durationMs: Date.now() - started }, context);
@@ -65,6 +65,13 @@ export async function openDownload(
   }
   const registered = store.capabilities.registerLocations ? await deps.metadata.registeredObject(image.id) : undefined;
   const source = await openSource(deps, store, image, range, registered);
+  // In flight from the moment the bytes are open until finish() (every answer that opened them calls it).
+  const ended = deps.transfers?.transferStarted('download', store.name);
+  const opened = finish;
+  finish = (stats) => {
+    ended?.();
+    opened(stats);
+  };
   if (registered && !registered.digestsVerified && range === null) {
     const bytes = 'stream' in source ? source.stream : readerStream(source.reader, { backend: image.store, key: image.id });
     return { image, stream: verifiedOnce(deps, image, bytes), reader: undefined, range, finish };

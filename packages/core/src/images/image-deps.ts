@@ -3,6 +3,11 @@ import type { AfterHooks } from '../hooks/after-hooks.js';
 import type { ImageRecords } from '../metadata/image-records.js';
 import type { StoreBackend } from '../stores/store-backend.js';
 
+/** Told when an image file starts moving; the function returned is called once it stopped (metrics). */
+export interface TransferTracker {
+  transferStarted(direction: 'upload' | 'download', store: string): () => void;
+}
+
 /** What every image operation works with. */
 export interface ImageDeps {
   /** The image records (the metadata store, or a stand-in in tests). */
@@ -18,6 +23,8 @@ export interface ImageDeps {
   logger: Logger;
   /** This instance's id in the database's instance registry: uploads it runs carry it. */
   instanceId: string;
+  /** Counts transfers in flight, when metrics are on. */
+  transfers?: TransferTracker;
 }
 
 /** The context of an in-process call that names nobody. */

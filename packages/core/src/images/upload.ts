@@ -28,9 +28,11 @@ export async function upload(deps: ImageDeps, id: string, source: UploadSource, 
 export async function transfer(deps: ImageDeps, image: Image, source: UploadSource, context: OperationContext): Promise<Image> {
   const started = Date.now();
   let bytes = 0;
+  let ended: (() => void) | undefined;
   try {
     await deps.hooks.beforeUpload.promise(image, context);
     const store = writableStore(deps, image, source);
+    ended = deps.transfers?.transferStarted('upload', store.name);
     const stored = await streamToBackend(store, image.id, source, {
       expect: { ...source.expect, maxBytes: deps.maxImageBytes },
       onBytes: (n) => {
@@ -57,6 +59,8 @@ export async function transfer(deps: ImageDeps, image: Image, source: UploadSour
     };
     deps.afterHooks.emitAfter('afterUploadFailed', image, error as Error, stats, context);
     throw error;
+  } finally {
+    ended?.();
   }
 }
 

@@ -30,6 +30,10 @@ export interface StartOptions {
   database?: unknown;
   /** Further plugins, after auth. */
   plugins?: unknown[];
+  /** The configuration's publicUrl (none by default). */
+  publicUrl?: string;
+  /** The port to listen on; a free one by default. */
+  port?: number;
 }
 
 export async function makeDataDir(): Promise<string> {
@@ -46,7 +50,8 @@ export async function startAuthVisor(options: StartOptions = {}): Promise<AuthVi
   const visor = await createVisor(
     {
       dataDir,
-      port: 0,
+      port: options.port ?? 0,
+      ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
       plugins: [{ name: authPlugin, options: pluginOptions }, ...(options.plugins ?? [])],
       ...(options.database === undefined ? {} : { database: options.database }),
     },
