@@ -22,6 +22,7 @@ export const ERROR_STATUS: Readonly<Record<KnownErrorCode, number>> = Object.fre
   ConfigError: 500,
   PluginNotFound: 500,
   PluginError: 500,
+  NotImplemented: 501,
   BackendError: 502,
   BackendUnavailable: 503,
   InsufficientStorage: 507,

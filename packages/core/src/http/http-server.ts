@@ -9,6 +9,7 @@ import { negotiateMediaType } from './negotiate.js';
 import { observeResponse } from './observe-response.js';
 import { requestIdOf } from './request-id.js';
 import { inRequestScope } from './request-scope.js';
+import { assertTransferCodings } from './transfer-coding.js';
 import type { Route } from './routes/route.js';
 
 /**
@@ -119,6 +120,7 @@ export function createHttpServer(
         } catch (error) {
           if (!(route.rawBody && error instanceof NotAcceptableError)) throw error;
         }
+        assertTransferCodings(req.headers);
         await env.hooks.beforeRequest.promise(exchange.context);
         await route.handle(exchange);
       };

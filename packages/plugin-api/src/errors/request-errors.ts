@@ -105,6 +105,17 @@ export class LengthRequiredError extends VisorError {
   }
 }
 
+/**
+ * The request uses a feature of HTTP the server does not implement, e.g. a
+ * transfer coding other than `chunked` (RFC 9112 section 6.1: a server that
+ * receives a transfer coding it does not understand should answer 501).
+ */
+export class NotImplementedError extends VisorError {
+  constructor(message: string, options?: VisorErrorOptions) {
+    super('NotImplemented', message, options);
+  }
+}
+
 export class PreconditionFailedError extends VisorError {
   constructor(message: string, options?: VisorErrorOptions) {
     super('PreconditionFailed', message, options);

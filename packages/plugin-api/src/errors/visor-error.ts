@@ -24,6 +24,7 @@ export type KnownErrorCode =
   | 'BackendError'
   | 'BackendUnavailable'
   | 'InsufficientStorage'
+  | 'NotImplemented'
   | 'InternalError'
   | 'ConfigError'
   | 'PluginNotFound'

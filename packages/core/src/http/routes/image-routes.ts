@@ -1,5 +1,5 @@
 import { pipeline } from 'node:stream/promises';
-import { BadRequestError, InvalidFieldError, type Image, type UploadExpectations } from '@visor/plugin-api';
+import { BadRequestError, InvalidFieldError, quoted, type Image, type UploadExpectations } from '@visor/plugin-api';
 import type { ImageService } from '../../images/image-service.js';
 import type { Exchange } from '../exchange.js';
 import { imageHeaders } from '../image-headers.js';
@@ -14,6 +14,11 @@ import { isUpload, uploadFrom } from './upload-source.js';
 function unwrapImage(body: unknown): unknown {
   if (typeof body !== 'object' || body === null || !('image' in body)) {
     throw new InvalidFieldError('image', "the body must be {\"image\": {...}} (XML: <image>...</image>)");
+  }
+  // A member beside `image` would be dropped unseen; the client meant something by it.
+  const extra = Object.keys(body).find((key) => key !== 'image');
+  if (extra !== undefined) {
+    throw new InvalidFieldError(extra, `unknown member ${quoted(extra)} beside 'image': the body must be {"image": {...}} and nothing else`);
   }
   return (body as { image: unknown }).image;
 }
