@@ -66,6 +66,24 @@ describe('CLI: visor-server', () => {
     }
   });
 
+  it('keeps serving and stops on SIGTERM when its log reader went away (stderr a closed pipe: was an EPIPE loop that ignored the signal)', async () => {
+    const lab = join(cwd, 'lab-epipe.json');
+    await writeFile(lab, JSON.stringify({ plugins: ['tracking'] }));
+    const run = runCli(['--config', lab], { cwd, env: cleanEnv({ VISOR_PORT: '0', VISOR_DATA_DIR: join(dataDir, 'epipe'), VISOR_LOG_LEVEL: 'debug' }) });
+    const { url } = (await run.waitForLog(/listening on/)) as { url: string };
+    run.child.stderr!.destroy(); // like `visor-server 2>&1 | head -1` once head has its line
+    for (let i = 0; i < 20; i++) {
+      assert.equal((await get(`${url}/images/00000000-0000-4000-8000-00000000000${i % 10}/meta`)).status, 404);
+    }
+    assert.equal((await get(`${url}/status`)).status, 200);
+    const stopped = Date.now();
+    run.child.kill('SIGTERM');
+    const exit = await Promise.race([run.exited, new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 15_000))]);
+    if (exit === 'still running') run.child.kill('SIGKILL');
+    assert.notEqual(exit, 'still running', 'the server ignored SIGTERM for 15 s');
+    assert.ok(Date.now() - stopped < 15_000);
+  });
+
   it('keeps what it stored across a restart', async () => {
     const run = runCli([], { cwd, env: cleanEnv({ VISOR_PORT: '0', VISOR_DATA_DIR: dataDir, VISOR_LOG_LEVEL: 'info' }) });
     try {

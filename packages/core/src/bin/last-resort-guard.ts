@@ -29,6 +29,10 @@ export function installLastResortGuard(logger: Logger): void {
       }
     }
   };
+  // A log reader that went away (`visor-server 2>&1 | head -1`) makes every later write fail with
+  // EPIPE. Unheard, each failure would be an uncaught exception whose report writes again and fails
+  // again, a loop that starves the server (and its shutdown): the logs are lost, the service goes on.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   process.on('uncaughtException', (error) => report('uncaughtException', error));
   process.on('unhandledRejection', (reason) => report('unhandledRejection', reason));
 }
