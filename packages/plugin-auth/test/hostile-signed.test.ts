@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import { authorizationHeader, stringToSign } from '@visor/client';
 import { after, before, describe, it } from 'node:test';
 import { startAuthVisor, type AuthVisor } from './helpers/auth-visor.js';
 import { type AsClient } from './helpers/signed.js';
@@ -30,5 +32,24 @@ describe('validly signed hostile requests (access control on)', () => {
     assert.equal(res.status, 400, res.text);
     assert.equal(res.json().header, 'x-image-meta-name');
     assert.deepEqual((await alice.get('/images')).json().images, []);
+  });
+
+  it('a header sent twice (an array value), signed by the reference signer, verifies: both sides fold it as "a, b" (was 403)', async () => {
+    const headers: Record<string, string | string[]> = { 'x-visor-date': new Date().toUTCString(), 'x-visor-trace': ['a', 'b'] };
+    const signable = { method: 'GET', path: '/images', query: '', headers };
+    assert.match(stringToSign(signable), /\nx-visor-trace:a, b\n/);
+    headers.authorization = authorizationHeader(alice.credentials!.accessKey, alice.credentials!.secret, signable);
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      http.get(`${server.url}/images`, { headers }, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      }).on('error', reject);
+    });
+    assert.equal(status, 200);
+  });
+
+  it('a number as a header value is signed as its text, not a TypeError', () => {
+    const text = stringToSign({ method: 'PUT', path: '/images/x', headers: { 'content-length': 6, 'x-image-meta-size': 6 } });
+    assert.match(text, /\nx-image-meta-size:6\n/);
   });
 });

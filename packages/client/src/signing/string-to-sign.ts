@@ -14,8 +14,8 @@ export interface SignableRequest {
   path: string;
   /** Raw query string without `?`; `''` or `undefined` when there is none. */
   query?: string;
-  /** Request headers; names in any case, values as sent. */
-  headers: Record<string, string | string[] | undefined>;
+  /** Request headers; names in any case, values as sent (a number as its decimal text). */
+  headers: Record<string, string | number | readonly string[] | undefined>;
 }
 
 /** Compares two strings by their UTF-8 bytes (what "byte order" means for the query). */
@@ -23,15 +23,21 @@ export function compareBytes(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
-/** Headers by lower-cased name; repeated values (an array or repeated names) joined with ','. */
+/**
+ * Headers by lower-cased name. A header sent several times (an array, or
+ * names differing only in case) is joined with `, `, as the receiving server
+ * folds repeated field lines into one value (RFC 9110 section 5.3; Node does
+ * exactly this): signer and verifier then see the same text. Numbers (a
+ * `content-length` given as one) are signed as their decimal text.
+ */
 function normalizeHeaders(headers: SignableRequest['headers']): Map<string, string> {
   const out = new Map<string, string>();
   for (const [name, raw] of Object.entries(headers)) {
     if (raw === undefined) continue;
-    const value = (Array.isArray(raw) ? raw.map((v) => v.trim()).join(',') : raw).trim();
+    const value = (Array.isArray(raw) ? raw.map((v) => String(v).trim()).join(', ') : String(raw)).trim();
     const key = name.toLowerCase();
     const previous = out.get(key);
-    out.set(key, previous === undefined ? value : `${previous},${value}`);
+    out.set(key, previous === undefined ? value : `${previous}, ${value}`);
   }
   return out;
 }
