@@ -9,3 +9,4 @@ export { ObjectLocations } from './locations.js';
 export { s3Failure, describeFailure } from './errors.js';
 export type { Download } from './download.js';
 export * from './signature-v2/index.js';
+export { takeHostEndpoint, type HostEndpointOptions } from './preset-options.js';
