@@ -74,7 +74,7 @@ describe('cumulus through Visor (emulated: nginx + Swift s3api)', () => {
 
   it('an upload of unknown length is refused with 411 before a byte is read (no 100 Continue), saying why; nothing reaches Cumulus', async () => {
     const created = await send(url, keys, 'POST', '/images', { headers: json, body: Buffer.from(JSON.stringify({ image: { name: 'no-size', architecture: 'x86_64', access: 'private' } })) });
-    assert.equal(created.status, 200, created.body.toString());
+    assert.equal(created.status, 201, created.body.toString());
     const id = JSON.parse(created.body.toString()).image.id as string;
     const refused = await send(url, keys, 'PUT', `/images/${id}`, { headers: octet, body: randomBytes(100_000), chunked: true, expectContinue: true });
     assert.equal(refused.status, 411);

@@ -14,15 +14,16 @@ async function readAll(stream: AsyncIterable<unknown>): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-describe('Walrus (emulated: nginx + Swift s3api): signatures are verified for real', () => {
-  let target: EmulatedDialects;
-  before(async () => {
-    target = await startEmulatedDialects();
-  });
-  after(async () => {
-    await target?.stop();
-  });
+// One Swift all-in-one (with the fronts) for this file.
+let target: EmulatedDialects;
+before(async () => {
+  target = await startEmulatedDialects();
+});
+after(async () => {
+  await target?.stop();
+});
 
+describe('Walrus (emulated: nginx + Swift s3api): signatures are verified for real', () => {
   it('a wrong secret key is refused by the server: health says so, an upload fails as the store being unusable', async () => {
     const backend = await createWalrus(walrusOptions(target, { secretAccessKey: 'not-the-secret' }));
     try {
@@ -145,14 +146,6 @@ describe('Walrus (emulated: nginx + Swift s3api): signatures are verified for re
 });
 
 describe('Walrus with signatureVersion v4 (Eucalyptus 4.4 and later; SigV4 against Swift s3api directly)', () => {
-  let target: EmulatedDialects;
-  before(async () => {
-    target = await startEmulatedDialects();
-  });
-  after(async () => {
-    await target?.stop();
-  });
-
   it('stores, reads ranges and presigns with SigV4 over the full path, verified by the server', async () => {
     const port = Number(new URL(target.endpoint).port);
     const backend = await createWalrus(walrusOptions(target, { port, servicePath: '', signatureVersion: 'v4', region: target.region, redirectDownloads: true }));
