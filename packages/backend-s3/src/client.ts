@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import type { ResolvedS3Options } from './options.js';
+import { SignatureV2Signer, type V2Credentials } from './signature-v2/index.js';
 
 /** Sockets per store: enough for several uploads of `queueSize` parts each and the downloads beside them. */
 const MAX_SOCKETS = 64;
@@ -13,11 +14,23 @@ const MAX_SOCKETS = 64;
  * `aws-chunked` with a CRC32 trailer, which some S3-compatible servers store
  * verbatim (trailer included) and others refuse; with `WHEN_REQUIRED` the
  * body goes as plain bytes with a Content-Length. `overrides` lets presets
- * replace parts of the configuration (a `signer` for Signature Version 2).
+ * replace parts of the configuration.
+ *
+ * With `signatureVersion: 'v2'` the client signs with Signature Version 2
+ * (`SignatureV2Signer` as its `signer`), taking credentials from the
+ * client's own resolved provider each time: the static keys, or the
+ * default chain's, cached and refreshed before they expire as for SigV4.
+ * `v2.unsignedPathPrefix` leaves the endpoint's path out of the signed
+ * resource (Walrus behind `/services/Walrus`).
  */
-export function createS3Client(options: ResolvedS3Options, overrides: Partial<S3ClientConfig> = {}): S3Client {
+export function createS3Client(options: ResolvedS3Options, overrides: Partial<S3ClientConfig> = {}, v2: { unsignedPathPrefix?: string } = {}): S3Client {
   const agentOptions = { keepAlive: true, maxSockets: MAX_SOCKETS };
-  return new S3Client({
+  let client: S3Client | undefined;
+  const signer =
+    options.signatureVersion === 'v2'
+      ? new SignatureV2Signer({ credentials: () => client!.config.credentials() as Promise<V2Credentials>, unsignedPathPrefix: v2.unsignedPathPrefix })
+      : undefined;
+  client = new S3Client({
     region: options.region,
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
     forcePathStyle: options.forcePathStyle,
@@ -32,6 +45,8 @@ export function createS3Client(options: ResolvedS3Options, overrides: Partial<S3
       httpAgent: new http.Agent(agentOptions),
       httpsAgent: new https.Agent(agentOptions),
     },
+    ...(signer === undefined ? {} : { signer }),
     ...overrides,
   });
+  return client;
 }

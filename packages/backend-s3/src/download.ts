@@ -1,6 +1,6 @@
 import { PassThrough, addAbortSignal, type Readable } from 'node:stream';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { BackendError, InvalidRangeError, type ByteRange } from '@visor/plugin-api';
+import { BackendError, InvalidRangeError, skipToRange, type ByteRange } from '@visor/plugin-api';
 import { s3Failure } from './errors.js';
 
 export interface DownloadRequest {
@@ -9,6 +9,12 @@ export interface DownloadRequest {
   objectKey: string;
   range: ByteRange | undefined;
   signal: AbortSignal | undefined;
+  /**
+   * The server does not serve ranges (capability `rangeReads: false`,
+   * Cumulus): a range is still asked for, and a whole-object answer (200
+   * without Content-Range) is served by reading from the start and skipping.
+   */
+  skipRanges?: boolean;
   /** Named in errors. */
   store: string;
   key: string;
@@ -75,6 +81,39 @@ function relay(body: Readable, request: DownloadRequest): Readable {
   return out;
 }
 
+interface GetAnswer {
+  ContentRange?: string;
+  ContentLength?: number;
+  ETag?: string;
+  VersionId?: string;
+  $metadata: { httpStatusCode?: number };
+}
+
+/**
+ * A range from a server that does not serve ranges. Its answer is checked
+ * before any byte is served: a 206 must carry exactly the range asked for
+ * (then it is used as is); a 200 must be the whole object, without a
+ * Content-Range, and then the bytes before the range are read and dropped
+ * (plugin-api's skipToRange). Anything else is an error, so a server
+ * ignoring `Range` is never taken for one honouring it.
+ */
+function skipped(range: ByteRange, body: Readable, output: GetAnswer, request: DownloadRequest): Download {
+  const status = output.$metadata.httpStatusCode;
+  if (status === 206 || output.ContentRange !== undefined) {
+    if (status !== 206 || output.ContentRange === undefined) throw new BackendError(request.store, request.key, `the server answered ${status} with Content-Range '${output.ContentRange ?? ''}'`);
+    const extent = servedExtent(range, output.ContentRange, output.ContentLength, request);
+    return { body: relay(body, request), ...extent, etag: output.ETag, versionId: output.VersionId };
+  }
+  if (status !== 200) throw new BackendError(request.store, request.key, `the server answered a ranged GetObject with ${status}`);
+  const { size } = servedExtent(undefined, undefined, output.ContentLength, request);
+  if (range.end >= size) {
+    const extent = size === 0 ? 'the object is empty' : `the object has bytes 0-${size - 1}`;
+    throw new InvalidRangeError(request.store, request.key, `${range.start}-${range.end}: ${extent}`);
+  }
+  const sliced = skipToRange(relay(body, request), range, { backend: request.store, key: request.key });
+  return { body: sliced, size, length: range.end - range.start + 1, etag: output.ETag, versionId: output.VersionId };
+}
+
 /**
  * GetObject, with the range as an HTTP Range header. Rejects before any
  * byte flows for a missing object (ObjectNotFoundError), a range outside
@@ -96,6 +135,7 @@ export async function downloadObject(request: DownloadRequest): Promise<Download
   const body = output.Body as Readable | undefined;
   if (!body) throw new BackendError(request.store, request.key, 'GetObject returned no body');
   try {
+    if (range && request.skipRanges) return skipped(range, body, output, request);
     const extent = servedExtent(range, output.ContentRange, output.ContentLength, request);
     return { body: relay(body, request), ...extent, etag: output.ETag, versionId: output.VersionId };
   } catch (error) {

@@ -1,4 +1,4 @@
-import { CreateBucketCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, ListObjectsCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { BackendHealth } from '@visor/plugin-api';
 import { describeFailure, failureCode, isStoreProblem } from './errors.js';
 import type { ObjectLocations } from './locations.js';
@@ -20,8 +20,9 @@ export async function bucketHealth(client: S3Client, locations: ObjectLocations)
   }
 }
 
+/** ListObjects (version 1): the S3 dialects of Walrus and Cumulus predate ListObjectsV2 (2016); every S3 server has version 1. */
 function listOne(client: S3Client, locations: ObjectLocations): Promise<unknown> {
-  return client.send(new ListObjectsV2Command({ Bucket: locations.bucket, Prefix: locations.prefix, MaxKeys: 1 }));
+  return client.send(new ListObjectsCommand({ Bucket: locations.bucket, Prefix: locations.prefix, MaxKeys: 1 }));
 }
 
 /**

@@ -39,7 +39,11 @@ export interface S3BackendOptions {
   connectTimeoutSeconds?: number;
   /** Attempts per request, first included (1 to 10); default 3. */
   maxAttempts?: number;
-  /** Request signing: `v4` (AWS Signature Version 4); default `v4`. */
+  /**
+   * Request signing: `v4` (AWS Signature Version 4) or `v2` (Signature
+   * Version 2, HMAC-SHA1, for servers that predate SigV4: Eucalyptus Walrus
+   * up to 4.3, Nimbus Cumulus); default `v4`.
+   */
   signatureVersion?: 'v4' | 'v2';
 }
 
@@ -219,11 +223,6 @@ function resolveEncryption(read: OptionReader): { sse: ResolvedS3Options['sse'];
   return { sse, kmsKeyId };
 }
 
-function resolveSignatureVersion(read: OptionReader): 'v4' | 'v2' {
-  const version = read.oneOf('signatureVersion', ['v4', 'v2'] as const) ?? 'v4';
-  if (version === 'v2') read.fail('signatureVersion', "'v2' is not available yet in this version of @visor/backend-s3; use 'v4'");
-  return version;
-}
 
 /**
  * Validates a store's raw options and fills in defaults; throws ConfigError
@@ -251,6 +250,6 @@ export function resolveS3Options(raw: unknown, optionsKey: string, env: NodeJS.P
     requestTimeoutMs: read.number('requestTimeoutSeconds', 60, 1, 3600) * 1000,
     connectTimeoutMs: read.number('connectTimeoutSeconds', 10, 1, 600) * 1000,
     maxAttempts: read.integer('maxAttempts', 3, 1, 10),
-    signatureVersion: resolveSignatureVersion(read),
+    signatureVersion: read.oneOf('signatureVersion', ['v4', 'v2'] as const) ?? 'v4',
   };
 }

@@ -4,7 +4,7 @@ import { createS3Client } from './client.js';
 import { describeFailure } from './errors.js';
 import { ensureBucket } from './health.js';
 import { resolveS3Options, type ResolvedS3Options } from './options.js';
-import { S3Backend, type S3BackendIdentity } from './s3-backend.js';
+import { S3Backend, type S3BackendIdentity, type S3Dialect } from './s3-backend.js';
 
 export interface S3StoreSetup {
   /** Type and location scheme; default `s3`. */
@@ -13,6 +13,12 @@ export interface S3StoreSetup {
   clientOverrides?: Partial<S3ClientConfig>;
   /** What the store can do, when it is less than S3 (a server without ranges or multipart). */
   capabilities?: BackendCapabilities;
+  /**
+   * How uploads go (`multipart` by default, `single` streamed PutObjects for
+   * a server without multipart uploads) and, with Signature Version 2, a
+   * path prefix left out of the signed resource.
+   */
+  dialect?: S3Dialect;
 }
 
 /**
@@ -23,16 +29,17 @@ export interface S3StoreSetup {
  * request fails naming it, until the store is fixed.
  */
 export async function createS3Store(options: ResolvedS3Options, context: BackendContext, setup: S3StoreSetup = {}): Promise<S3Backend> {
-  const client = createS3Client(options, setup.clientOverrides);
-  const backend = new S3Backend(context.name, options, client, context.logger, setup.identity, setup.capabilities);
+  const client = createS3Client(options, setup.clientOverrides, { unsignedPathPrefix: setup.dialect?.unsignedPathPrefix });
+  const backend = new S3Backend(context.name, options, client, context.logger, setup.identity, setup.capabilities, setup.dialect);
   if (options.createBucket) {
     await ensureBucket(client, options.bucket).catch((error: unknown) => {
       context.logger.warn('could not create the bucket', { store: context.name, bucket: options.bucket, reason: describeFailure(error) });
     });
   }
   const health = await backend.health();
-  if (health.ok) context.logger.debug('s3 store ready', { store: context.name, bucket: options.bucket, endpoint: options.endpoint ?? 'AWS' });
-  else context.logger.warn('s3 store not usable yet', { store: context.name, bucket: options.bucket, endpoint: options.endpoint ?? 'AWS', reason: health.message });
+  const type = backend.type;
+  if (health.ok) context.logger.debug(`${type} store ready`, { store: context.name, bucket: options.bucket, endpoint: options.endpoint ?? 'AWS' });
+  else context.logger.warn(`${type} store not usable yet`, { store: context.name, bucket: options.bucket, endpoint: options.endpoint ?? 'AWS', reason: health.message });
   return backend;
 }
 

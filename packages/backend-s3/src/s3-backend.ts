@@ -13,6 +13,7 @@ import {
   type PutOptions,
   type PutResult,
   type RedirectOptions,
+  BackendError,
 } from '@visor/plugin-api';
 import { s3Failure, statusOf } from './errors.js';
 import { downloadObject, type Download } from './download.js';
@@ -20,6 +21,8 @@ import { bucketHealth, storeProblem } from './health.js';
 import { ObjectLocations } from './locations.js';
 import type { ResolvedS3Options } from './options.js';
 import { presignedUrl } from './presign.js';
+import { presignV2, type V2Credentials } from './signature-v2/index.js';
+import { putSingleObject } from './single-put.js';
 import { abortStaleUploads } from './stale-uploads.js';
 import { uploadObject } from './upload.js';
 import { UploadsInProgress } from './uploads-in-progress.js';
@@ -33,6 +36,19 @@ export interface S3BackendIdentity {
   type: string;
   /** The location scheme, e.g. `s3` for `s3://bucket/key`. */
   scheme: string;
+}
+
+/** How a store talks to its server, beyond the options (set by presets for S3 dialects). */
+export interface S3Dialect {
+  /**
+   * `multipart` (default): uploads stream as multipart uploads (one
+   * PutObject when they fit in a part). `single`: every upload is one
+   * streamed PutObject with its Content-Length, for servers without
+   * multipart uploads; needs the `sizeRequired` capability.
+   */
+  uploads: 'multipart' | 'single';
+  /** Signature Version 2: a path prefix left out of the signed resource (Walrus's `/services/Walrus`). */
+  unsignedPathPrefix?: string;
 }
 
 /**
@@ -63,7 +79,11 @@ export class S3Backend implements Backend {
     private readonly logger: Logger,
     identity: S3BackendIdentity = { type: 's3', scheme: 's3' },
     capabilities: BackendCapabilities = S3_CAPABILITIES,
+    readonly dialect: S3Dialect = { uploads: 'multipart' },
   ) {
+    if (dialect.uploads === 'single' && !capabilities.sizeRequired) {
+      throw new TypeError('an S3 store uploading with single PutObjects must declare the sizeRequired capability');
+    }
     this.type = identity.type;
     this.capabilities = capabilities;
     this.redirectDownloads = options.redirectDownloads;
@@ -93,7 +113,7 @@ export class S3Backend implements Backend {
   async put(key: string, source: Readable, options: PutOptions = {}): Promise<PutResult> {
     const objectKey = this.locations.objectKey(key);
     try {
-      const stored = await uploadObject(source, {
+      const request = {
         client: this.client,
         bucket: this.options.bucket,
         objectKey,
@@ -105,7 +125,13 @@ export class S3Backend implements Backend {
         inProgress: this.inProgress,
         logger: this.logger,
         store: this.name,
-      });
+      };
+      let stored;
+      if (this.dialect.uploads === 'multipart') stored = await uploadObject(source, request);
+      else if (options.size === undefined) {
+        source.destroy();
+        throw new BackendError(this.name, key, 'this store takes only uploads of a declared size (one PutObject with its Content-Length); nothing was stored');
+      } else stored = await putSingleObject(source, { ...request, size: options.size });
       return {
         location: this.locations.locationOf(key),
         size: stored.size,
@@ -130,6 +156,7 @@ export class S3Backend implements Backend {
       objectKey: this.locations.objectKey(key),
       range: options.range,
       signal: options.signal,
+      skipRanges: !this.capabilities.rangeReads,
       store: this.name,
       key,
     });
@@ -189,7 +216,9 @@ export class S3Backend implements Backend {
     return bucketHealth(this.client, this.locations);
   }
 
+  /** Aborts stale multipart uploads; a store uploading with single PutObjects has none (a cut PUT leaves nothing) and resolves to 0. */
   async cleanup(options: CleanupOptions = {}): Promise<number> {
+    if (this.dialect.uploads === 'single') return 0;
     try {
       return await abortStaleUploads({
         client: this.client,
@@ -204,9 +233,28 @@ export class S3Backend implements Backend {
     }
   }
 
-  /** A presigned URL for the object at `location`, valid `expiresIn` seconds (at most 604 800, SigV4's limit). */
+  /**
+   * A presigned URL for the object at `location`, valid `expiresIn` seconds
+   * (at most 604 800, SigV4's limit): query-string SigV4, or with
+   * `signatureVersion: 'v2'` the Signature Version 2 form (`AWSAccessKeyId`,
+   * `Expires`, `Signature`).
+   */
   async redirectUrl(location: string, options: RedirectOptions): Promise<string> {
     const key = this.locations.keyOf(location);
+    if (this.options.signatureVersion === 'v2') {
+      const { endpoint } = this.options;
+      if (endpoint === undefined) throw new BackendError(this.name, key, 'Signature Version 2 presigned URLs need an endpoint');
+      return presignV2({
+        endpoint,
+        bucket: this.options.bucket,
+        objectKey: this.locations.objectKey(key),
+        method: options.method,
+        expiresIn: options.expiresIn,
+        credentials: () => this.client.config.credentials() as Promise<V2Credentials>,
+        unsignedPathPrefix: this.dialect.unsignedPathPrefix,
+        now: Date.now() + (this.client.config.systemClockOffset ?? 0),
+      });
+    }
     return presignedUrl({
       client: this.client,
       bucket: this.options.bucket,

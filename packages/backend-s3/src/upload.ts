@@ -31,7 +31,7 @@ export interface UploadResult {
   versionId: string | undefined;
 }
 
-function abortError(signal: AbortSignal): Error {
+export function abortError(signal: AbortSignal): Error {
   return signal.reason instanceof Error ? signal.reason : Object.assign(new Error('the upload was aborted'), { name: 'AbortError' });
 }
 
@@ -95,7 +95,7 @@ export async function uploadObject(source: Readable, request: UploadRequest): Pr
  * object is whole, but the caller gave up on it, so it goes (best effort)
  * and the abort is reported, as the contract asks of an aborted put.
  */
-async function withdraw(request: UploadRequest, reason: Error): Promise<never> {
+export async function withdraw(request: UploadRequest, reason: Error): Promise<never> {
   await request.client.send(new DeleteObjectCommand({ Bucket: request.bucket, Key: request.objectKey })).catch((error: unknown) => {
     request.logger.warn('could not delete an object whose upload was aborted as it completed', { store: request.store, key: request.objectKey, reason: describeFailure(error) });
   });

@@ -105,7 +105,6 @@ describe('s3: options', () => {
     ['a request timeout of 0', { bucket: 'images', requestTimeoutSeconds: 0 }, 'requestTimeoutSeconds', /from 1 to 3600/],
     ['20 attempts', { bucket: 'images', maxAttempts: 20 }, 'maxAttempts', /from 1 to 10/],
     ['an unknown signature version', { bucket: 'images', signatureVersion: 'v3' }, 'signatureVersion', /must be one of 'v4', 'v2'/],
-    ['signature version 2 (not yet here)', { bucket: 'images', signatureVersion: 'v2' }, 'signatureVersion', /not available yet/],
   ];
   for (const [what, raw, option, message] of refusals) {
     it(`refuses ${what}, naming ${KEY}.${option}`, () => refuses(raw, option, message));

@@ -24,6 +24,15 @@ export function putBytes(backend: Backend, key: string, data: Buffer, chunkSize?
   return backend.put(key, chunkedSource(data, chunkSize), { size: data.length });
 }
 
+/**
+ * `{ size }` for a backend that declares `sizeRequired` (the core always
+ * tells such a backend the size), `{}` for the others, so the cases that
+ * leave the size out still exercise it where the core may.
+ */
+export function sizeIfRequired(backend: Backend, size: number): { size?: number } {
+  return backend.capabilities.sizeRequired ? { size } : {};
+}
+
 /** Reads an object (or a range of it) back into memory. */
 export async function getBytes(backend: Backend, location: string, range?: ByteRange): Promise<Buffer> {
   return readAll((await backend.get(location, range === undefined ? {} : { range })).body);

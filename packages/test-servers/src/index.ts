@@ -5,3 +5,5 @@ export { ServerProcess } from './server-process.js';
 export { LogSocket } from './log-socket.js';
 export { freePort, freePorts } from './free-port.js';
 export { waitForPort } from './wait-for-port.js';
+export { startS3Fronts, WALRUS_SERVICE_PATH, type S3Fronts } from './fronts/s3-fronts.js';
+export { startEmulatedDialects, newTestPrefix, type EmulatedDialects } from './fronts/emulated-dialects.js';

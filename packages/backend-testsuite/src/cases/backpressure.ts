@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readAll, sha256 } from '../bytes.js';
-import { newKey } from '../object-helpers.js';
+import { newKey, sizeIfRequired } from '../object-helpers.js';
 import { MiB } from '../options.js';
 import type { SuiteCase } from '../suite-case.js';
 import { LazyRandomSource } from '../sources/lazy-random-source.js';
@@ -26,7 +26,7 @@ export const backpressureCases: SuiteCase[] = [
       assert.ok(storedBytes, 'storedBytes probe missing');
       const size = Math.max(16 * MiB, 4 * backpressureLimit);
       const source = new LazyRandomSource({ size, probe: storedBytes });
-      const result = await backend.put(newKey(), source);
+      const result = await backend.put(newKey(), source, sizeIfRequired(backend, size));
       assert.equal(result.size, size);
       assert.ok(source.probes > 0, 'the storage was never probed during the put');
       assert.ok(

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { ObjectNotFoundError, type Backend } from '@visor/plugin-api';
 import { randomData } from '../bytes.js';
 import { assertRejectsWith } from '../expect-error.js';
-import { getBytes, newKey, putBytes } from '../object-helpers.js';
+import { getBytes, newKey, putBytes, sizeIfRequired } from '../object-helpers.js';
 import { MiB } from '../options.js';
 import type { CaseContext, SuiteCase } from '../suite-case.js';
 import { chunkedSource } from '../sources/chunked-source.js';
@@ -47,7 +47,7 @@ export const failedWriteCases: SuiteCase[] = [
           if (produced >= MiB) controller.abort();
         },
       });
-      await assert.rejects(backend.put(key, source, { signal: controller.signal }));
+      await assert.rejects(backend.put(key, source, { signal: controller.signal, ...sizeIfRequired(backend, 64 * MiB) }));
       assert.ok(source.produced < 64 * MiB, 'put read the whole source despite the abort');
       await assertNothingLeft(context, key, location);
     },
@@ -59,7 +59,7 @@ export const failedWriteCases: SuiteCase[] = [
       const { backend } = context;
       const { key, location } = await vacatedKey(backend);
       const signal = AbortSignal.abort();
-      await assert.rejects(backend.put(key, chunkedSource(randomData(1000)), { signal }));
+      await assert.rejects(backend.put(key, chunkedSource(randomData(1000)), { signal, ...sizeIfRequired(backend, 1000) }));
       await assertNothingLeft(context, key, location);
     },
   },
@@ -71,7 +71,7 @@ export const failedWriteCases: SuiteCase[] = [
       const original = randomData(5000);
       const { location } = await putBytes(backend, key, original);
       const source = failingSource(randomData(MiB), 256 * 1024, new Error('source broke'));
-      await assert.rejects(backend.put(key, source));
+      await assert.rejects(backend.put(key, source, sizeIfRequired(backend, MiB)));
       assert.deepEqual(await getBytes(backend, location), original);
       assert.equal((await listRaw()).length, 1, 'the failed put left something next to the old object');
     },

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { InvalidKeyError } from '@visor/plugin-api';
 import { randomData } from '../bytes.js';
 import { assertRejectsWith } from '../expect-error.js';
-import { newKey } from '../object-helpers.js';
+import { newKey, sizeIfRequired } from '../object-helpers.js';
 import type { SuiteCase } from '../suite-case.js';
 import { chunkedSource } from '../sources/chunked-source.js';
 
@@ -45,7 +45,7 @@ export const keyCases: SuiteCase[] = [
     async run({ backend }) {
       const key = newKey();
       const predicted = backend.locationOf!(key);
-      const { location } = await backend.put(key, chunkedSource(randomData(10)));
+      const { location } = await backend.put(key, chunkedSource(randomData(10)), sizeIfRequired(backend, 10));
       assert.equal(predicted, location);
       assert.throws(() => backend.locationOf!('../x'), (error: unknown) => error instanceof InvalidKeyError && error.backend === backend.name);
     },
