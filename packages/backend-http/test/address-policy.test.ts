@@ -52,6 +52,13 @@ describe('address policy, opened', () => {
     for (const a of ['127.0.0.1', '::1', '10.0.0.1', '192.168.0.1', '100.64.0.1', 'fd12::1', '::ffff:10.0.0.1']) assert.equal(open.refusal(a), undefined, a);
     for (const a of ['169.254.169.254', 'fe80::1', '224.0.0.1', '0.0.0.0']) assert.notEqual(open.refusal(a), undefined, a);
   });
+  test('a refusal names the options that would open it: allowPrivateNetworks only for the ranges it opens', () => {
+    const defaults = policy([], false);
+    for (const a of ['127.0.0.1', '10.0.0.1', 'fd12::1']) assert.match(defaults.howToOpen(a), /allowHosts or allowPrivateNetworks/, a);
+    for (const a of ['169.254.169.254', 'fe80::1', '224.0.0.1']) {
+      assert.match(defaults.howToOpen(a), /option allowHosts \(allowPrivateNetworks does not open it\)/, a);
+    }
+  });
   test('allowHosts addresses and CIDR ranges open exactly those addresses', () => {
     const open = policy(['127.0.0.1', '10.20.0.0/16', 'fd00::/8', '169.254.169.254']);
     for (const a of ['127.0.0.1', '::ffff:127.0.0.1', '10.20.3.4', 'fd00::5', '169.254.169.254']) assert.equal(open.refusal(a), undefined, a);

@@ -76,6 +76,17 @@ export class AddressPolicy {
     return `${describeRange(range)} ${address.toString()}`;
   }
 
+  /**
+   * The store options that would open `ip`, for a refusal message:
+   * `allowPrivateNetworks` opens only PRIVATE_NETWORK_RANGES (never
+   * link-local, where cloud metadata services live); `allowHosts` opens any.
+   */
+  howToOpen(ip: string): string {
+    const bare = ip.replace(/^\[|\]$/g, '');
+    const opensPrivately = ipaddr.isValid(bare) && PRIVATE_NETWORK_RANGES.has(ipaddr.process(bare).range());
+    return opensPrivately ? 'open with the store options allowHosts or allowPrivateNetworks' : 'open with the store option allowHosts (allowPrivateNetworks does not open it)';
+  }
+
   private inAllowedRange(address: Address): boolean {
     return this.options.allowHosts.some(
       (rule) => rule.kind === 'cidr' && rule.range[0].kind() === address.kind() && address.match(rule.range),

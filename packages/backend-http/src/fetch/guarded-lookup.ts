@@ -31,7 +31,7 @@ export function guardedLookup(policy: AddressPolicy, resolve: LookupFunction = d
         for (const { address } of list) {
           const refusal = policy.refusal(address);
           if (refusal !== undefined) {
-            return callback(new SourceFetchError('refused', hostname, `refused to connect to ${hostname}: it resolves to a ${refusal} (open with the store options allowHosts or allowPrivateNetworks)`) as NodeJS.ErrnoException, '');
+            return callback(new SourceFetchError('refused', hostname, `refused to connect to ${hostname}: it resolves to a ${refusal} (${policy.howToOpen(address)})`) as NodeJS.ErrnoException, '');
           }
         }
       }

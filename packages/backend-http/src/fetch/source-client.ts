@@ -116,7 +116,7 @@ export class SourceClient {
       // net.connect skips the lookup for IP literals: judge them here.
       const refusal = this.options.policy.refusal(host);
       if (refusal !== undefined) {
-        return Promise.reject(new SourceFetchError('refused', url.host, `refused to connect to ${url.host}: it is a ${refusal} (open with the store options allowHosts or allowPrivateNetworks)`));
+        return Promise.reject(new SourceFetchError('refused', url.host, `refused to connect to ${url.host}: it is a ${refusal} (${this.options.policy.howToOpen(host)})`));
       }
     }
     const headers: Record<string, string> = {
