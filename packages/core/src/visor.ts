@@ -12,6 +12,7 @@ import { AfterHooks } from './hooks/after-hooks.js';
 import { runAfterHook } from './hooks/run-after-hook.js';
 import { registerErrorCodes } from './http/error-status.js';
 import { createHttpServer, handlersSettled, listen } from './http/http-server.js';
+import { trackInFlight, type InFlightRequest } from './http/in-flight.js';
 import { imageRoutes } from './http/routes/image-routes.js';
 import { statusRoute } from './http/routes/status-route.js';
 import type { ImageDeps } from './images/image-deps.js';
@@ -44,6 +45,7 @@ export interface CreateVisorOptions {
 export class Visor {
   private server: restify.Server | undefined;
   private address: { url: string; port: number } | undefined;
+  private inFlight: () => InFlightRequest[] = () => [];
   private readonly startedAt = Date.now();
   /** Routes extension plugins added through their host, served once listen() builds the server. */
   private readonly pluginRoutes: PluginHostSource['routes'] = [];
@@ -166,6 +168,7 @@ export class Visor {
     };
     const server = createHttpServer(env, routes, this.pluginRoutes);
     this.server = server;
+    this.inFlight = trackInFlight(server.server);
     this.address = await listen(server, port, host);
     // With port 0 only the bound address tells the real port.
     env.fallbackBaseUrl = this.address.url;
@@ -178,18 +181,29 @@ export class Visor {
     return this.address?.url;
   }
 
+  /** The requests being served now (method, path without query, seconds running): what a stop waits for. */
+  runningRequests(): InFlightRequest[] {
+    return this.inFlight();
+  }
+
   /**
-   * Stops accepting requests and lets running ones finish (cutting those still
-   * running after `graceMs`), then releases plugins, backends and the database.
+   * Stops accepting requests and lets running ones finish, cutting those still
+   * running after `graceMs` (default: the `shutdownGraceSeconds` setting, 30 s)
+   * as a crash would (an upload cut so rolls back), then releases plugins,
+   * backends and the database. Until it resolves the process stays alive.
    */
-  async close(graceMs = 10_000): Promise<void> {
+  async close(graceMs = this.config.shutdownGraceSeconds * 1000): Promise<void> {
     const server = this.server;
     this.server = undefined;
     this.address = undefined;
     if (server) {
       const closed = new Promise<void>((resolve) => server.server.close(() => resolve()));
       server.server.closeIdleConnections();
-      const cut = setTimeout(() => server.server.closeAllConnections(), graceMs);
+      const cut = setTimeout(() => {
+        const cutting = this.inFlight();
+        if (cutting.length > 0) this.logger.warn(`shutdown grace period of ${graceMs / 1000} s over: cutting ${cutting.length} running request(s)`, { running: cutting });
+        server.server.closeAllConnections();
+      }, graceMs);
       await handlersSettled(server);
       // Keep-alive connections whose responses ended since: close() alone would wait out their idle timeout.
       server.server.closeIdleConnections();

@@ -25,6 +25,8 @@ export const CONFIG_DEFAULTS = deepFreeze({
   limits: { metadataBodyBytes: 1024 * 1024, maxImageBytes: null, idleTimeoutSeconds: 120 },
   /** How often an instance records in the database that it is alive; silent for 3 beats = dead. */
   heartbeatSeconds: 10,
+  /** How long a stop waits for running requests (uploads, downloads) before cutting them. */
+  shutdownGraceSeconds: 30,
 });
 
 function deepFreeze<T extends object>(value: T): T {

@@ -23,6 +23,7 @@ export const CONFIG_KEYS = [
   'plugins',
   'limits',
   'heartbeatSeconds',
+  'shutdownGraceSeconds',
 ] as const;
 
 export interface ResolveConfigOptions {
@@ -88,5 +89,6 @@ export function resolveConfig(input: unknown, options: ResolveConfigOptions): Vi
     plugins: resolveExtensions(raw.plugins),
     limits: resolveLimits(raw.limits),
     heartbeatSeconds: raw.heartbeatSeconds === undefined ? CONFIG_DEFAULTS.heartbeatSeconds : expectNumber(raw.heartbeatSeconds, 'heartbeatSeconds', 0.05, 3600),
+    shutdownGraceSeconds: env.shutdownGraceSeconds ?? setting(raw, 'shutdownGraceSeconds', (v, k) => expectNumber(v, k, 0, 86_400), CONFIG_DEFAULTS.shutdownGraceSeconds),
   };
 }

@@ -59,4 +59,10 @@ export interface VisorConfig {
   limits: LimitsConfig;
   /** How often this instance tells the database it is alive; one silent for three beats is taken for dead. */
   heartbeatSeconds: number;
+  /**
+   * Seconds `close()` (and the first SIGINT/SIGTERM of the server command)
+   * lets running requests finish before cutting their connections; an
+   * upload cut this way rolls back. 0: cut at once.
+   */
+  shutdownGraceSeconds: number;
 }
