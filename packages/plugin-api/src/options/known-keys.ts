@@ -4,15 +4,16 @@ import { ConfigError } from '../errors/config-errors.js';
 /**
  * The known key a misspelt one most likely meant: the closest by edit
  * distance (Levenshtein, compared case-insensitively so `anonymousread`
- * finds `anonymousRead`), if it is near enough to be a typo: at most a third
- * of the key's length, and at least 1, edits away. Undefined otherwise.
+ * finds `anonymousRead`), if it is near enough to be a typo: at most 2 edits
+ * away (a swapped pair of letters is 2), or a third of the key's length for
+ * longer keys, and fewer edits than the key has letters. Undefined otherwise.
  */
 export function nearestKnownKey(key: string, known: readonly string[]): string | undefined {
   if (known.length === 0) return undefined;
   const lowered = known.map((name) => name.toLowerCase());
   const guess = closest(key.toLowerCase(), lowered);
   const edits = distance(key.toLowerCase(), guess);
-  if (edits > Math.max(1, Math.floor(key.length / 3))) return undefined;
+  if (edits > Math.max(2, Math.floor(key.length / 3)) || edits >= key.length) return undefined;
   return known[lowered.indexOf(guess)];
 }
 
