@@ -169,3 +169,21 @@ describe('CLI: stopping with a grace period', () => {
     assert.match(plainLines(env)[0]!, /^visor: configuration 'VISOR_SHUTDOWN_GRACE_SECONDS': must be a number of seconds from 0 to 86400/);
   });
 });
+
+describe('CLI: the visor-server command from a clone', () => {
+  it('the bin npm links is an executable file kept in git, and `npx visor-server` runs from the repository root', async () => {
+    const { execFile } = await import('node:child_process');
+    const { readFile, stat } = await import('node:fs/promises');
+    const { fileURLToPath } = await import('node:url');
+    const core = fileURLToPath(new URL('../../', import.meta.url));
+    const manifest = JSON.parse(await readFile(join(core, 'package.json'), 'utf8')) as { bin: Record<string, string>; files: string[] };
+    assert.equal(manifest.bin['visor-server'], './bin/visor-server.js');
+    assert.ok(manifest.files.includes('bin'), 'published with the package');
+    assert.ok(((await stat(join(core, 'bin', 'visor-server.js'))).mode & 0o111) !== 0, 'executable');
+    const repoRoot = join(core, '..', '..');
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile(join(repoRoot, 'node_modules', '.bin', 'visor-server'), ['--version'], { cwd: repoRoot }, (error, stdout) => (error ? reject(error) : resolve(stdout))),
+    );
+    assert.match(out.trim(), /^\d+\.\d+\.\d+/);
+  });
+});
