@@ -61,6 +61,15 @@ describe('PostgreSQL: the REST API on a real server', () => {
   const listBatch = async (query = '') =>
     (await get(`${t.url}/images/detail?batch=${batch}&limit=1000${query}`)).json().images as Listed[];
 
+  it('stores a name of 255 characters as users see them, each of 7 code points (the name column is text)', async () => {
+    const family = '\u{1F468}\u200D\u{1F469}\u200D\u{1F467}\u200D\u{1F466}';
+    const image = await register({ name: family.repeat(255), architecture: 'x86_64', batch: `${batch}-names` });
+    assert.equal((await get(`${t.url}/images/${image.id}/meta`)).json().image.name, family.repeat(255));
+    const tooLong = await request('POST', `${t.url}/images`, { body: { image: { name: family.repeat(256), architecture: 'x86_64' } } });
+    assert.equal(tooLong.status, 400);
+    assert.match(tooLong.json().message, /too long: 256 characters/);
+  });
+
   it('runs on PostgreSQL: /status names the pg client and a healthy database', async () => {
     const status = (await get(`${t.url}/status`)).json().status;
     assert.equal(status.database.client, 'pg');

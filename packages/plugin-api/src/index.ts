@@ -42,6 +42,7 @@ export * from './options/value-checks.js';
 export * from './options/known-keys.js';
 export {
   characterCount,
+  graphemeCount,
   describeForbidden,
   escapeForbidden,
   firstForbidden,
