@@ -4,6 +4,7 @@ import { presign } from './signing/index.js';
 import { fromMetaHeaders, toMetaHeaders } from './meta-headers.js';
 import { Transport, type FetchFunction } from './transport.js';
 import { type UploadBody, toFetchBody } from './upload-body.js';
+import { checkClientOptions } from './client-options.js';
 import type {
   BriefImage,
   Image,
@@ -70,7 +71,9 @@ function imagePath(id: string): string {
 export class VisorClient {
   private readonly transport: Transport;
 
+  /** Throws ClientOptionsError (a TypeError) naming a missing or wrong option. */
   constructor(options: VisorClientOptions) {
+    checkClientOptions(options);
     this.transport = new Transport(options);
   }
 
