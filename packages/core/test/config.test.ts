@@ -48,6 +48,7 @@ describe('loadConfig without a file', () => {
       plugins: [{ name: 'auth', options: {} }, { name: 'tracking', options: {} }],
       limits: { metadataBodyBytes: 1024 * 1024, maxImageBytes: null, idleTimeoutSeconds: 120 },
       heartbeatSeconds: 10,
+      shutdownGraceSeconds: 30,
     });
   });
 

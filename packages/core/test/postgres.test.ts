@@ -304,7 +304,7 @@ describe('PostgreSQL: several Visors sharing one database', () => {
     const failures = results.flatMap((r) => (r.status === 'rejected' ? [String((r.reason as Error)?.message ?? r.reason)] : []));
     assert.deepEqual(failures, [], 'no instance fails to start');
     const migrations = await started[0]!.visor.db('visor_migrations').select('name');
-    assert.deepEqual(migrations.map((m: { name: string }) => m.name), ['0001_images', '0002_upload_leases', '0003_registered_objects']);
+    assert.deepEqual(migrations.map((m: { name: string }) => m.name), ['0001_images', '0002_upload_leases', '0003_registered_objects', '0004_image_name_text']);
     const image = (await request('POST', `${started[0]!.url}/images`, { body: { image: X86 } })).json().image;
     for (const visor of started) assert.equal((await get(`${visor.url}/images/${image.id}/meta`)).status, 200);
   });
