@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { ConfigError, type BackendContext } from '@visor/plugin-api';
+import { ConfigError, rejectUnknownKeys, type BackendContext } from '@visor/plugin-api';
 
 /** The options a store of backend `fs` accepts in the configuration. */
 export interface FsBackendOptions {
@@ -62,11 +62,7 @@ export function resolveFsOptions(raw: unknown, context: Subject): ResolvedFsOpti
   if (typeof options !== 'object' || Array.isArray(options)) {
     throw new ConfigError(optionKey(context), 'must be a mapping of option names to values');
   }
-  for (const key of Object.keys(options)) {
-    if (!(KNOWN_OPTIONS as readonly string[]).includes(key)) {
-      throw new ConfigError(optionKey(context, key), `unknown option; backend fs takes ${KNOWN_OPTIONS.join(', ')}`);
-    }
-  }
+  rejectUnknownKeys(options, optionKey(context), KNOWN_OPTIONS, 'backend fs');
   const values = options as Record<string, unknown>;
   return {
     directory: resolveDirectory(values.directory, context),

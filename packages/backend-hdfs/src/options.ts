@@ -1,4 +1,4 @@
-import { ConfigError } from '@visor/plugin-api';
+import { ConfigError, rejectUnknownKeys } from '@visor/plugin-api';
 import { pathComponents } from './hdfs-paths.js';
 
 /** The options a store of backend `hdfs` accepts in the configuration. */
@@ -138,9 +138,7 @@ function resolveAuthentication(check: Checker, user: unknown, token: unknown): {
 export function resolveHdfsOptions(raw: unknown, optionsKey: string): ResolvedHdfsOptions {
   const check: Checker = new Checker(optionsKey);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) check.fail(undefined, 'must be a mapping with at least namenodes, directory and user');
-  for (const key of Object.keys(raw)) {
-    if (!(KNOWN_OPTIONS as readonly string[]).includes(key)) check.fail(key, `unknown option; backend hdfs takes ${KNOWN_OPTIONS.join(', ')}`);
-  }
+  rejectUnknownKeys(raw, optionsKey, KNOWN_OPTIONS, 'backend hdfs');
   const values = raw as Record<string, unknown>;
   const noRedirect = values.noRedirect ?? false;
   if (typeof noRedirect !== 'boolean') check.fail('noRedirect', 'must be true or false');

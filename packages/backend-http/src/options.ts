@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ConfigError, type BackendContext } from '@visor/plugin-api';
+import { ConfigError, rejectUnknownKeys, type BackendContext } from '@visor/plugin-api';
 import { parseHostRule, type HostRule } from './fetch/address-policy.js';
 
 /** The options a store of backend `http` accepts in the configuration. */
@@ -147,11 +147,7 @@ export function resolveHttpOptions(raw: unknown, context: Subject): ResolvedHttp
   if (typeof options !== 'object' || Array.isArray(options)) {
     throw new ConfigError(key(context), 'must be a mapping of option names to values');
   }
-  for (const name of Object.keys(options)) {
-    if (!(KNOWN_OPTIONS as readonly string[]).includes(name)) {
-      throw new ConfigError(key(context, name), `unknown option; backend http takes ${KNOWN_OPTIONS.join(', ')}`);
-    }
-  }
+  rejectUnknownKeys(options, key(context), KNOWN_OPTIONS, 'backend http');
   const values = options as Record<string, unknown>;
   const idle = seconds(values.timeoutSeconds, DEFAULT_TIMEOUT_SECONDS, context, 'timeoutSeconds');
   const connect = seconds(values.connectTimeoutSeconds, Math.min(DEFAULT_CONNECT_TIMEOUT_SECONDS, idle), context, 'connectTimeoutSeconds');

@@ -231,7 +231,7 @@ function resolveEncryption(read: OptionReader): { sse: ResolvedS3Options['sse'];
  */
 export function resolveS3Options(raw: unknown, optionsKey: string, env: NodeJS.ProcessEnv = process.env): ResolvedS3Options {
   if (raw === undefined || raw === null) throw new ConfigError(`${optionsKey}.bucket`, 'is required: the name of the bucket holding the images');
-  const read = new OptionReader(optionsKey, expectObject(raw, optionsKey, KNOWN_OPTIONS));
+  const read = new OptionReader(optionsKey, expectObject(raw, optionsKey, KNOWN_OPTIONS, 'backend s3'));
   const bucket = resolveBucket(read);
   const endpoint = resolveEndpoint(read);
   return {

@@ -84,7 +84,7 @@ describe('s3: options', () => {
   const refusals: Array<[string, Record<string, unknown>, string, RegExp]> = [
     ['a bucket name S3 refuses', { bucket: 'Images_1' }, 'bucket', /valid bucket name/],
     ['a two-letter bucket', { bucket: 'ab' }, 'bucket', /3-63 characters/],
-    ['an unknown option', { bucket: 'images', bukcet: 'x' }, 'bukcet', /unknown setting/],
+    ['an unknown option', { bucket: 'images', bukcet: 'x' }, 'bukcet', /unknown option; did you mean 'bucket'\? backend s3 takes/],
     ['an endpoint that is not a URL', { bucket: 'images', endpoint: '127.0.0.1:8080' }, 'endpoint', /http:\/\/ or https:\/\//],
     ['an endpoint with credentials in it', { bucket: 'images', endpoint: 'http://key:secret@127.0.0.1:8080' }, 'endpoint', /must not contain credentials/],
     ['an ftp endpoint', { bucket: 'images', endpoint: 'ftp://127.0.0.1' }, 'endpoint', /http:\/\/ or https:\/\//],

@@ -8,6 +8,7 @@ import { Transport, type FetchFunction } from './transport.js';
 import type { PresignedUrl } from './user-types.js';
 import { UsersApi, jsonBody } from './users-api.js';
 import { type UploadBody, toFetchBody } from './upload-body.js';
+import { checkClientOptions } from './client-options.js';
 import type {
   BriefImage,
   Image,
@@ -79,7 +80,9 @@ export class VisorClient {
   /** Sharing of images (`/images/:id/members`, `auth` plugin). */
   readonly members: MembersApi;
 
+  /** Throws ClientOptionsError (a TypeError) naming a missing or wrong option. */
   constructor(options: VisorClientOptions) {
+    checkClientOptions(options);
     this.transport = new Transport(options);
     this.users = new UsersApi(this.transport);
     this.members = new MembersApi(this.transport);

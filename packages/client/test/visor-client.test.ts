@@ -191,7 +191,7 @@ describe('VisorClient against a real Visor server (access control on, signed wit
 
     const first = await client.list({}, { sort: 'name', limit: 2 });
     assert.equal(first.images.length, 2);
-    assert.ok(first.next?.includes(`marker=${first.images[1]?.id}`));
+    assert.ok(first.next?.includes("cursor="), "next carries a keyset cursor");
     const second = await client.list({}, { sort: 'name', limit: 2, marker: first.images[1]!.id });
     assert.notEqual(second.images[0]?.id, first.images[1]?.id);
   });

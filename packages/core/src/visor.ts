@@ -15,6 +15,7 @@ import { createHttpServer, handlersSettled, listen } from './http/http-server.js
 import { withRequestIds } from './http/request-logger.js';
 import { metricsRoute } from './http/routes/metrics-route.js';
 import { openApiRoute } from './http/routes/openapi-route.js';
+import { trackInFlight, type InFlightRequest } from './http/in-flight.js';
 import { imageRoutes } from './http/routes/image-routes.js';
 import { statusRoute } from './http/routes/status-route.js';
 import type { ImageDeps } from './images/image-deps.js';
@@ -51,6 +52,7 @@ export interface CreateVisorOptions {
 export class Visor {
   private server: restify.Server | undefined;
   private address: { url: string; port: number } | undefined;
+  private inFlight: () => InFlightRequest[] = () => [];
   private readonly startedAt = Date.now();
   /** Routes extension plugins added through their host, served once listen() builds the server. */
   private readonly pluginRoutes: PluginHostSource['routes'] = [];
@@ -189,6 +191,7 @@ export class Visor {
       this.metricsListener = await startMetricsListener(this.metrics, this.config.metrics.host, this.config.metrics.port, this.logger);
     }
     this.server = server;
+    this.inFlight = trackInFlight(server.server);
     try {
       this.address = await listen(server, port, host);
     } catch (error) {
@@ -213,11 +216,18 @@ export class Visor {
     return this.address?.url;
   }
 
+  /** The requests being served now (method, path without query, seconds running): what a stop waits for. */
+  runningRequests(): InFlightRequest[] {
+    return this.inFlight();
+  }
+
   /**
-   * Stops accepting requests and lets running ones finish (cutting those still
-   * running after `graceMs`), then releases plugins, backends and the database.
+   * Stops accepting requests and lets running ones finish, cutting those still
+   * running after `graceMs` (default: the `shutdownGraceSeconds` setting, 30 s)
+   * as a crash would (an upload cut so rolls back), then releases plugins,
+   * backends and the database. Until it resolves the process stays alive.
    */
-  async close(graceMs = 10_000): Promise<void> {
+  async close(graceMs = this.config.shutdownGraceSeconds * 1000): Promise<void> {
     const server = this.server;
     this.server = undefined;
     this.address = undefined;
@@ -227,7 +237,11 @@ export class Visor {
     if (server) {
       const closed = new Promise<void>((resolve) => server.server.close(() => resolve()));
       server.server.closeIdleConnections();
-      const cut = setTimeout(() => server.server.closeAllConnections(), graceMs);
+      const cut = setTimeout(() => {
+        const cutting = this.inFlight();
+        if (cutting.length > 0) this.logger.warn(`shutdown grace period of ${graceMs / 1000} s over: cutting ${cutting.length} running request(s)`, { running: cutting });
+        server.server.closeAllConnections();
+      }, graceMs);
       await handlersSettled(server);
       // Keep-alive connections whose responses ended since: close() alone would wait out their idle timeout.
       server.server.closeIdleConnections();

@@ -49,6 +49,7 @@ describe('loadConfig without a file', () => {
       limits: { metadataBodyBytes: 1024 * 1024, maxImageBytes: null, idleTimeoutSeconds: 120 },
       heartbeatSeconds: 10,
       metrics: { enabled: true, host: '127.0.0.1', port: null },
+      shutdownGraceSeconds: 30,
     });
   });
 

@@ -61,6 +61,15 @@ describe('PostgreSQL: the REST API on a real server', () => {
   const listBatch = async (query = '') =>
     (await get(`${t.url}/images/detail?batch=${batch}&limit=1000${query}`)).json().images as Listed[];
 
+  it('stores a name of 255 characters as users see them, each of 7 code points (the name column is text)', async () => {
+    const family = '\u{1F468}\u200D\u{1F469}\u200D\u{1F467}\u200D\u{1F466}';
+    const image = await register({ name: family.repeat(255), architecture: 'x86_64', batch: `${batch}-names` });
+    assert.equal((await get(`${t.url}/images/${image.id}/meta`)).json().image.name, family.repeat(255));
+    const tooLong = await request('POST', `${t.url}/images`, { body: { image: { name: family.repeat(256), architecture: 'x86_64' } } });
+    assert.equal(tooLong.status, 400);
+    assert.match(tooLong.json().message, /too long: 256 characters/);
+  });
+
   it('runs on PostgreSQL: /status names the pg client and a healthy database', async () => {
     const status = (await get(`${t.url}/status`)).json().status;
     assert.equal(status.database.client, 'pg');
@@ -295,7 +304,7 @@ describe('PostgreSQL: several Visors sharing one database', () => {
     const failures = results.flatMap((r) => (r.status === 'rejected' ? [String((r.reason as Error)?.message ?? r.reason)] : []));
     assert.deepEqual(failures, [], 'no instance fails to start');
     const migrations = await started[0]!.visor.db('visor_migrations').select('name');
-    assert.deepEqual(migrations.map((m: { name: string }) => m.name), ['0001_images', '0002_upload_leases', '0003_registered_objects']);
+    assert.deepEqual(migrations.map((m: { name: string }) => m.name), ['0001_images', '0002_upload_leases', '0003_registered_objects', '0004_image_name_text']);
     const image = (await request('POST', `${started[0]!.url}/images`, { body: { image: X86 } })).json().image;
     for (const visor of started) assert.equal((await get(`${visor.url}/images/${image.id}/meta`)).status, 200);
   });

@@ -174,11 +174,28 @@ describe('text rules over HTTP: JSON, XML and x-image-meta-* headers treated ali
     assert.deepEqual(Object.keys(json).slice(-4), ['a_b', 'ab', 'alpha', 'zeta'], 'custom properties sorted by name');
   });
 
-  it('counts name length in characters: 255 emoji pass, 256 do not', async () => {
+  it('counts name length in characters as users see them: 255 emoji (or family emoji of 7 code points) pass, 256 do not', async () => {
     assert.equal((await viaJson({ name: '\ud83d\ude00'.repeat(255), architecture: 'x86_64' })).status, 201);
+    const family = '\u{1F468}\u200D\u{1F469}\u200D\u{1F467}\u200D\u{1F466}';
+    const families = await viaJson({ name: family.repeat(255), architecture: 'x86_64' });
+    assert.equal(families.status, 201, families.text);
+    assert.equal(families.json().image.name, family.repeat(255), 'stored whole');
     const long = await viaJson({ name: '\ud83d\ude00'.repeat(256), architecture: 'x86_64' });
     assert.equal(long.status, 400);
-    assert.match(long.json().message, /got 256 characters/);
+    assert.equal(long.json().message, "'name' is too long: 256 characters, at most 255 (counted as users see them)");
+  });
+
+  it('says which name rule failed: empty, blank, bad character', async () => {
+    const messages = [];
+    for (const name of ['', '   ', 'a\u0007b']) {
+      const res = await viaJson({ name, architecture: 'x86_64' });
+      assert.equal(res.status, 400);
+      assert.equal(res.json().field, 'name');
+      messages.push(res.json().message as string);
+    }
+    assert.equal(messages[0], "'name' is empty: give 1 to 255 characters");
+    assert.equal(messages[1], "'name' is blank (only spaces): give at least one visible character");
+    assert.match(messages[2]!, /^'name' has a character names may not hold .*: it holds U\+0007, a control character, at character 2$/);
   });
 
   it('quotes long or odd client text in messages escaped and cut', async () => {

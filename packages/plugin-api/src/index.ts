@@ -39,8 +39,10 @@ export type { AnyPlugin, PluginByKind, PluginKind } from './plugin/plugin-kind.j
 export { pluginShapeProblems, validatePlugin } from './plugin/validate-plugin.js';
 export { silentLogger, type Logger, type LogLevel } from './logger.js';
 export * from './options/value-checks.js';
+export * from './options/known-keys.js';
 export {
   characterCount,
+  graphemeCount,
   describeForbidden,
   escapeForbidden,
   firstForbidden,

@@ -1,4 +1,6 @@
-import { ConfigError } from '@visor/plugin-api';
+import { ConfigError, rejectUnknownKeys } from '@visor/plugin-api';
+
+const KNOWN_OPTIONS = ['anonymousRead', 'env'] as const;
 
 /** The plugin's options (the `options` of its `plugins` entry). */
 export interface AuthOptions {
@@ -9,10 +11,11 @@ export interface AuthOptions {
 }
 
 /**
- * Validates the options; a wrong one stops Visor from starting with a
+ * Validates the options; an unknown key (named with the nearest known one) or a wrong value stops Visor from starting with a
  * ConfigError naming it (`optionsKey`: where the options sit in the configuration).
  */
 export function resolveOptions(options: Record<string, unknown> = {}, optionsKey = 'options'): AuthOptions {
+  rejectUnknownKeys(options, optionsKey, KNOWN_OPTIONS, 'plugin auth');
   const anonymousRead = options.anonymousRead ?? false;
   if (typeof anonymousRead !== 'boolean') {
     throw new ConfigError(`${optionsKey}.anonymousRead`, `auth option 'anonymousRead' must be true or false; got ${JSON.stringify(anonymousRead)}`);

@@ -91,6 +91,16 @@ describe('permissions', () => {
     assert.equal((await alice.delete(`/images/${privateId}/members/dave`)).status, 404, 'already removed');
   });
 
+  it('a member asking for, adding or removing members is told what they may not do', async () => {
+    const list = await carol.get(`/images/${privateId}/members`);
+    assert.equal(list.status, 403);
+    assert.equal(list.json().message, `you may not see who image '${privateId}' is shared with: only its owner and admins may`);
+    const add = await carol.put(`/images/${privateId}/members/dave`);
+    assert.equal(add.json().message, `you may not share image '${privateId}': only its owner and admins may`);
+    const remove = await carol.delete(`/images/${privateId}/members/carol`);
+    assert.equal(remove.json().message, `you may not stop sharing image '${privateId}': only its owner and admins may`);
+  });
+
   it('sharing with an unknown user gets 404, with a malformed key 400', async () => {
     const unknown = await alice.put(`/images/${privateId}/members/nobody-such`);
     assert.equal(unknown.status, 404);

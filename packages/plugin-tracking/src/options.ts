@@ -1,4 +1,4 @@
-import { ConfigError } from '@visor/plugin-api';
+import { ConfigError, rejectUnknownKeys } from '@visor/plugin-api';
 
 /** The plugin's options (the `options` of its `plugins` entry). */
 export interface TrackingOptions {
@@ -10,6 +10,7 @@ export interface TrackingOptions {
   topImages: number;
 }
 
+const KNOWN_OPTIONS = ['table', 'statsDays', 'topImages'] as const;
 const TABLE = /^[a-z_][a-z0-9_]{0,62}$/;
 
 function positiveInteger(options: Record<string, unknown>, optionsKey: string, name: string, fallback: number, max: number): number {
@@ -22,10 +23,11 @@ function positiveInteger(options: Record<string, unknown>, optionsKey: string, n
 }
 
 /**
- * Validates the options; a wrong one stops Visor from starting with a
+ * Validates the options; an unknown key (named with the nearest known one) or a wrong value stops Visor from starting with a
  * ConfigError naming it (`optionsKey`: where the options sit in the configuration).
  */
 export function resolveOptions(options: Record<string, unknown> = {}, optionsKey = 'options'): TrackingOptions {
+  rejectUnknownKeys(options, optionsKey, KNOWN_OPTIONS, 'plugin tracking');
   const table = options.table ?? 'visor_events';
   if (typeof table !== 'string' || !TABLE.test(table)) {
     throw new ConfigError(`${optionsKey}.table`, `tracking option 'table' must be a lower-case SQL name (letters, digits, _); got ${JSON.stringify(table)}`);

@@ -27,6 +27,8 @@ export const CONFIG_DEFAULTS = deepFreeze({
   heartbeatSeconds: 10,
   /** GET /metrics on the REST API, for admins. */
   metrics: { enabled: true, host: '127.0.0.1', port: null as number | null },
+  /** How long a stop waits for running requests (uploads, downloads) before cutting them. */
+  shutdownGraceSeconds: 30,
 });
 
 function deepFreeze<T extends object>(value: T): T {

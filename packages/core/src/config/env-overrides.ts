@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { LogLevel } from '../util/logger.js';
-import { parseHost, parseLogLevel, parsePortText, parsePublicUrl } from './server-settings.js';
+import { parseHost, parseLogLevel, parsePortText, parsePublicUrl, parseSecondsText } from './server-settings.js';
 
 export type Environment = Record<string, string | undefined>;
 
@@ -14,6 +14,7 @@ export interface EnvOverrides {
   logLevel?: LogLevel;
   /** Parsed later, once dataDir is known. */
   databaseUrl?: string;
+  shutdownGraceSeconds?: number;
 }
 
 /** Empty variables count as unset, so `VISOR_PORT=` in a compose file changes nothing. */
@@ -36,5 +37,7 @@ export function readEnvOverrides(env: Environment, cwd: string): EnvOverrides {
   if (logLevel !== undefined) overrides.logLevel = parseLogLevel(logLevel, 'VISOR_LOG_LEVEL');
   const databaseUrl = read(env, 'VISOR_DATABASE_URL');
   if (databaseUrl !== undefined) overrides.databaseUrl = databaseUrl;
+  const grace = read(env, 'VISOR_SHUTDOWN_GRACE_SECONDS');
+  if (grace !== undefined) overrides.shutdownGraceSeconds = parseSecondsText(grace, 'VISOR_SHUTDOWN_GRACE_SECONDS', 0, 86_400);
   return overrides;
 }

@@ -70,9 +70,32 @@ export async function searchConfigDirs(cwd: string): Promise<string[]> {
   }
 }
 
-function loadFailure(filepath: string, cause: unknown): ConfigError {
+const CODE_FRAME_LINE = /^\s*(?:>?\s*\d+\s*\||\|)|^-*\^\s*$/;
+
+/**
+ * Why a config file did not parse, on one line, and the spot it points at
+ * (a code frame), once. js-yaml's YAMLException carries `reason` and `mark`;
+ * parse-json's JSONError (cosmiconfig's JSON loader) puts its code frame in
+ * its message twice, around the reason, and in `codeFrame`.
+ */
+function parseFailure(cause: unknown): { reason: string; codeFrame?: string } {
+  const error = cause as { name?: unknown; message?: unknown; reason?: unknown; codeFrame?: unknown; mark?: { line?: unknown; column?: unknown; snippet?: unknown } };
+  if (typeof error?.reason === 'string' && typeof error.mark?.line === 'number' && typeof error.mark.column === 'number') {
+    const reason = `YAML: ${error.reason} (line ${error.mark.line + 1}, column ${error.mark.column + 1})`;
+    return typeof error.mark.snippet === 'string' ? { reason, codeFrame: error.mark.snippet } : { reason };
+  }
   const message = cause instanceof Error ? cause.message : String(cause);
-  return new ConfigError(undefined, `cannot load config file '${filepath}': ${message}`, { cause });
+  if (error?.name === 'JSONError') {
+    const lines = message.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('JSON Error in ') && !CODE_FRAME_LINE.test(line));
+    const reason = `JSON: ${lines.join(' ').trim()}`;
+    return typeof error.codeFrame === 'string' ? { reason, codeFrame: error.codeFrame } : { reason };
+  }
+  return { reason: message.replace(/\s*\n\s*/g, ' ').trim() };
+}
+
+function loadFailure(filepath: string, cause: unknown): ConfigError {
+  const { reason, codeFrame } = parseFailure(cause);
+  return new ConfigError(undefined, `cannot load config file '${filepath}': ${reason}`, { cause, ...(codeFrame === undefined ? {} : { details: { codeFrame } }) });
 }
 
 /** The configuration found by searching from `cwd` (see searchConfigDirs), or null when there is none. */

@@ -27,6 +27,7 @@ export const CONFIG_KEYS = [
   // Read by the `visor` command line (@visor/cli: url, accessKey, secretKey), ignored by the server.
   'client',
   'metrics',
+  'shutdownGraceSeconds',
 ] as const;
 
 export interface ResolveConfigOptions {
@@ -93,5 +94,6 @@ export function resolveConfig(input: unknown, options: ResolveConfigOptions): Vi
     limits: resolveLimits(raw.limits),
     heartbeatSeconds: raw.heartbeatSeconds === undefined ? CONFIG_DEFAULTS.heartbeatSeconds : expectNumber(raw.heartbeatSeconds, 'heartbeatSeconds', 0.05, 3600),
     metrics: resolveMetrics(raw.metrics),
+    shutdownGraceSeconds: env.shutdownGraceSeconds ?? setting(raw, 'shutdownGraceSeconds', (v, k) => expectNumber(v, k, 0, 86_400), CONFIG_DEFAULTS.shutdownGraceSeconds),
   };
 }

@@ -1,5 +1,5 @@
 import type { LogLevel } from '../util/logger.js';
-import { expectInteger, expectOneOf, expectString, fail } from '@visor/plugin-api';
+import { expectInteger, expectNumber, expectOneOf, expectString, fail } from '@visor/plugin-api';
 
 /** Typed so that adding a LogLevel without listing it here fails to compile. */
 const LOG_LEVEL_SET: Record<LogLevel, true> = { debug: true, info: true, warn: true, error: true, silent: true };
@@ -17,6 +17,12 @@ export function parsePort(value: unknown, key: string): number {
 export function parsePortText(text: string, key: string): number {
   if (!/^\d{1,5}$/.test(text.trim())) fail(key, 'must be an integer from 0 to 65535', text);
   return parsePort(Number(text.trim()), key);
+}
+
+/** Seconds given as text (an environment variable): a decimal number from `min` to `max`. */
+export function parseSecondsText(text: string, key: string, min: number, max: number): number {
+  if (!/^\d+(?:\.\d+)?$/.test(text.trim())) fail(key, `must be a number of seconds from ${min} to ${max}`, text);
+  return expectNumber(Number(text.trim()), key, min, max);
 }
 
 export function parseLogLevel(value: unknown, key: string): LogLevel {

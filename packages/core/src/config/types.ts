@@ -70,4 +70,10 @@ export interface VisorConfig {
   heartbeatSeconds: number;
   /** Prometheus metrics (docs/metrics.md). */
   metrics: MetricsConfig;
+  /**
+   * Seconds `close()` (and the first SIGINT/SIGTERM of the server command)
+   * lets running requests finish before cutting their connections; an
+   * upload cut this way rolls back. 0: cut at once.
+   */
+  shutdownGraceSeconds: number;
 }

@@ -20,8 +20,35 @@ export function imageHeaders(view: ImageView): Record<string, string> {
   return headers;
 }
 
-/** Metadata sent as headers with an upload; `-` in names stands for `_` (proxies drop underscores). */
-export function metadataFromHeaders(headers: IncomingHttpHeaders): { metadata: Record<string, string>; expect: UploadExpectations } {
+/**
+ * Refuses a metadata field sent twice: the same `x-image-meta-*` header
+ * repeated (Node would join the values into "a, b", which is neither), or two
+ * spellings of one field (`x-image-meta-os-version` and `...-os_version`), as
+ * a repeated query parameter is refused. `rawHeaders` is Node's
+ * `req.rawHeaders` (names and values, alternating, as received).
+ */
+function refuseRepeatedFields(rawHeaders: readonly string[]): void {
+  const seen = new Map<string, string>();
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!.toLowerCase();
+    if (!name.startsWith(PREFIX)) continue;
+    const field = name.slice(PREFIX.length).replace(/-/g, '_');
+    const earlier = seen.get(field);
+    if (earlier !== undefined) {
+      const which = earlier === name ? `header '${name}' is sent more than once` : `headers '${earlier}' and '${name}' both set '${field}'`;
+      throw new InvalidFieldError(field, `${which}: send each metadata field once`, { details: { header: name } });
+    }
+    seen.set(field, name);
+  }
+}
+
+/**
+ * Metadata sent as headers with an upload; `-` in names stands for `_`
+ * (proxies drop underscores). With `rawHeaders` (`req.rawHeaders`), a field
+ * sent twice is refused with 400 naming the header.
+ */
+export function metadataFromHeaders(headers: IncomingHttpHeaders, rawHeaders?: readonly string[]): { metadata: Record<string, string>; expect: UploadExpectations } {
+  if (rawHeaders !== undefined) refuseRepeatedFields(rawHeaders);
   const metadata: Record<string, string> = {};
   for (const [name, raw] of Object.entries(headers)) {
     if (!name.startsWith(PREFIX) || raw === undefined) continue;

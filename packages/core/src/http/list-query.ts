@@ -4,7 +4,7 @@ import { describeForbidden, firstForbidden, quoted } from '@visor/plugin-api';
 
 export const MAX_LIMIT = 1000;
 export const DEFAULT_LIMIT = 100;
-const CONTROL_PARAMS = new Set(['sort', 'dir', 'limit', 'marker']);
+const CONTROL_PARAMS = new Set(['sort', 'dir', 'limit', 'marker', 'cursor']);
 const COLUMNS = new Set<string>(COLUMN_FIELDS);
 const NUMERIC = new Set<BaseField>(['size', 'access_count']);
 
@@ -28,6 +28,8 @@ export function parseListQuery(query: URLSearchParams): ListOptions {
     throw new InvalidFieldError('limit', `'limit' must be a whole number from 1 to ${MAX_LIMIT}; got ${quoted(String(rawLimit))}`);
   }
   const marker = single(query, 'marker') ?? null;
+  const cursor = single(query, 'cursor') ?? null;
+  if (marker !== null && cursor !== null) throw new InvalidFieldError('cursor', "give 'cursor' (from a 'next' link) or 'marker' (an image id), not both");
   const filters: ListFilter[] = [];
   for (const name of new Set(query.keys())) {
     if (CONTROL_PARAMS.has(name)) continue;
@@ -50,12 +52,13 @@ export function parseListQuery(query: URLSearchParams): ListOptions {
       filters.push({ field: name, value, property: true });
     }
   }
-  return { filters, sort, dir, limit, marker };
+  return { filters, sort, dir, limit, marker, cursor };
 }
 
-/** The query string of the next page: the same filters and order, with the new marker. */
-export function nextPageQuery(query: URLSearchParams, marker: string): string {
+/** The query string of the next page: the same filters and order, with the new keyset cursor (and no marker). */
+export function nextPageQuery(query: URLSearchParams, cursor: string): string {
   const next = new URLSearchParams(query);
-  next.set('marker', marker);
+  next.delete('marker');
+  next.set('cursor', cursor);
   return next.toString();
 }

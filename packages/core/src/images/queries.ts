@@ -1,6 +1,7 @@
 import { InvalidFieldError, type Image, type ListOptions, type ListResult, type OperationContext } from '@visor/plugin-api';
 import { isUuid } from '../metadata/validate-image.js';
 import { findImage } from './access.js';
+import { decodeCursor, encodeCursor } from './list-cursor.js';
 import type { ImageDeps } from './image-deps.js';
 
 /** Reads metadata on a client's behalf (HEAD, GET meta): afterReadMetadata tells tracking plugins. */
@@ -22,17 +23,22 @@ export async function listImages(deps: ImageDeps, options: ListOptions, context:
   const badMarker = () =>
     new InvalidFieldError('marker', `'marker' must be the id of an existing image (the last one of the previous page); '${marker}' is not`);
   if (marker !== null && !isUuid(marker)) throw badMarker();
+  const sort = options.sort ?? 'created_at';
+  const dir = options.dir ?? 'asc';
+  const after = options.cursor === undefined || options.cursor === null ? null : decodeCursor(options.cursor, sort, dir);
   const { constraints } = await deps.hooks.beforeList.promise({ constraints: [], context });
   const page = await deps.metadata.list({
     filters: options.filters ?? [],
-    sort: options.sort ?? 'created_at',
-    dir: options.dir ?? 'asc',
+    sort,
+    dir,
     limit,
     marker: marker?.toLowerCase() ?? null,
+    after,
     constraints,
     withProperties: options.detail ?? false,
   });
   if (!page) throw badMarker();
-  const { images, more } = page;
-  return { images, nextMarker: more ? images[images.length - 1]!.id : null };
+  const { images, more, last } = page;
+  if (!more || last === null) return { images, nextMarker: null, nextCursor: null };
+  return { images, nextMarker: last.id, nextCursor: encodeCursor(sort, dir, last) };
 }

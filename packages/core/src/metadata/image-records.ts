@@ -7,6 +7,8 @@ export interface ListQuery {
   limit: number;
   /** The id of the last image of the previous page. */
   marker: string | null;
+  /** Where the previous page ended (a keyset cursor's content); wins over `marker`. */
+  after?: { value: string | number | Date | null; id: string } | null;
   constraints: ListConstraint[];
   withProperties: boolean;
 }
@@ -52,7 +54,7 @@ export interface StaleUpload {
 export interface ImageRecords {
   find(id: string): Promise<Image | undefined>;
   exists(id: string): Promise<Pick<Image, 'id' | 'type'> | undefined>;
-  list(query: ListQuery): Promise<{ images: Image[]; more: boolean } | undefined>;
+  list(query: ListQuery): Promise<{ images: Image[]; more: boolean; last: { value: string | number | Date | null; id: string } | null } | undefined>;
   insert(image: Image, uploadOwner?: string | null): Promise<void>;
   update(id: string, fields: Partial<Image>, properties: Record<string, PropertyValue | null>, updatedAt: string): Promise<Image | undefined>;
   claimUpload(id: string, from: readonly ImageStatus[], now: string, owner: string): Promise<boolean>;

@@ -102,8 +102,8 @@ export class MetadataStore implements ImageRecords {
     return this.db<ImageRow>('images').select('id', 'type').where({ id }).first() as Promise<Pick<Image, 'id' | 'type'> | undefined>;
   }
 
-  /** One page of images; undefined when the marker names no image. */
-  async list(query: ListQuery): Promise<{ images: Image[]; more: boolean } | undefined> {
+  /** One page of images and where it ended (`last`: the sort value of its last row, and its id); undefined when the marker names no image. */
+  async list(query: ListQuery): Promise<{ images: Image[]; more: boolean; last: { value: string | number | Date | null; id: string } | null } | undefined> {
     const q = this.db.select('images.*').from(this.visibleImages(query.constraints));
     for (const filter of query.filters) {
       if (filter.property) {
@@ -119,7 +119,8 @@ export class MetadataStore implements ImageRecords {
         q.where(`images.${filter.field}`, filter.value);
       }
     }
-    if (query.marker !== null && !(await this.applyMarker(q, query))) return undefined;
+    if (query.after) this.applyPosition(q, query, query.after);
+    else if (query.marker !== null && !(await this.applyMarker(q, query))) return undefined;
     const column = `images.${query.sort}`;
     // Nulls last in both directions, on SQLite and PostgreSQL alike; id breaks ties so pages never overlap.
     q.orderByRaw('(?? is null) asc', [column]).orderBy(column, query.dir).orderBy('images.id', query.dir);
@@ -128,7 +129,9 @@ export class MetadataStore implements ImageRecords {
     const more = rows.length > query.limit;
     const page = more ? rows.slice(0, query.limit) : rows;
     const properties = query.withProperties ? await this.propertiesOf(page.map((r) => r.id)) : new Map();
-    return { images: page.map((row) => rowToImage(row, properties.get(row.id))), more };
+    const lastRow = page[page.length - 1] as unknown as Record<string, unknown> | undefined;
+    const last = lastRow === undefined ? null : { value: (lastRow[query.sort] ?? null) as string | number | Date | null, id: String(lastRow.id) };
+    return { images: page.map((row) => rowToImage(row, properties.get(row.id))), more, last };
   }
 
   /**
@@ -145,22 +148,28 @@ export class MetadataStore implements ImageRecords {
 
   /** Restricts `q` to rows after the marker; false when the marker names no image. */
   private async applyMarker(q: Knex.QueryBuilder, query: ListQuery): Promise<boolean> {
-    const column = `images.${query.sort}`;
     const marker = await this.db<ImageRow>('images').select(query.sort, 'id').where({ id: query.marker! }).first();
     if (!marker) return false;
     const value = (marker as unknown as Record<string, unknown>)[query.sort];
+    this.applyPosition(q, query, { value: (value ?? null) as string | number | Date | null, id: marker.id });
+    return true;
+  }
+
+  /** Restricts `q` to rows after a position in the listing's order (nulls last, id breaking ties). */
+  private applyPosition(q: Knex.QueryBuilder, query: ListQuery, position: { value: string | number | Date | null; id: string }): void {
+    const column = `images.${query.sort}`;
     const after = query.dir === 'asc' ? '>' : '<';
-    if (value === null || value === undefined) {
-      q.whereNull(column).andWhere('images.id', after, marker.id);
-      return true;
+    if (position.value === null) {
+      q.whereNull(column).andWhere('images.id', after, position.id);
+      return;
     }
+    const value = position.value as string;
     q.where((w) =>
       w
-        .where(column, after, value as string)
-        .orWhere((tie) => tie.where(column, value as string).andWhere('images.id', after, marker.id))
+        .where(column, after, value)
+        .orWhere((tie) => tie.where(column, value).andWhere('images.id', after, position.id))
         .orWhereNull(column),
     );
-    return true;
   }
 
   private async propertiesOf(ids: string[], db: Knex | Knex.Transaction = this.db): Promise<Map<string, Record<string, PropertyValue>>> {

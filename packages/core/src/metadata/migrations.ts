@@ -104,6 +104,18 @@ const MIGRATIONS: Migration[] = [
       await knex.schema.dropTable('registered_objects');
     },
   },
+  {
+    name: '0004_image_name_text',
+    async up(knex) {
+      // A name's limit counts characters as users see them (grapheme clusters, see validate-image.ts):
+      // 255 of them may hold far more than 255 code points, which PostgreSQL's varchar(255) would refuse.
+      // SQLite does not enforce varchar lengths.
+      if (knex.client.config.client === 'pg') await knex.raw('ALTER TABLE images ALTER COLUMN name TYPE text');
+    },
+    async down(knex) {
+      if (knex.client.config.client === 'pg') await knex.raw('ALTER TABLE images ALTER COLUMN name TYPE varchar(255)');
+    },
+  },
 ];
 
 /** An in-code migration source, so migrations ship inside the package and need no directory lookup. */

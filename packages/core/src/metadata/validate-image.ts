@@ -14,6 +14,7 @@ import {
   type PropertyValue,
   type WritableField,
   characterCount,
+  graphemeCount,
   describeForbidden,
   firstForbidden,
   quoted,
@@ -43,15 +44,17 @@ function oneOf<T extends string>(field: string, value: unknown, allowed: readonl
   return value as T;
 }
 
-const NAME_RULE = `'name' must be a string of 1 to ${MAX_NAME} characters, not only blanks, with no control characters, unpaired surrogates or noncharacters`;
-
+/** Each rule a name can break has its own message, so a client learns which one. */
 function name(value: unknown): string {
-  if (typeof value !== 'string') throw new InvalidFieldError('name', `${NAME_RULE}; got ${shownValue(value)}`);
-  const length = characterCount(value);
-  if (length < 1 || length > MAX_NAME) throw new InvalidFieldError('name', `${NAME_RULE}; got ${length} characters`);
+  if (typeof value !== 'string') throw new InvalidFieldError('name', `'name' must be a string of 1 to ${MAX_NAME} characters; got ${shownValue(value)}`);
+  if (value === '') throw new InvalidFieldError('name', `'name' is empty: give 1 to ${MAX_NAME} characters`);
   const forbidden = firstForbidden(value);
-  if (forbidden !== undefined) throw new InvalidFieldError('name', `${NAME_RULE}; the name ${describeForbidden(forbidden)}`);
-  if (value.trim() === '') throw new InvalidFieldError('name', `${NAME_RULE}; got only blanks`);
+  if (forbidden !== undefined) {
+    throw new InvalidFieldError('name', `'name' has a character names may not hold (control characters, unpaired surrogates, noncharacters): it ${describeForbidden(forbidden)}`);
+  }
+  if (value.trim() === '') throw new InvalidFieldError('name', `'name' is blank (only spaces): give at least one visible character`);
+  const length = graphemeCount(value);
+  if (length > MAX_NAME) throw new InvalidFieldError('name', `'name' is too long: ${length} characters, at most ${MAX_NAME} (counted as users see them)`);
   return value;
 }
 

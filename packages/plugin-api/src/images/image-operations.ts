@@ -17,6 +17,8 @@ export interface ListOptions {
   dir?: 'asc' | 'desc';
   limit?: number;
   marker?: string | null;
+  /** A keyset cursor from a previous ListResult's `nextCursor` (opaque); wins over `marker`. */
+  cursor?: string | null;
   /** Include custom properties and every field (the detail listing). */
   detail?: boolean;
 }
@@ -25,6 +27,8 @@ export interface ListResult {
   images: Image[];
   /** The marker for the next page, when more images remain. */
   nextMarker: string | null;
+  /** The keyset cursor for the next page, when more images remain: it holds the position, so it survives deletions. */
+  nextCursor: string | null;
 }
 
 /** What the client declared about the bytes it sends; each is checked when given. */

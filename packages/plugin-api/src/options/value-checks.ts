@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors/config-errors.js';
+import { rejectUnknownKeys } from './known-keys.js';
 
 export type RawObject = Record<string, unknown>;
 
@@ -35,21 +36,25 @@ export function fail(key: string | undefined, expectation: string, value: unknow
   throw new ConfigError(key, `${expectation} (found ${describeValue(value)})`);
 }
 
-/** An object whose keys are all in `allowed`; an unknown key is reported with its full dotted path. */
-export function expectObject(value: unknown, key: string | undefined, allowed: readonly string[]): RawObject {
+/**
+ * An object whose keys are all in `allowed`; an unknown key is reported with
+ * its full dotted path and the nearest allowed key (see rejectUnknownKeys).
+ * `subject` (e.g. `"backend s3"`) says whose settings these are in the message.
+ */
+export function expectObject(value: unknown, key: string | undefined, allowed: readonly string[], subject?: string): RawObject {
   if (!isPlainObject(value)) fail(key, 'must be an object', value);
-  for (const name of Object.keys(value)) {
-    if (!allowed.includes(name)) {
-      throw new ConfigError(childKey(key, name), `unknown setting; allowed here: ${allowed.join(', ')}`);
-    }
-  }
+  rejectUnknownKeys(value, key, allowed, subject);
   return value;
 }
 
-/** An object of free-form options, e.g. what a backend receives. */
-export function expectOptions(value: unknown, key: string): Record<string, unknown> {
+/**
+ * An object of options, e.g. what a plugin or backend receives; absent means
+ * `{}`. With `known`, a key not in it stops the start (see rejectUnknownKeys).
+ */
+export function expectOptions(value: unknown, key: string, known?: readonly string[], subject?: string): Record<string, unknown> {
   if (value === undefined) return {};
   if (!isPlainObject(value)) fail(key, 'must be an object of options', value);
+  if (known !== undefined) rejectUnknownKeys(value, key, known, subject);
   return { ...value };
 }
 

@@ -118,3 +118,16 @@ export function quoted(text: string): string {
   }
   return `'${escapeForbidden(cut)}'`;
 }
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/**
+ * Length in characters as users see them: extended grapheme clusters (Unicode
+ * UAX #29), so a flag, an emoji with a skin tone or a family, or a letter with
+ * combining accents counts as one. Measured with `Intl.Segmenter`.
+ */
+export function graphemeCount(text: string): number {
+  let count = 0;
+  for (const _ of graphemes.segment(text)) count += 1;
+  return count;
+}

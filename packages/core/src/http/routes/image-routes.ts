@@ -44,11 +44,11 @@ export function imageRoutes(images: ImageService): Route[] {
 
   const list = (detail: boolean) => async (ex: Exchange) => {
     const options = { ...parseListQuery(ex.query), detail };
-    const { images: page, nextMarker } = await images.list(options, ex.operation);
+    const { images: page, nextCursor } = await images.list(options, ex.operation);
     const body: Record<string, unknown> = { images: page.map((image) => (detail ? fullView(image, ex.baseUrl) : briefView(image))) };
     const headers: Record<string, string> = {};
-    if (nextMarker !== null) {
-      const next = `${ex.baseUrl}${ex.context.path}?${nextPageQuery(ex.query, nextMarker)}`;
+    if (nextCursor !== null) {
+      const next = `${ex.baseUrl}${ex.context.path}?${nextPageQuery(ex.query, nextCursor)}`;
       body.next = next;
       headers.link = `<${next}>; rel="next"`;
     }

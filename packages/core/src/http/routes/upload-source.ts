@@ -4,7 +4,7 @@ import { metadataFromHeaders } from '../image-headers.js';
 
 /** The request body as an upload, with its declared digests and a signal for a vanished client. */
 export function uploadFrom(exchange: Exchange): { metadata: Record<string, string>; source: UploadSource } {
-  const { metadata, expect } = metadataFromHeaders(exchange.req.headers);
+  const { metadata, expect } = metadataFromHeaders(exchange.req.headers, exchange.req.rawHeaders);
   const controller = new AbortController();
   // Gone means: closed before the body was read to its end. A body Node already received whole
   // (req.complete) but nobody read yet is lost too when the connection closes (Node destroys
