@@ -52,7 +52,7 @@ export class TmuxSession {
   }
 
   /** Waits until the screen matches; throws with the screen after `timeoutMs`. */
-  async waitFor(pattern: RegExp, timeoutMs = 15_000): Promise<string> {
+  async waitFor(pattern: RegExp, timeoutMs = 60_000): Promise<string> {
     const end = Date.now() + timeoutMs;
     let screen = '';
     while (Date.now() < end) {
@@ -64,7 +64,7 @@ export class TmuxSession {
   }
 
   /** Waits until the UI has left the screen and the shell's prompt (`prompt$`) is the last line. */
-  async waitForShell(timeoutMs = 15_000): Promise<void> {
+  async waitForShell(timeoutMs = 60_000): Promise<void> {
     const end = Date.now() + timeoutMs;
     let screen = '';
     while (Date.now() < end) {
