@@ -28,7 +28,11 @@ function collect(dir, out) {
 
 // Only tests whose TypeScript source still exists: tsc -b leaves the output of a moved or deleted
 // test file behind, and it would run against code that has moved on.
-const hasSource = (p) => (file) => existsSync(join(root, 'packages', p, relative(join(root, 'packages', p, 'dist'), file)).replace(/\.js$/, '.ts'));
+// A test may be written in .ts or .tsx (the UI's components).
+const hasSource = (p) => (file) => {
+  const source = join(root, 'packages', p, relative(join(root, 'packages', p, 'dist'), file)).replace(/\.js$/, '');
+  return existsSync(`${source}.ts`) || existsSync(`${source}.tsx`);
+};
 const files = packages.flatMap((p) => collect(join(root, 'packages', p, 'dist', 'test'), []).filter(hasSource(p)));
 if (files.length === 0) {
   console.error('no test files found: run `npx tsc -b` first');

@@ -69,6 +69,9 @@ describe('visor commands end to end against a real server (auth on, SQLite)', ()
     assert.equal(all.images.length, 2);
     const brief = await json(['brief']);
     assert.equal(brief.images.length, 2);
+    assert.equal(brief.images[0].cores, undefined, 'brief: brief fields only');
+    const detailAlias = await json(['detail', '--filter', 'architecture=x86_64']);
+    assert.equal(detailAlias.images[0].cores, 4, 'detail: every field, as list --detail');
     const badSort = await run(['list', '--sort', 'nmae']);
     assert.equal(badSort.code, 2);
     assert.match(badSort.stderr, /did you mean 'name'/);

@@ -7,6 +7,7 @@ import { VisorClient, type Image } from '@visor/client';
 import { partialFileName } from '../src/transfer/file-names.js';
 import { VISOR, runVisor } from './helpers/run-visor.js';
 import { md5, pattern, sha256, tempHome, writeFileOf } from './helpers/files.js';
+import { startStallingProxy } from './helpers/stalling-proxy.js';
 import { startVisor, type RunningVisor } from './helpers/visor-server.js';
 
 describe('visor get and add --file: progress, digests, resume, temporary name (real server)', () => {
@@ -108,31 +109,40 @@ describe('visor get and add --file: progress, digests, resume, temporary name (r
   });
 
   it('a download interrupted by SIGINT leaves only the temporary file, which the next get resumes', async () => {
-    const big = pattern(48 * 1024 * 1024, 11);
+    const big = pattern(8 * 1024 * 1024, 11);
     const file = await writeFileOf(home, 'big.raw', big);
     const added = await run(['--json', 'add', 'name=Big', 'architecture=x86_64', 'format=raw', '--file', file]);
     assert.equal(added.code, 0, added.stderr);
     const bigImage = (JSON.parse(added.stdout) as { image: Image }).image;
     const target = join(home, 'big-copy.raw');
     const partial = partialFileName(target, bigImage.checksum);
-    const child = spawn(process.execPath, [VISOR, 'get', bigImage.id, '-o', target], { env: { ...process.env, HOME: home, ...env }, stdio: 'ignore' });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    // Interrupt as soon as some bytes are on disk (before the 48 MiB are all there, on any machine we know).
-    let interruptedAt = 0;
-    for (let i = 0; i < 2000 && interruptedAt === 0; i++) {
-      const size = await stat(partial).then((s) => s.size, () => 0);
-      if (size > 0) {
-        child.kill('SIGINT');
-        interruptedAt = size;
-      } else await new Promise((r) => setTimeout(r, 5));
+    // Through a proxy that stops after 1 MiB and holds the connection: the download is surely
+    // under way, and surely not finished, when it is interrupted, however fast or loaded the machine.
+    const proxy = await startStallingProxy(visor.url, 1024 * 1024);
+    try {
+      const child = spawn(process.execPath, [VISOR, 'get', bigImage.id, '-o', target], {
+        env: { ...process.env, HOME: home, ...env, VISOR_URL: proxy.url },
+        stdio: 'ignore',
+      });
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      // Wait for bytes on disk (the proxy lets 1 MiB through, so they come, and then no more).
+      const deadline = Date.now() + 60_000;
+      while ((await stat(partial).then((s) => s.size, () => 0)) === 0) {
+        if (Date.now() > deadline) throw new Error(`visor get never wrote to ${partial}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      child.kill('SIGINT');
+      const code = await exited;
+      assert.notEqual(code, 0, 'an interrupted download is no success');
+    } finally {
+      await proxy.close();
     }
-    await exited;
     await assert.rejects(stat(target), { code: 'ENOENT' }, 'no file under the final name after an interruption');
     const kept = (await stat(partial)).size;
-    assert.ok(kept > 0 && kept < big.length, `a partial file of ${kept} bytes`);
+    assert.ok(kept > 0 && kept <= 1024 * 1024, `a partial file of ${kept} bytes (at most what the proxy let through)`);
     const resumed = await run(['get', bigImage.id, '-o', target]);
     assert.equal(resumed.code, 0, resumed.stderr);
-    assert.match(resumed.stderr, /resuming/);
+    assert.match(resumed.stderr, new RegExp(`resuming .* at byte ${kept}`));
     assert.ok((await readFile(target)).equals(big));
   });
 

@@ -13,8 +13,7 @@ import { TransfersPanel } from '../src/tui/components/transfers-panel.js';
 import { completePath } from '../src/tui/path-completion.js';
 import { parseFilterInput } from '../src/tui/list-query.js';
 import { tempHome } from './helpers/files.js';
-
-const tick = (ms = 30) => new Promise((r) => setTimeout(r, ms));
+import { send, until } from './helpers/ink-keys.js';
 
 const image = (n: number, extra: Partial<Image> = {}): Image =>
   ({
@@ -114,37 +113,34 @@ describe('UI components (ink-testing-library)', () => {
     const ui = render(
       <LineInput label="file: " complete={(v) => completePath(v, dir)} onSubmit={(v) => (submitted = v)} onCancel={() => (cancelled = true)} />,
     );
-    await tick();
-    ui.stdin.write('im');
-    await tick();
+    const frame = () => ui.lastFrame() ?? '';
+    // The first keys may come before Ink attached the handler: `send` repeats them until shown.
+    await send(ui.stdin, 'im', () => /file: im/.test(frame()), 'the first keys', frame);
+    // From here the handler is attached: each key is written once, and the test waits for its effect.
     ui.stdin.write('\t');
-    await tick(80);
-    assert.match(ui.lastFrame()!, /file: images\//);
+    await until(() => /file: images\//.test(frame()), 'the completed directory', frame);
     ui.stdin.write('d');
-    await tick();
+    await until(() => /file: images\/d/.test(frame()), 'the typed d', frame);
     ui.stdin.write('\t');
-    await tick(80);
-    assert.match(ui.lastFrame()!, /file: images\/debian-1/);
-    assert.match(ui.lastFrame()!, /debian-11\.qcow2 {2}debian-12\.qcow2/, 'several candidates are listed');
+    await until(() => /file: images\/debian-1/.test(frame()), 'the common prefix', frame);
+    assert.match(frame(), /debian-11\.qcow2 {2}debian-12\.qcow2/, 'several candidates are listed');
     ui.stdin.write('2');
-    await tick();
+    await until(() => /file: images\/debian-12/.test(frame()), 'the typed 2', frame);
     ui.stdin.write('\t');
-    await tick(80);
+    await until(() => /file: images\/debian-12\.qcow2/.test(frame()), 'the completed file', frame);
     ui.stdin.write('\r');
-    await tick();
+    await until(() => submitted !== undefined, 'the submission', frame);
     assert.equal(submitted, 'images/debian-12.qcow2');
     ui.stdin.write('\x1b');
-    await tick(100);
-    assert.equal(cancelled, true);
+    await until(() => cancelled, 'the cancellation', frame);
     ui.unmount();
   });
 
   it('LineInput submits text pasted with its Enter in one chunk', async () => {
     let submitted: string | undefined;
     const ui = render(<LineInput label="> " onSubmit={(v) => (submitted = v)} onCancel={() => undefined} />);
-    await tick();
-    ui.stdin.write('distro=debian\r');
-    await tick();
+    const frame = () => ui.lastFrame() ?? '';
+    await send(ui.stdin, 'distro=debian\r', () => submitted !== undefined, 'the pasted line', frame);
     assert.equal(submitted, 'distro=debian');
     ui.unmount();
   });

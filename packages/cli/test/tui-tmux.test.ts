@@ -91,7 +91,8 @@ describe('the UI in a real terminal under tmux: one whole session', { skip }, ()
     await tmux.waitFor(/filter \(k=v or text\)/);
     await tmux.type('distro=debian');
     await tmux.press('Enter');
-    const filtered = await tmux.waitFor(/\[distro=debian\][\s\S]*Session_Image/);
+    // The header shows the filter at once; the status line counts the images once the list is fetched again.
+    const filtered = await tmux.waitFor(/\[distro=debian\][\s\S]*Session_Image[\s\S]*1 image matching distro=debian/);
     assert.ok(!/^Other/m.test(filtered), 'the filter hides the other image');
 
     // Download it: progress in the transfers panel, verified, saved under the final name.
@@ -101,7 +102,11 @@ describe('the UI in a real terminal under tmux: one whole session', { skip }, ()
 
     // Resize to 80×24 mid-session: the screen is redrawn to fit.
     await tmux.resize(80, 24);
-    const small = await tmux.waitFor(/\? help {2}q quit/);
+    // Redrawn for 80 columns: the detail pane (shown beside the list from 110 columns) is gone.
+    const small = await tmux.waitUntil(
+      (screen) => /\? help {2}q quit/.test(screen) && screen.includes('Session_Image') && !/│ id {2,}/.test(screen),
+      'the list redrawn for 80 columns, without the detail pane',
+    );
     const lines = small.split('\n');
     assert.ok(lines.every((l) => [...l].length <= 80), 'no line wider than 80 columns');
     assert.match(small, /Session_Image/);
@@ -143,5 +148,22 @@ describe('the UI in a real terminal under tmux: one whole session', { skip }, ()
     await tmux.waitFor(/^UI-EXIT-(0|130)$/m);
     await tmux.waitForShell();
     await checkTerminalModes(tmux);
+  });
+
+  it('on a terminal, add --file and get draw a progress bar on standard error; --quiet draws none', async () => {
+    await tmux.type('clear; visor add name=Bar architecture=x86_64 format=qcow2 --file disk-image.qcow2 > added.txt; echo ADD-EXIT-$?');
+    await tmux.press('Enter');
+    const added = await tmux.waitFor(/^ADD-EXIT-\d+$/m);
+    assert.match(added, /^ADD-EXIT-0$/m);
+    assert.match(added, /disk-image\.qcow2 +\[#{5,}\] +100% +2\.0 MiB\/2\.0 MiB +\S+ \S+\/s +ETA/, 'the bar, with bytes, rate and ETA');
+    // Standard output was a file, not the terminal: plain `field<TAB>value` lines.
+    const id = /^id\t(\S+)$/m.exec(await readFile(join(home, 'added.txt'), 'utf8'))![1]!;
+    await tmux.type(`clear; visor get ${id} -o bar.qcow2; visor --quiet get ${id} -o quiet.qcow2; echo GET-EXIT-$?`);
+    await tmux.press('Enter');
+    const got = await tmux.waitFor(/^GET-EXIT-\d+$/m);
+    assert.match(got, /^GET-EXIT-0$/m);
+    assert.match(got, /bar\.qcow2 +\[#{5,}\] +100%/);
+    assert.doesNotMatch(got, /quiet\.qcow2 +\[/, 'no bar with --quiet');
+    assert.ok((await readFile(join(home, 'quiet.qcow2'))).equals(bytes));
   });
 });

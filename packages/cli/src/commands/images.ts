@@ -9,7 +9,6 @@ import { formatBytes } from '../output/human.js';
 import { action } from '../run-action.js';
 import { collect } from './collect.js';
 import { confirm } from './confirm.js';
-import { uploadWithProgress } from './transfers.js';
 
 const LIST_COLUMNS = ['id', 'name', 'architecture', 'format', 'size', 'status', 'access'];
 const DETAIL_COLUMNS = ['id', 'name', 'architecture', 'access', 'type', 'format', 'store', 'size', 'status', 'owner', 'created_at'];
@@ -125,6 +124,7 @@ export function registerImageCommands(program: Command): void {
           context.output.record(image, { image });
           return;
         }
+        const { uploadWithProgress } = await import('./upload-with-progress.js');
         const result = await uploadWithProgress(context, client, { register: fields as RegisterFields }, { path: flags.file, ...flags });
         context.output.record(result.image, { image: result.image, verification: result.verification });
       }),
@@ -148,6 +148,7 @@ export function registerImageCommands(program: Command): void {
         if (Object.keys(fields).length > 0) image = await client.update(id, fields as UpdateFields);
         let verification: string | undefined;
         if (flags.file !== undefined) {
+          const { uploadWithProgress } = await import('./upload-with-progress.js');
           const result = await uploadWithProgress(context, client, { id }, { path: flags.file, ...flags });
           image = result.image;
           verification = result.verification;

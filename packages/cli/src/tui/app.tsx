@@ -1,6 +1,6 @@
 import { basename, extname } from 'node:path';
-import { Box, Text, useApp, useInput } from 'ink';
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { Box, Text, useApp, useInput, type Key } from 'ink';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import type { HistoryEvent, Image, RegisterFields, Stats, UpdateFields, VisorClient } from '@visor/client';
 import { describeError } from '../errors/exit-codes.js';
 import { FORMATS } from '../fields/image-fields.js';
@@ -186,8 +186,10 @@ export function App({ client, server, user, directory = process.cwd() }: AppProp
     }
   };
 
-  useInput(
-    (input, key) => {
+  // Ink re-subscribes a changed handler in an effect, after the frame is drawn: a key arriving in
+  // between would meet the handler of the frame before (an old list, an old view). One stable
+  // handler that calls the latest render's logic, updated as the frame is committed, never does.
+  const handleKey = (input: string, key: Key) => {
       if (prompt?.kind === 'delete') {
         const image = prompt.image;
         setPrompt(null);
@@ -237,9 +239,13 @@ export function App({ client, server, user, directory = process.cwd() }: AppProp
         setView('history');
         client.historyAll(current.id).then((events) => setHistory({ name: current.name, events }), fail);
       }
-    },
-    { isActive: prompt === null || prompt.kind === 'delete' },
-  );
+  };
+  const latestHandleKey = useRef(handleKey);
+  useLayoutEffect(() => {
+    latestHandleKey.current = handleKey;
+  });
+  const onKey = useCallback((input: string, key: Key) => latestHandleKey.current(input, key), []);
+  useInput(onKey, { isActive: prompt === null || prompt.kind === 'delete' });
 
   const transfersHeight = transfers.length === 0 ? 0 : Math.min(3, transfers.length) + 2;
   const bodyHeight = Math.max(3, rows - 4 - transfersHeight);

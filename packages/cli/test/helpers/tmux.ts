@@ -51,20 +51,25 @@ export class TmuxSession {
     await this.tmux('resize-window', '-t', 'main', '-x', String(columns), '-y', String(rows));
   }
 
-  /** Waits until the screen matches; throws with the screen after `timeoutMs`. */
-  async waitFor(pattern: RegExp, timeoutMs = 15_000): Promise<string> {
+  /** Waits until the screen matches; throws with the screen after `timeoutMs` (generous: the machine may be loaded). */
+  async waitFor(pattern: RegExp, timeoutMs = 60_000): Promise<string> {
+    return this.waitUntil((screen) => pattern.test(screen), String(pattern), timeoutMs);
+  }
+
+  /** Waits until `check(screen)` holds (for what a pattern cannot say, such as what the screen must no longer show). */
+  async waitUntil(check: (screen: string) => boolean, what: string, timeoutMs = 60_000): Promise<string> {
     const end = Date.now() + timeoutMs;
     let screen = '';
     while (Date.now() < end) {
       screen = await this.screen().catch(() => screen);
-      if (pattern.test(screen)) return screen;
+      if (check(screen)) return screen;
       await new Promise((r) => setTimeout(r, 100));
     }
-    throw new Error(`the terminal never showed ${pattern}; it shows:\n${screen}`);
+    throw new Error(`the terminal never showed ${what}; it shows:\n${screen}`);
   }
 
   /** Waits until the UI has left the screen and the shell's prompt (`prompt$`) is the last line. */
-  async waitForShell(timeoutMs = 15_000): Promise<void> {
+  async waitForShell(timeoutMs = 60_000): Promise<void> {
     const end = Date.now() + timeoutMs;
     let screen = '';
     while (Date.now() < end) {

@@ -1,5 +1,5 @@
-import { Text, useInput } from 'ink';
-import { useRef, useState } from 'react';
+import { Text, useInput, type Key } from 'ink';
+import { useCallback, useLayoutEffect, useRef, useState } from 'react';
 
 export interface LineInputProps {
   label: string;
@@ -23,7 +23,8 @@ export function LineInput({ label, initial = '', complete, onSubmit, onCancel }:
     setValue(next);
   };
   const [candidates, setCandidates] = useState<string[]>([]);
-  useInput((input, key) => {
+  // The latest props, for one stable handler (see App: Ink re-subscribes a changed handler only after the frame is drawn).
+  const handleKey = (input: string, key: Key) => {
     if (key.escape) return onCancel();
     if (key.return) return onSubmit(current.current);
     const tab = () => {
@@ -48,7 +49,12 @@ export function LineInput({ label, initial = '', complete, onSubmit, onCancel }:
       } else if (ch >= ' ') next += ch;
     }
     set(next);
+  };
+  const latestHandleKey = useRef(handleKey);
+  useLayoutEffect(() => {
+    latestHandleKey.current = handleKey;
   });
+  useInput(useCallback((input: string, key: Key) => latestHandleKey.current(input, key), []));
   return (
     <Text wrap="truncate">
       <Text color="yellow">{label}</Text>
