@@ -30,6 +30,8 @@ export interface StartOptions {
   database?: unknown;
   /** Further plugins, after auth. */
   plugins?: unknown[];
+  /** Further options of the auth plugin (e.g. `keyCacheMs`). */
+  authOptions?: Record<string, unknown>;
 }
 
 export async function makeDataDir(): Promise<string> {
@@ -42,7 +44,7 @@ export async function startAuthVisor(options: StartOptions = {}): Promise<AuthVi
   const logs: string[] = [];
   const logger = createLogger('debug', { write: (chunk: string) => logs.push(chunk) });
   const env = options.env ?? { VISOR_ADMIN_ACCESS_KEY: ROOT.accessKey, VISOR_ADMIN_SECRET_KEY: ROOT.secret };
-  const pluginOptions = { env, ...(options.anonymousRead === undefined ? {} : { anonymousRead: options.anonymousRead }) };
+  const pluginOptions = { env, ...(options.anonymousRead === undefined ? {} : { anonymousRead: options.anonymousRead }), ...options.authOptions };
   const visor = await createVisor(
     {
       dataDir,
