@@ -3,17 +3,20 @@
 // the fs backend (median of BENCH_RUNS rounds, default 5: this machine's figures vary by
 // ±15% from run to run), with cat/cp of the same file as references, the server's peak
 // memory growth, and median latencies of metadata GET, create and list-1000.
+// Also: single-core MD5/SHA-256 of the same bytes (node -e) as the upload's reference, PUT and
+// register-and-upload POST, and where an upload's CPU time goes per thread (bench/upload-profile.mjs),
+// alone and beside a CPU-bound process. Every figure is printed with the load average.
 //   npm run bench                 # 1 GiB
 //   BENCH_SIZE_MB=4096 npm run bench
-import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes, randomFillSync } from 'node:crypto';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { authorizationHeader } from '../packages/client/dist/src/index.js';
+import { headerArgs, loadAverage, makeImage as writeImage, memory, resetPeak, run, signed, startVisor, stop } from './lib.mjs';
 
 const SIZE_MB = Number(process.env.BENCH_SIZE_MB ?? 1024);
 const SIZE = SIZE_MB * 1024 * 1024;
@@ -21,45 +24,10 @@ const root = new URL('..', import.meta.url).pathname;
 const work = mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), 'visor-bench-'));
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 const rows = [];
-// Access control is on by default: every request the benchmark sends is signed, as a real client's would be.
-const ADMIN = { accessKey: 'bench-admin', secretKey: randomBytes(32).toString('base64') };
-const date = () => new Date().toUTCString();
-
-function signed(method, target, headers = {}) {
-  const q = target.indexOf('?');
-  const path = q === -1 ? target : target.slice(0, q);
-  const query = q === -1 ? '' : target.slice(q + 1);
-  const all = { ...headers, 'x-visor-date': date() };
-  return { ...all, authorization: authorizationHeader(ADMIN.accessKey, ADMIN.secretKey, { method, path, query, headers: all }) };
-}
 const seconds = (start) => Number(process.hrtime.bigint() - start) / 1e9;
 const mbps = (bytes, s) => `${(bytes / s / 1e6).toFixed(0)} MB/s`;
 
-/** Resets the kernel's peak-RSS mark of a process (Linux, same user), so each phase reports its own peak. */
-function resetPeak(pid) {
-  try {
-    writeFileSync(`/proc/${pid}/clear_refs`, '5');
-  } catch {
-    // not allowed or not Linux: peaks then accumulate over the run, an upper bound
-  }
-}
-
-function memory(pid) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
-  return { rss: kb('VmRSS') * 1024, peak: kb('VmHWM') * 1024 };
-}
-
-async function makeImage(path) {
-  const block = randomFillSync(Buffer.alloc(16 * 1024 * 1024));
-  const out = createWriteStream(path);
-  for (let written = 0; written < SIZE; written += block.length) {
-    block.writeUInt32LE(written / block.length, 0); // blocks differ, so nothing dedupes
-    if (!out.write(block.subarray(0, Math.min(block.length, SIZE - written)))) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'finish');
-}
+const makeImage = (path) => writeImage(path, SIZE);
 
 function call(method, url, body, headers = {}) {
   return new Promise((resolve, reject) => {
@@ -142,50 +110,58 @@ function timeCommand(label, command, args, bytes) {
   rows.push([label, mbps(bytes, s), `${s.toFixed(2)} s`]);
 }
 
-const BIN = join(root, 'packages/core/dist/src/bin/visor.js');
-
-async function startServer(config, name) {
-  const configFile = join(work, `${name}.config.json`);
-  writeFileSync(configFile, JSON.stringify(config));
-  const child = spawn(process.execPath, [BIN], {
-    env: {
-      ...process.env,
-      VISOR_PORT: '0',
-      VISOR_DATA_DIR: join(work, `data-${name}`),
-      VISOR_LOG_LEVEL: 'info',
-      VISOR_CONFIG: configFile,
-      VISOR_ADMIN_ACCESS_KEY: ADMIN.accessKey,
-      VISOR_ADMIN_SECRET_KEY: ADMIN.secretKey,
-    },
-    stdio: ['ignore', 'inherit', 'pipe'],
-  });
-  // Keep draining the server's log: a full pipe would stall the server.
-  let buffered = '';
-  return new Promise((resolve, reject) => {
-    child.stderr.on('data', (chunk) => {
-      if (buffered === null) return;
-      buffered += chunk;
-      const match = /listening on (http:\/\/[^"\s]+)/.exec(buffered);
-      if (match) {
-        buffered = null;
-        resolve({ child, url: match[1] });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`server exited (${code}) before listening:\n${buffered}`)));
-  });
-}
-
-function run(command, args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (c) => (stderr += c));
-    child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} exited ${code}: ${stderr}`))));
-  });
-}
+const startServer = (config, name) => startVisor({ config, name, work });
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+/** Median upload rates (bytes/s) of the default server, compared with the MD5 reference at the end. */
+const uploadRates = {};
+
+/**
+ * Single-core digest speed of the same bytes, in a separate `node -e`: the file is read into memory
+ * first and only the hashing is timed (best of 3). MD5 cannot be split across cores, so this is the
+ * physical floor of an upload's work. Resolves to bytes/s by algorithm.
+ */
+function digestReference(file) {
+  const script = `
+    const { createHash } = require('node:crypto');
+    const bytes = require('node:fs').readFileSync(process.argv[1]);
+    const out = {};
+    for (const algorithm of ['md5', 'sha256']) {
+      let best = Infinity;
+      for (let i = 0; i < 3; i++) {
+        const start = process.hrtime.bigint();
+        const hash = createHash(algorithm);
+        for (let at = 0; at < bytes.length; at += 1 << 20) hash.update(bytes.subarray(at, at + (1 << 20)));
+        hash.digest();
+        best = Math.min(best, Number(process.hrtime.bigint() - start) / 1e9);
+      }
+      out[algorithm] = bytes.length / best;
+    }
+    console.log(JSON.stringify(out));`;
+  const result = spawnSync(process.execPath, ['-e', script, file], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (result.status !== 0) throw new Error(`digest reference failed: ${result.stderr}`);
+  return JSON.parse(result.stdout);
+}
+
+
+/** bench/upload-profile.mjs in a child process: CPU seconds per server thread for one PUT and one POST. */
+function profileUploads(file, compete) {
+  const result = spawnSync(process.execPath, [join(root, 'bench/upload-profile.mjs'), file, ...(compete ? ['--compete'] : [])], {
+    encoding: 'utf8',
+    env: { ...process.env, BENCH_DIR: work },
+    maxBuffer: 1 << 20,
+  });
+  if (result.status !== 0) throw new Error(`upload profile failed: ${result.stderr}`);
+  for (const line of result.stdout.trim().split('\n')) {
+    const p = JSON.parse(line);
+    const t = p.threads;
+    rows.push([
+      `upload profile ${p.label}, no plugins${compete ? ', beside a CPU-bound process' : ''} (CPU s per thread)`,
+      `${p.mbps} MB/s`,
+      `main ${t.main} (GC pauses ${(t.gcMs / 1000).toFixed(2)}), md5 ${t.md5}, sha256 ${t.sha256}, libuv ${t.libuv}, v8 platform ${t.v8}, other ${t.other}; curl ${p.curl}; wall ${p.seconds} s`,
+    ]);
+  }
+}
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /**
@@ -193,7 +169,6 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
  * with curl, delete it (so no round inherits the last one's dirty page cache).
  * Adds median and every run's figure; resolves to the server's peak RSS growth.
  */
-const headerArgs = (headers) => Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]);
 
 /** Uploads `file` to image `target` with curl, signed (no Expect: 100-continue round trip). */
 function curlUpload(url, target, file) {
@@ -201,8 +176,17 @@ function curlUpload(url, target, file) {
   return run('curl', ['-sS', '-f', '-o', '/dev/null', '-T', file, '-X', 'PUT', '-H', 'expect:', ...headerArgs(headers), `${url}${target}`]);
 }
 
+/** Registers an image and uploads `file` to it in one signed POST (the x-image-meta form); resolves to the image id. */
+async function curlRegisterUpload(url, file, name) {
+  const plain = { 'content-type': 'application/octet-stream', 'x-image-meta-name': name, 'x-image-meta-architecture': 'x86_64' };
+  const out = join(work, 'post-answer.json');
+  await run('curl', ['-sS', '-f', '-o', out, '-T', file, '-X', 'POST', '-H', 'expect:', ...headerArgs(signed('POST', '/images', plain)), `${url}/images`]);
+  return JSON.parse(readFileSync(out, 'utf8')).image.id;
+}
+
 async function transfers(url, file, pid, baseline) {
   const up = [];
+  const post = [];
   const down = [];
   let uploadPeak = 0;
   let downloadPeak = 0;
@@ -223,9 +207,17 @@ async function transfers(url, file, pid, baseline) {
     down.push(SIZE / seconds(start));
     downloadPeak = Math.max(downloadPeak, memory(pid).peak - baseline);
     await call('DELETE', `${url}${target}`);
+    spawnSync('sync');
+    start = process.hrtime.bigint();
+    const posted = await curlRegisterUpload(url, file, `post-${i}`);
+    post.push(SIZE / seconds(start));
+    await call('DELETE', `${url}/images/${posted}`);
   }
   const figures = (rates) => `runs: ${rates.map((r) => (r / 1e6).toFixed(0)).join(', ')} MB/s`;
   rows.push([`upload ${SIZE_MB} MiB (curl -T, MD5+SHA-256), median of ${RUNS}`, mbps(median(up), 1), figures(up)]);
+  rows.push([`register-and-upload POST ${SIZE_MB} MiB (curl -T), median of ${RUNS}`, mbps(median(post), 1), figures(post)]);
+  uploadRates.put = median(up);
+  uploadRates.post = median(post);
   rows.push([`download ${SIZE_MB} MiB (curl), median of ${RUNS}`, mbps(median(down), 1), figures(down)]);
   return { upload: uploadPeak / 1048576, download: downloadPeak / 1048576 };
 }
@@ -244,11 +236,6 @@ async function metadataLatencies(url, image, label) {
   }
 }
 
-async function stop(child) {
-  child.kill('SIGTERM');
-  await once(child, 'exit');
-}
-
 async function main() {
   const file = join(work, 'image.raw');
   console.log(`preparing a ${SIZE_MB} MiB image in ${work} ...`);
@@ -259,6 +246,8 @@ async function main() {
   timeCommand(`cat ${SIZE_MB} MiB > /dev/null (reference)`, 'sh', ['-c', `cat '${file}' > /dev/null`], SIZE);
   timeCommand(`cp ${SIZE_MB} MiB (reference)`, 'cp', [file, join(work, 'copy.raw')], SIZE);
   rmSync(join(work, 'copy.raw'));
+  const digestSpeed = digestReference(file);
+  rows.push([`MD5 / SHA-256 of the same bytes, one core (node -e, reference)`, mbps(digestSpeed.md5, 1), `SHA-256 ${mbps(digestSpeed.sha256, 1)}; load average ${loadAverage()}`]);
 
   // The default configuration: auth and tracking on.
   const { child, url } = await startServer({}, 'default');
@@ -318,8 +307,22 @@ async function main() {
   }
   agent.destroy();
 
+  profileUploads(file, false);
+  profileUploads(file, true);
+  const md5Again = digestReference(file).md5;
+  const md5 = Math.max(digestSpeed.md5, md5Again);
+  rows.push([`MD5 reference again, after the uploads (node -e)`, mbps(md5Again, 1), `load average ${loadAverage()}`]);
+  for (const [label, rate] of [['PUT', uploadRates.put], ['POST', uploadRates.post]]) {
+    rows.push([`upload ${label} / single-core MD5 (target ≥ 70%)`, `${((rate / md5) * 100).toFixed(0)}%`, `${mbps(rate, 1)} vs MD5 ${mbps(md5, 1)} (the faster of the two references)`]);
+  }
+  for (const what of ['metadata GET /images/:id/meta', 'create POST /images (JSON)']) {
+    const ms = (label) => Number(/median ([\d.]+) ms/.exec(rows.find((r) => r[0] === `${what} [${label}]`)[1])[1]);
+    const cost = (ms('auth+tracking') / ms('no plugins') - 1) * 100;
+    rows.push([`${what}: auth+tracking over no plugins (target ≤ 15%)`, `${cost >= 0 ? '+' : ''}${cost.toFixed(0)}%`, `${ms('auth+tracking')} vs ${ms('no plugins')} ms (medians)`]);
+  }
+
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
-  console.log(`\nVisor benchmark — ${new Date().toISOString()}, node ${process.version}, ${SIZE_MB} MiB image, data in ${work}`);
+  console.log(`\nVisor benchmark — ${new Date().toISOString()}, node ${process.version}, ${SIZE_MB} MiB image, data in ${work}, load average at the end ${loadAverage()}`);
   for (const row of rows) console.log(`  ${row[0].padEnd(widths[0])}  ${row[1].padStart(widths[1])}  ${row[2]}`);
 }
 
