@@ -47,6 +47,17 @@ const file = process.argv[2];
 const compete = process.argv.includes('--compete');
 const size = statSync(file).size;
 const work = mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), 'visor-profile-'));
+// Each run stores two copies of the file: never leave them behind, even when stopped or when
+// the reader of our output goes away (a closed pipe would otherwise end the process before `finally`).
+const cleanUp = () => rmSync(work, { recursive: true, force: true });
+process.stdout.on('error', () => undefined);
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGPIPE']) {
+  process.on(signal, () => {
+    cleanUp();
+    process.exit(1);
+  });
+}
+process.on('exit', cleanUp);
 const visor = await createVisor({ plugins: [], dataDir: join(work, 'data') }, { logger: silentLogger });
 const { url } = await visor.listen(0, '127.0.0.1');
 
@@ -111,5 +122,5 @@ try {
   ]);
 } finally {
   await visor.close();
-  rmSync(work, { recursive: true, force: true });
+  cleanUp();
 }
