@@ -63,7 +63,7 @@ export function run(command, args) {
     let stderr = '';
     child.stderr.on('data', (c) => (stderr += c));
     child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} exited ${code}: ${stderr}`))));
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.at(-1)} exited ${code}: ${stderr}`))));
   });
 }
 
