@@ -2,20 +2,23 @@
 // Visor benchmark (not part of the tests): 1 GiB uploads and downloads over loopback through
 // the fs backend (median of BENCH_RUNS rounds, default 5: this machine's figures vary by
 // ±15% from run to run), with cat/cp of the same file as references, the server's peak
-// memory growth, and median latencies of metadata GET, create and list-1000; then the S3
+// memory growth, and median latencies of metadata GET, create and list-1000.
+// Also: single-core MD5/SHA-256 of the same bytes (node -e) as the upload's reference, PUT and
+// register-and-upload POST, and where an upload's CPU time goes per thread (bench/upload-profile.mjs),
+// alone and beside a CPU-bound process. Every figure is printed with the load average. Then the S3
 // backend against an OpenStack Swift all-in-one beside direct transfers (bench/s3.mjs,
-// BENCH_S3_RUNS rounds, default 3; BENCH_S3=0 skips it).
+// BENCH_S3_RUNS rounds, default 3; BENCH_S3=0 skips it, BENCH_ONLY=s3 runs it alone).
 //   npm run bench                 # 1 GiB
 //   BENCH_SIZE_MB=4096 npm run bench
-import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes, randomFillSync } from 'node:crypto';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { authorizationHeader } from '../packages/client/dist/src/index.js';
+import { headerArgs, loadAverage, makeImage as writeImage, memory, resetPeak, run, signed, startVisor, stop } from './lib.mjs';
 import { s3Rows } from './s3.mjs';
 
 const SIZE_MB = Number(process.env.BENCH_SIZE_MB ?? 1024);
@@ -24,45 +27,10 @@ const root = new URL('..', import.meta.url).pathname;
 const work = mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), 'visor-bench-'));
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 const rows = [];
-// Access control is on by default: every request the benchmark sends is signed, as a real client's would be.
-const ADMIN = { accessKey: 'bench-admin', secretKey: randomBytes(32).toString('base64') };
-const date = () => new Date().toUTCString();
-
-function signed(method, target, headers = {}) {
-  const q = target.indexOf('?');
-  const path = q === -1 ? target : target.slice(0, q);
-  const query = q === -1 ? '' : target.slice(q + 1);
-  const all = { ...headers, 'x-visor-date': date() };
-  return { ...all, authorization: authorizationHeader(ADMIN.accessKey, ADMIN.secretKey, { method, path, query, headers: all }) };
-}
 const seconds = (start) => Number(process.hrtime.bigint() - start) / 1e9;
 const mbps = (bytes, s) => `${(bytes / s / 1e6).toFixed(0)} MB/s`;
 
-/** Resets the kernel's peak-RSS mark of a process (Linux, same user), so each phase reports its own peak. */
-function resetPeak(pid) {
-  try {
-    writeFileSync(`/proc/${pid}/clear_refs`, '5');
-  } catch {
-    // not allowed or not Linux: peaks then accumulate over the run, an upper bound
-  }
-}
-
-function memory(pid) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
-  return { rss: kb('VmRSS') * 1024, peak: kb('VmHWM') * 1024 };
-}
-
-async function makeImage(path) {
-  const block = randomFillSync(Buffer.alloc(16 * 1024 * 1024));
-  const out = createWriteStream(path);
-  for (let written = 0; written < SIZE; written += block.length) {
-    block.writeUInt32LE(written / block.length, 0); // blocks differ, so nothing dedupes
-    if (!out.write(block.subarray(0, Math.min(block.length, SIZE - written)))) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'finish');
-}
+const makeImage = (path) => writeImage(path, SIZE);
 
 function call(method, url, body, headers = {}) {
   return new Promise((resolve, reject) => {
@@ -145,50 +113,58 @@ function timeCommand(label, command, args, bytes) {
   rows.push([label, mbps(bytes, s), `${s.toFixed(2)} s`]);
 }
 
-const BIN = join(root, 'packages/core/dist/src/bin/visor.js');
-
-async function startServer(config, name) {
-  const configFile = join(work, `${name}.config.json`);
-  writeFileSync(configFile, JSON.stringify(config));
-  const child = spawn(process.execPath, [BIN], {
-    env: {
-      ...process.env,
-      VISOR_PORT: '0',
-      VISOR_DATA_DIR: join(work, `data-${name}`),
-      VISOR_LOG_LEVEL: 'info',
-      VISOR_CONFIG: configFile,
-      VISOR_ADMIN_ACCESS_KEY: ADMIN.accessKey,
-      VISOR_ADMIN_SECRET_KEY: ADMIN.secretKey,
-    },
-    stdio: ['ignore', 'inherit', 'pipe'],
-  });
-  // Keep draining the server's log: a full pipe would stall the server.
-  let buffered = '';
-  return new Promise((resolve, reject) => {
-    child.stderr.on('data', (chunk) => {
-      if (buffered === null) return;
-      buffered += chunk;
-      const match = /listening on (http:\/\/[^"\s]+)/.exec(buffered);
-      if (match) {
-        buffered = null;
-        resolve({ child, url: match[1] });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`server exited (${code}) before listening:\n${buffered}`)));
-  });
-}
-
-function run(command, args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (c) => (stderr += c));
-    child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} exited ${code}: ${stderr}`))));
-  });
-}
+const startServer = (config, name) => startVisor({ config, name, work });
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+/** Median upload rates (bytes/s) of the default server, compared with the MD5 reference at the end. */
+const uploadRates = {};
+
+/**
+ * Single-core digest speed of the same bytes, in a separate `node -e`: the file is read into memory
+ * first and only the hashing is timed (best of 3). MD5 cannot be split across cores, so this is the
+ * physical floor of an upload's work. Resolves to bytes/s by algorithm.
+ */
+function digestReference(file) {
+  const script = `
+    const { createHash } = require('node:crypto');
+    const bytes = require('node:fs').readFileSync(process.argv[1]);
+    const out = {};
+    for (const algorithm of ['md5', 'sha256']) {
+      let best = Infinity;
+      for (let i = 0; i < 3; i++) {
+        const start = process.hrtime.bigint();
+        const hash = createHash(algorithm);
+        for (let at = 0; at < bytes.length; at += 1 << 20) hash.update(bytes.subarray(at, at + (1 << 20)));
+        hash.digest();
+        best = Math.min(best, Number(process.hrtime.bigint() - start) / 1e9);
+      }
+      out[algorithm] = bytes.length / best;
+    }
+    console.log(JSON.stringify(out));`;
+  const result = spawnSync(process.execPath, ['-e', script, file], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (result.status !== 0) throw new Error(`digest reference failed: ${result.stderr}`);
+  return JSON.parse(result.stdout);
+}
+
+
+/** bench/upload-profile.mjs in a child process: CPU seconds per server thread for one PUT and one POST. */
+function profileUploads(file, compete) {
+  const result = spawnSync(process.execPath, [join(root, 'bench/upload-profile.mjs'), file, ...(compete ? ['--compete'] : [])], {
+    encoding: 'utf8',
+    env: { ...process.env, BENCH_DIR: work },
+    maxBuffer: 1 << 20,
+  });
+  if (result.status !== 0) throw new Error(`upload profile failed: ${result.stderr}`);
+  for (const line of result.stdout.trim().split('\n')) {
+    const p = JSON.parse(line);
+    const t = p.threads;
+    rows.push([
+      `upload profile ${p.label}, no plugins${compete ? ', beside a CPU-bound process' : ''} (CPU s per thread)`,
+      `${p.mbps} MB/s`,
+      `main ${t.main} (GC pauses ${(t.gcMs / 1000).toFixed(2)}), md5 ${t.md5}, sha256 ${t.sha256}, libuv ${t.libuv}, v8 platform ${t.v8}, other ${t.other}; curl ${p.curl}; wall ${p.seconds} s`,
+    ]);
+  }
+}
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /**
@@ -196,7 +172,6 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
  * with curl, delete it (so no round inherits the last one's dirty page cache).
  * Adds median and every run's figure; resolves to the server's peak RSS growth.
  */
-const headerArgs = (headers) => Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]);
 
 /** Uploads `file` to image `target` with curl, signed (no Expect: 100-continue round trip). */
 function curlUpload(url, target, file) {
@@ -204,8 +179,17 @@ function curlUpload(url, target, file) {
   return run('curl', ['-sS', '-f', '-o', '/dev/null', '-T', file, '-X', 'PUT', '-H', 'expect:', ...headerArgs(headers), `${url}${target}`]);
 }
 
+/** Registers an image and uploads `file` to it in one signed POST (the x-image-meta form); resolves to the image id. */
+async function curlRegisterUpload(url, file, name) {
+  const plain = { 'content-type': 'application/octet-stream', 'x-image-meta-name': name, 'x-image-meta-architecture': 'x86_64' };
+  const out = join(work, 'post-answer.json');
+  await run('curl', ['-sS', '-f', '-o', out, '-T', file, '-X', 'POST', '-H', 'expect:', ...headerArgs(signed('POST', '/images', plain)), `${url}/images`]);
+  return JSON.parse(readFileSync(out, 'utf8')).image.id;
+}
+
 async function transfers(url, file, pid, baseline) {
   const up = [];
+  const post = [];
   const down = [];
   let uploadPeak = 0;
   let downloadPeak = 0;
@@ -226,9 +210,17 @@ async function transfers(url, file, pid, baseline) {
     down.push(SIZE / seconds(start));
     downloadPeak = Math.max(downloadPeak, memory(pid).peak - baseline);
     await call('DELETE', `${url}${target}`);
+    spawnSync('sync');
+    start = process.hrtime.bigint();
+    const posted = await curlRegisterUpload(url, file, `post-${i}`);
+    post.push(SIZE / seconds(start));
+    await call('DELETE', `${url}/images/${posted}`);
   }
   const figures = (rates) => `runs: ${rates.map((r) => (r / 1e6).toFixed(0)).join(', ')} MB/s`;
   rows.push([`upload ${SIZE_MB} MiB (curl -T, MD5+SHA-256), median of ${RUNS}`, mbps(median(up), 1), figures(up)]);
+  rows.push([`register-and-upload POST ${SIZE_MB} MiB (curl -T), median of ${RUNS}`, mbps(median(post), 1), figures(post)]);
+  uploadRates.put = median(up);
+  uploadRates.post = median(post);
   rows.push([`download ${SIZE_MB} MiB (curl), median of ${RUNS}`, mbps(median(down), 1), figures(down)]);
   return { upload: uploadPeak / 1048576, download: downloadPeak / 1048576 };
 }
@@ -247,13 +239,46 @@ async function metadataLatencies(url, image, label) {
   }
 }
 
-function curlDownload(url, target) {
-  return run('curl', ['-sS', '-f', '-o', '/dev/null', ...headerArgs(signed('GET', target)), `${url}${target}`]);
-}
-
-async function stop(child) {
-  child.kill('SIGTERM');
-  await once(child, 'exit');
+/**
+ * The cost of auth+tracking measured fairly on a shared machine: both servers run at once and
+ * take turns, 20 rounds of 150 GETs and 50 creates each, so a change of load hits both alike.
+ */
+async function interleavedPluginCost() {
+  const servers = [];
+  try {
+    for (const [config, label] of [[{}, 'auth+tracking'], [{ plugins: [] }, 'no plugins']]) {
+      const server = await startServer(config, `cost-${label.replace(/\W+/g, '-')}`);
+      const image = JSON.parse((await call('POST', `${server.url}/images`, { image: { name: 'bench', architecture: 'x86_64' } })).body).image;
+      servers.push({ ...server, label, image, raw: await rawConnection(server.url), get: [], create: [] });
+    }
+    const timed = async (samples, n, fn) => {
+      for (let i = 0; i < n; i++) {
+        const start = process.hrtime.bigint();
+        const result = await fn(i);
+        if (result.status >= 400) throw new Error(`status ${result.status}: ${result.body}`);
+        samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+      }
+    };
+    for (let round = 0; round < 21; round++) {
+      for (const s of round % 2 ? servers : [...servers].reverse()) {
+        const get = round === 0 ? [] : s.get; // round 0 warms up
+        const create = round === 0 ? [] : s.create;
+        await timed(get, 150, () => s.raw.call('GET', `/images/${s.image.id}/meta`));
+        await timed(create, 50, (i) => s.raw.call('POST', '/images', { image: { name: `cost-${round}-${i}`, architecture: 'x86_64' } }));
+      }
+    }
+    const med = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+    for (const [what, key] of [['metadata GET /images/:id/meta', 'get'], ['create POST /images (JSON)', 'create']]) {
+      const [plugins, none] = servers.map((s) => med(s[key]));
+      const cost = (plugins / none - 1) * 100;
+      rows.push([`${what}: auth+tracking over no plugins, interleaved (target ≤ 15%)`, `${cost >= 0 ? '+' : ''}${cost.toFixed(0)}%`, `${plugins.toFixed(3)} vs ${none.toFixed(3)} ms (medians of ${servers[0][key].length}); load average ${loadAverage()}`]);
+    }
+  } finally {
+    for (const s of servers) {
+      s.raw.close();
+      await stop(s.child);
+    }
+  }
 }
 
 async function main() {
@@ -266,43 +291,30 @@ async function main() {
   timeCommand(`cat ${SIZE_MB} MiB > /dev/null (reference)`, 'sh', ['-c', `cat '${file}' > /dev/null`], SIZE);
   timeCommand(`cp ${SIZE_MB} MiB (reference)`, 'cp', [file, join(work, 'copy.raw')], SIZE);
   rmSync(join(work, 'copy.raw'));
+  const digestSpeed = digestReference(file);
+  rows.push([`MD5 / SHA-256 of the same bytes, one core (node -e, reference)`, mbps(digestSpeed.md5, 1), `SHA-256 ${mbps(digestSpeed.sha256, 1)}; load average ${loadAverage()}`]);
+  if (process.env.BENCH_ONLY === 's3') {
+    await s3Section(file);
+    return printRows();
+  }
 
-  if (process.env.BENCH_ONLY === 's3') return s3Section(file);
-  await fsSections(file);
-  if (process.env.BENCH_S3 !== '0') await s3Section(file);
-}
-
-/** The S3 backend against the Swift all-in-one (bench/s3.mjs), with run.mjs's helpers. */
-async function s3Section(file) {
-  const tools = { startServer, stop, call, curlUpload, curlDownload, run, memory, resetPeak, median, seconds, mbps, warmUp };
-  rows.push(...(await s3Rows({ file, size: SIZE, sizeMb: SIZE_MB, runs: Number(process.env.BENCH_S3_RUNS ?? 3), tools })));
-}
-
-/** A 16 MiB upload: starts the server's digest worker threads, a one-time cost the memory figures leave out. */
-async function warmUp(url) {
-  const warm = JSON.parse((await call('POST', `${url}/images`, { image: { name: 'warm-up', architecture: 'x86_64' } })).body).image;
-  const warmTarget = `/images/${warm.id}`;
-  const warmBody = randomBytes(16 * 1024 * 1024);
-  await new Promise((resolve, reject) => {
-    const req = http.request(`${url}${warmTarget}`, { method: 'PUT', agent, headers: signed('PUT', warmTarget, { 'content-type': 'application/octet-stream' }) }, (res) => {
-      res.resume();
-      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`warm-up upload: ${res.statusCode}`))));
-    });
-    req.on('error', reject);
-    req.end(warmBody);
-  });
-  await call('DELETE', `${url}${warmTarget}`);
-}
-
-/** The fs backend's transfers and the metadata latencies. */
-async function fsSections(file) {
   // The default configuration: auth and tracking on.
   const { child, url } = await startServer({}, 'default');
   try {
     const image = JSON.parse((await call('POST', `${url}/images`, { image: { name: 'bench', architecture: 'x86_64', format: 'raw' } })).body).image;
     const cold = memory(child.pid);
     // A 16 MiB warm-up upload starts the digest worker threads, a one-time cost reported apart.
-    await warmUp(url);
+    const warm = JSON.parse((await call('POST', `${url}/images`, { image: { name: 'warm-up', architecture: 'x86_64' } })).body).image;
+    const warmTarget = `/images/${warm.id}`;
+    const warmBody = randomBytes(16 * 1024 * 1024);
+    await new Promise((resolve, reject) => {
+      const req = http.request(`${url}${warmTarget}`, { method: 'PUT', agent, headers: signed('PUT', warmTarget, { 'content-type': 'application/octet-stream' }) }, (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`warm-up upload: ${res.statusCode}`))));
+      });
+      req.on('error', reject);
+      req.end(warmBody);
+    });
     const before = memory(child.pid);
     rows.push(['server RSS at start / after the warm-up upload', `${(cold.rss / 1048576).toFixed(0)} MiB`, `${(before.rss / 1048576).toFixed(0)} MiB (digest worker threads started)`]);
     const peaks = await transfers(url, file, child.pid, before.rss);
@@ -342,17 +354,60 @@ async function fsSections(file) {
       await stop(server.child);
     }
   }
+  agent.destroy();
+
+  profileUploads(file, false);
+  profileUploads(file, true);
+  const md5Again = digestReference(file).md5;
+  const md5 = Math.max(digestSpeed.md5, md5Again);
+  rows.push([`MD5 reference again, after the uploads (node -e)`, mbps(md5Again, 1), `load average ${loadAverage()}`]);
+  for (const [label, rate] of [['PUT', uploadRates.put], ['POST', uploadRates.post]]) {
+    rows.push([`upload ${label} / single-core MD5 (target ≥ 70%)`, `${((rate / md5) * 100).toFixed(0)}%`, `${mbps(rate, 1)} vs MD5 ${mbps(md5, 1)} (the faster of the two references)`]);
+  }
+  for (const what of ['metadata GET /images/:id/meta', 'create POST /images (JSON)']) {
+    const ms = (label) => Number(/median ([\d.]+) ms/.exec(rows.find((r) => r[0] === `${what} [${label}]`)[1])[1]);
+    const cost = (ms('auth+tracking') / ms('no plugins') - 1) * 100;
+    rows.push([`${what}: auth+tracking over no plugins, runs above`, `${cost >= 0 ? '+' : ''}${cost.toFixed(0)}%`, `${ms('auth+tracking')} vs ${ms('no plugins')} ms (medians, measured minutes apart)`]);
+  }
+  await interleavedPluginCost();
+  if (process.env.BENCH_S3 !== '0') await s3Section(file);
+  printRows();
 }
 
 function printRows() {
-  agent.destroy();
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
-  console.log(`\nVisor benchmark — ${new Date().toISOString()}, node ${process.version}, ${SIZE_MB} MiB image, data in ${work}`);
+  console.log(`\nVisor benchmark — ${new Date().toISOString()}, node ${process.version}, ${SIZE_MB} MiB image, data in ${work}, load average at the end ${loadAverage()}`);
   for (const row of rows) console.log(`  ${row[0].padEnd(widths[0])}  ${row[1].padStart(widths[1])}  ${row[2]}`);
 }
 
+function curlDownload(url, target) {
+  return run('curl', ['-sS', '-f', '-o', '/dev/null', ...headerArgs(signed('GET', target)), `${url}${target}`]);
+}
+
+/** A 16 MiB upload: starts the server's digest worker threads, a one-time cost the memory figures leave out. */
+async function warmUp(url) {
+  const warm = JSON.parse((await call('POST', `${url}/images`, { image: { name: 'warm-up', architecture: 'x86_64' } })).body).image;
+  const warmTarget = `/images/${warm.id}`;
+  const warmBody = randomBytes(16 * 1024 * 1024);
+  const warmAgent = new http.Agent({ keepAlive: false });
+  await new Promise((resolve, reject) => {
+    const req = http.request(`${url}${warmTarget}`, { method: 'PUT', agent: warmAgent, headers: signed('PUT', warmTarget, { 'content-type': 'application/octet-stream' }) }, (res) => {
+      res.resume();
+      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`warm-up upload: ${res.statusCode}`))));
+    });
+    req.on('error', reject);
+    req.end(warmBody);
+  });
+  await call('DELETE', `${url}${warmTarget}`);
+}
+
+/** The S3 backend against the Swift all-in-one (bench/s3.mjs), with this file's helpers. */
+async function s3Section(file) {
+  const tools = { startServer, stop, call, curlUpload, curlDownload, run, memory, resetPeak, median, seconds, mbps, warmUp };
+  rows.push(...(await s3Rows({ file, size: SIZE, sizeMb: SIZE_MB, runs: Number(process.env.BENCH_S3_RUNS ?? 3), tools })));
+}
+
 main()
-  .then(printRows)
   .catch((error) => {
     console.error(error);
     process.exitCode = 1;

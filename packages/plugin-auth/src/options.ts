@@ -8,6 +8,11 @@ export interface AuthOptions {
   anonymousRead: boolean;
   /** Where VISOR_ADMIN_ACCESS_KEY / VISOR_ADMIN_SECRET_KEY are read; process.env unless given (tests). */
   env: Record<string, string | undefined>;
+  /**
+   * Milliseconds a verified key (user, role, secret) is reused without reading the database; default 1000,
+   * 0 turns the cache off. Also the longest time a change made by another instance takes to reach this one.
+   */
+  keyCacheMs: number;
 }
 
 /**
@@ -24,5 +29,9 @@ export function resolveOptions(options: Record<string, unknown> = {}, optionsKey
   if (typeof env !== 'object' || env === null) {
     throw new ConfigError(`${optionsKey}.env`, "auth option 'env' must be an object of environment variables");
   }
-  return { anonymousRead, env: env as Record<string, string | undefined> };
+  const keyCacheMs = options.keyCacheMs ?? 1000;
+  if (typeof keyCacheMs !== 'number' || !Number.isInteger(keyCacheMs) || keyCacheMs < 0 || keyCacheMs > 60_000) {
+    throw new ConfigError(`${optionsKey}.keyCacheMs`, `auth option 'keyCacheMs' must be a whole number of milliseconds from 0 to 60000; got ${JSON.stringify(keyCacheMs)}`);
+  }
+  return { anonymousRead, env: env as Record<string, string | undefined>, keyCacheMs };
 }

@@ -27,7 +27,7 @@ export function applyAuth(visor: AuthHost, rawOptions: Record<string, unknown>):
 
   visor.hooks.beforeStart.tapPromise(PLUGIN_NAME, async () => {
     await createTables(visor.db);
-    users = new UserStore(visor.db, new SecretBox(await loadServerKey(visor.config.dataDir)));
+    users = new UserStore(visor.db, new SecretBox(await loadServerKey(visor.config.dataDir)), options.keyCacheMs);
     await bootstrapAdmin(users, options.env, visor.config.dataDir, visor.logger);
     const publicUrl = visor.config.publicUrl;
     authenticate = authenticator(users, options.anonymousRead, publicUrl === null ? '' : new URL(publicUrl).pathname);

@@ -1,6 +1,7 @@
 import { InternalError } from '@visor/plugin-api';
 import type { Db } from './host.js';
 import { USERS_TABLE, MEMBERS_TABLE } from './schema.js';
+import { KeyCache } from './key-cache.js';
 import { generateSecret, type SecretBox } from './secret-box.js';
 import type { Role, User, UserWithSecret } from './user.js';
 
@@ -10,13 +11,23 @@ interface UserRow extends User {
 
 const PUBLIC_COLUMNS = ['access_key', 'email', 'role', 'created_at', 'updated_at'] as const;
 const now = () => new Date().toISOString();
+/** Verified keys cached at most, whatever `keyCacheMs` says. */
+export const KEY_CACHE_ENTRIES = 10_000;
 
-/** The users table: secrets go in sealed and come out only through `secretOf`. */
+type Credentials = { user: User; secret: string };
+
+/** The users table: secrets go in sealed and come out only through `credentials`. */
 export class UserStore {
+  private readonly cache: KeyCache<Credentials>;
+
+  /** `keyCacheMs`: how long a looked-up key is reused (0: read the database for every request). */
   constructor(
     private readonly db: Db,
     private readonly box: SecretBox,
-  ) {}
+    keyCacheMs = 0,
+  ) {
+    this.cache = new KeyCache(keyCacheMs, KEY_CACHE_ENTRIES);
+  }
 
   async count(): Promise<number> {
     const row = (await this.db(USERS_TABLE).count({ n: '*' }).first()) as { n: number | string } | undefined;
@@ -36,8 +47,20 @@ export class UserStore {
     return this.db(USERS_TABLE).select(...PUBLIC_COLUMNS).where({ access_key: accessKey }).first();
   }
 
-  /** The user and the secret in clear, for signature checks; undefined for an unknown key. */
-  async credentials(accessKey: string): Promise<{ user: User; secret: string } | undefined> {
+  /**
+   * The user and the secret in clear, for signature checks; undefined for an
+   * unknown key (never cached, so a new user works at once everywhere).
+   */
+  async credentials(accessKey: string): Promise<Credentials | undefined> {
+    const cached = this.cache.get(accessKey);
+    if (cached !== undefined) return cached;
+    const generation = this.cache.generation;
+    const found = await this.readCredentials(accessKey);
+    if (found !== undefined) this.cache.set(accessKey, found, generation);
+    return found;
+  }
+
+  private async readCredentials(accessKey: string): Promise<Credentials | undefined> {
     const row = (await this.db(USERS_TABLE).where({ access_key: accessKey }).first()) as UserRow | undefined;
     if (row === undefined) return undefined;
     const { secret_encrypted, ...user } = row;
@@ -59,16 +82,20 @@ export class UserStore {
   }
 
   async update(accessKey: string, patch: { email?: string; role?: Role }): Promise<User | undefined> {
+    this.cache.invalidate(accessKey);
     const changed = await this.db(USERS_TABLE).where({ access_key: accessKey }).update({ ...patch, updated_at: now() });
+    this.cache.invalidate(accessKey); // and what a lookup read meanwhile
     return changed === 0 ? undefined : this.find(accessKey);
   }
 
   /** Replaces the secret; the old one stops working at once. */
   async rotate(accessKey: string): Promise<UserWithSecret | undefined> {
     const secret = generateSecret();
+    this.cache.invalidate(accessKey);
     const changed = await this.db(USERS_TABLE)
       .where({ access_key: accessKey })
       .update({ secret_encrypted: this.box.seal(secret, accessKey), updated_at: now() });
+    this.cache.invalidate(accessKey); // and what a lookup read meanwhile
     if (changed === 0) return undefined;
     const user = await this.find(accessKey);
     return user && { ...user, secret_key: secret };
@@ -76,9 +103,12 @@ export class UserStore {
 
   /** Deletes the user and their memberships; false when there was no such user. */
   async remove(accessKey: string): Promise<boolean> {
-    return this.db.transaction(async (trx) => {
+    this.cache.invalidate(accessKey);
+    const removed = await this.db.transaction(async (trx) => {
       await trx(MEMBERS_TABLE).where({ access_key: accessKey }).delete();
       return (await trx(USERS_TABLE).where({ access_key: accessKey }).delete()) > 0;
     });
+    this.cache.invalidate(accessKey); // and what a lookup read meanwhile
+    return removed;
   }
 }

@@ -17,11 +17,14 @@ const trackingPlugin = {
   apiVersion: '1.0',
   apply(host: TrackingHost, rawOptions: Record<string, unknown> = {}): void {
     const options = resolveOptions(rawOptions, host.optionsKey);
-    const recorder = new Recorder(host.db, options.table, host.logger.child({ plugin: 'tracking' }));
+    const recorder = new Recorder(host.db, options.table, host.logger.child({ plugin: 'tracking' }), {
+      flushMs: options.flushMs,
+      maxQueued: options.maxQueuedEvents,
+    });
     host.hooks.beforeStart.tapPromise('tracking', () => ensureTable(host.db, options.table));
     host.hooks.beforeClose.tapPromise('tracking', () => recorder.settle());
     tapImageHooks(host, recorder);
-    tapRoutes(host, options);
+    tapRoutes(host, options, recorder);
   },
 };
 

@@ -8,6 +8,10 @@ export interface TrackingOptions {
   statsDays: number;
   /** How many images the "most downloaded" list of GET /stats holds; default 10. */
   topImages: number;
+  /** Milliseconds an event waits in memory before its batch is written in one transaction; default 10. */
+  flushMs: number;
+  /** Events held in memory at most while the database is slow; past that new events are dropped (logged); default 10000. */
+  maxQueuedEvents: number;
 }
 
 const KNOWN_OPTIONS = ['table', 'statsDays', 'topImages'] as const;
@@ -36,5 +40,7 @@ export function resolveOptions(options: Record<string, unknown> = {}, optionsKey
     table,
     statsDays: positiveInteger(options, optionsKey, 'statsDays', 30, 366),
     topImages: positiveInteger(options, optionsKey, 'topImages', 10, 100),
+    flushMs: positiveInteger(options, optionsKey, 'flushMs', 10, 60_000),
+    maxQueuedEvents: positiveInteger(options, optionsKey, 'maxQueuedEvents', 10_000, 1_000_000),
   };
 }

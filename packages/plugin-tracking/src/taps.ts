@@ -17,25 +17,22 @@ function changedFields(image: Image, previous: Image): string {
 }
 
 /**
- * Taps the image hooks, and the access control plugin's share hooks. Core
- * runs after* hooks detached from the request (and the access control plugin
- * its own); beforeUpload, awaited by the upload, starts its write without
- * waiting for it.
+ * Taps the image hooks, and the access control plugin's share hooks. Each
+ * tap only queues its event (the recorder writes batches), so no hook, not
+ * even beforeUpload which the upload awaits, waits for the database.
  * Nothing here ever throws: a failed write is logged by the recorder.
  */
 export function tapImageHooks(host: TrackingHost, recorder: Recorder): void {
   const { hooks } = host;
-  hooks.afterRegister.tapPromise(NAME, (image, context) => recorder.record('registered', image, context, { outcome: 'completed' }));
-  hooks.afterUpdate.tapPromise(NAME, (image, previous, context) =>
+  hooks.afterRegister.tap(NAME, (image, context) => recorder.record('registered', image, context, { outcome: 'completed' }));
+  hooks.afterUpdate.tap(NAME, (image, previous, context) =>
     recorder.record('updated', image, context, { outcome: 'completed', detail: changedFields(image, previous) }),
   );
-  hooks.beforeUpload.tap(NAME, (image, context) => {
-    void recorder.record('upload_started', image, context, { outcome: 'started' });
-  });
-  hooks.afterUpload.tapPromise(NAME, (image, stats, context) =>
+  hooks.beforeUpload.tap(NAME, (image, context) => recorder.record('upload_started', image, context, { outcome: 'started' }));
+  hooks.afterUpload.tap(NAME, (image, stats, context) =>
     recorder.record('uploaded', image, context, { bytes: stats.bytes, durationMs: stats.durationMs, outcome: stats.outcome }),
   );
-  hooks.afterUploadFailed.tapPromise(NAME, (image, error, stats, context) =>
+  hooks.afterUploadFailed.tap(NAME, (image, error, stats, context) =>
     recorder.record('upload_failed', image, context, {
       bytes: stats.bytes,
       durationMs: stats.durationMs,
@@ -43,16 +40,16 @@ export function tapImageHooks(host: TrackingHost, recorder: Recorder): void {
       detail: error instanceof Error ? error.message : String(error),
     }),
   );
-  hooks.afterDownload.tapPromise(NAME, (image, stats, context) =>
+  hooks.afterDownload.tap(NAME, (image, stats, context) =>
     recorder.record('downloaded', image, context, { bytes: stats.bytes, durationMs: stats.durationMs, outcome: stats.outcome }),
   );
-  hooks.afterDelete.tapPromise(NAME, (image, context) => recorder.record('deleted', image, context, { outcome: 'completed' }));
+  hooks.afterDelete.tap(NAME, (image, context) => recorder.record('deleted', image, context, { outcome: 'completed' }));
   // The access control plugin's own hooks, run detached like the core's after-hooks.
   const sharing = getAuthHooks(host);
-  sharing.afterShare.tapPromise(NAME, (image, share, context) =>
+  sharing.afterShare.tap(NAME, (image, share, context) =>
     recorder.record('shared', image, context, { outcome: 'completed', detail: share?.member ?? null }),
   );
-  sharing.afterUnshare.tapPromise(NAME, (image, share, context) =>
+  sharing.afterUnshare.tap(NAME, (image, share, context) =>
     recorder.record('unshared', image, context, { outcome: 'completed', detail: share?.member ?? null }),
   );
 }

@@ -17,6 +17,8 @@ export class HashWorkerClient {
   private worker: Worker | undefined;
   private readonly sessions = new Map<number, HashSession>();
   private readonly shown = new Set<number>();
+  /** The running thread's operating-system id (Linux only), for profilers reading /proc/<pid>/task/<tid>. */
+  threadId: number | undefined;
 
   constructor(private readonly algorithm: string) {}
 
@@ -56,6 +58,10 @@ export class HashWorkerClient {
     this.shown.clear();
     const worker = new Worker(new URL('./hash-worker.js', import.meta.url), { workerData: this.algorithm });
     worker.on('message', (reply: HashReply) => {
+      if (reply.op === 'thread') {
+        this.threadId = reply.tid;
+        return;
+      }
       const session = this.sessions.get(reply.id);
       if (!session) return;
       if (reply.op === 'ack') {
@@ -69,6 +75,7 @@ export class HashWorkerClient {
     const fail = (error: Error) => {
       if (this.worker !== worker) return;
       this.worker = undefined;
+      this.threadId = undefined;
       const sessions = [...this.sessions.values()];
       this.sessions.clear();
       for (const session of sessions) session.onFail(error);

@@ -1,5 +1,6 @@
 // Worker thread: computes one digest algorithm (workerData) for many uploads at once.
 import { createHash, type Hash } from 'node:crypto';
+import { readlinkSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 
 export type HashRequest =
@@ -14,13 +15,22 @@ export type HashReply =
   | { op: 'ack'; id: number; batch: number }
   | { op: 'digest'; id: number; hex: string }
   // Sent after every ack of the session: the main thread may then forget it.
-  | { op: 'aborted'; id: number };
+  | { op: 'aborted'; id: number }
+  // Sent once at start: the thread's operating-system id (Linux), so a profiler can tell its CPU time apart.
+  | { op: 'thread'; tid: number };
 
 const algorithm = workerData as string;
 const hashes = new Map<number, Hash>();
 /** The shared batches this thread has been shown, by batch number. */
 const batches = new Map<number, Uint8Array>();
 const port = parentPort!;
+
+try {
+  // "<pid>/task/<tid>" on Linux; elsewhere there is no such link and nothing is reported.
+  port.postMessage({ op: 'thread', tid: Number(readlinkSync('/proc/thread-self').split('/').pop()) } satisfies HashReply);
+} catch {
+  // not Linux
+}
 
 port.on('message', (message: HashRequest) => {
   switch (message.op) {

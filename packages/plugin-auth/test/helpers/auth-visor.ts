@@ -34,6 +34,8 @@ export interface StartOptions {
   publicUrl?: string;
   /** The port to listen on; a free one by default. */
   port?: number;
+  /** Further options of the auth plugin (e.g. `keyCacheMs`). */
+  authOptions?: Record<string, unknown>;
 }
 
 export async function makeDataDir(): Promise<string> {
@@ -46,7 +48,7 @@ export async function startAuthVisor(options: StartOptions = {}): Promise<AuthVi
   const logs: string[] = [];
   const logger = createLogger('debug', { write: (chunk: string) => logs.push(chunk) });
   const env = options.env ?? { VISOR_ADMIN_ACCESS_KEY: ROOT.accessKey, VISOR_ADMIN_SECRET_KEY: ROOT.secret };
-  const pluginOptions = { env, ...(options.anonymousRead === undefined ? {} : { anonymousRead: options.anonymousRead }) };
+  const pluginOptions = { env, ...(options.anonymousRead === undefined ? {} : { anonymousRead: options.anonymousRead }), ...options.authOptions };
   const visor = await createVisor(
     {
       dataDir,

@@ -1,0 +1,106 @@
+// What both benchmarks (run.mjs, load.mjs) share: the admin they sign as, starting a Visor
+// server process, test files, process memory and the machine's load.
+import { spawn } from 'node:child_process';
+import { randomBytes, randomFillSync } from 'node:crypto';
+import { once } from 'node:events';
+import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { authorizationHeader } from '../packages/client/dist/src/index.js';
+
+const root = new URL('..', import.meta.url).pathname;
+const BIN = join(root, 'packages/core/dist/src/bin/visor.js');
+
+/** Access control is on by default: every request the benchmarks send is signed, as a real client's would be. */
+export const ADMIN = { accessKey: 'bench-admin', secretKey: randomBytes(32).toString('base64') };
+
+/** `headers` plus x-visor-date and the Authorization of ADMIN for `method target` (target: path and query). */
+export function signed(method, target, headers = {}) {
+  const q = target.indexOf('?');
+  const path = q === -1 ? target : target.slice(0, q);
+  const query = q === -1 ? '' : target.slice(q + 1);
+  const all = { ...headers, 'x-visor-date': new Date().toUTCString() };
+  return { ...all, authorization: authorizationHeader(ADMIN.accessKey, ADMIN.secretKey, { method, path, query, headers: all }) };
+}
+
+/** Headers as curl arguments. */
+export const headerArgs = (headers) => Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]);
+
+/** The 1-minute load average: printed beside figures, since this machine is shared. */
+export const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
+
+/** Writes `size` bytes of random data to `path`, each 16 MiB block different (nothing dedupes). */
+export async function makeImage(path, size) {
+  const block = randomFillSync(Buffer.alloc(16 * 1024 * 1024));
+  const out = createWriteStream(path);
+  for (let written = 0; written < size; written += block.length) {
+    block.writeUInt32LE(written / block.length, 0);
+    if (!out.write(block.subarray(0, Math.min(block.length, size - written)))) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+}
+
+/** Resets the kernel's peak-RSS mark of a process (Linux, same user), so each phase reports its own peak. */
+export function resetPeak(pid) {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+  } catch {
+    // not allowed or not Linux: peaks then accumulate over the run, an upper bound
+  }
+}
+
+/** Resident and peak resident memory of a process, in bytes. */
+export function memory(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
+  return { rss: kb('VmRSS') * 1024, peak: kb('VmHWM') * 1024 };
+}
+
+/** Runs a command to its end; rejects with its standard error when it fails. */
+export function run(command, args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c) => (stderr += c));
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.at(-1)} exited ${code}: ${stderr}`))));
+  });
+}
+
+/** Starts `visor-server` with `config` (a data directory under `work`), ADMIN as its admin; resolves once it listens. */
+export async function startVisor({ config, name, work }) {
+  const configFile = join(work, `${name}.config.json`);
+  writeFileSync(configFile, JSON.stringify(config));
+  const child = spawn(process.execPath, [BIN], {
+    env: {
+      ...process.env,
+      VISOR_PORT: '0',
+      VISOR_DATA_DIR: join(work, `data-${name}`),
+      VISOR_LOG_LEVEL: 'info',
+      VISOR_CONFIG: configFile,
+      VISOR_ADMIN_ACCESS_KEY: ADMIN.accessKey,
+      VISOR_ADMIN_SECRET_KEY: ADMIN.secretKey,
+    },
+    stdio: ['ignore', 'inherit', 'pipe'],
+  });
+  // Keep draining the server's log: a full pipe would stall the server.
+  let buffered = '';
+  return new Promise((resolve, reject) => {
+    child.stderr.on('data', (chunk) => {
+      if (buffered === null) return;
+      buffered += chunk;
+      const match = /listening on (http:\/\/[^"\s]+)/.exec(buffered);
+      if (match) {
+        buffered = null;
+        resolve({ child, url: match[1] });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`server exited (${code}) before listening:\n${buffered}`)));
+  });
+}
+
+export async function stop(child) {
+  if (child.exitCode !== null) return;
+  child.kill('SIGTERM');
+  await once(child, 'exit');
+}
