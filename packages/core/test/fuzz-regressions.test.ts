@@ -3,35 +3,12 @@
  * with the shrunk input it reported, sent over real loopback sockets.
  */
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { get, request } from '@visor/test-support';
 import { logRecords } from './helpers/plugin-kit.js';
 import { listFiles, startVisor, X86, type TestVisor } from './helpers/test-visor.js';
 import { waitFor } from './helpers/wait-for.js';
-
-interface RawOptions {
-  /** After writing: half-close (`end`), destroy, or keep reading until the server closes. */
-  then?: 'end' | 'destroy' | 'read';
-  waitMs?: number;
-}
-
-/** Writes raw bytes on a new connection; resolves with everything the server sent back. */
-function raw(port: number, bytes: string | Buffer, options: RawOptions = {}): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    const chunks: Buffer[] = [];
-    const done = () => resolve(Buffer.concat(chunks).toString('latin1'));
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    socket.on('error', done);
-    socket.on('close', done);
-    socket.write(bytes, () => {
-      if (options.then === 'end') socket.end();
-      if (options.then === 'destroy') socket.destroy();
-    });
-    setTimeout(() => socket.destroy(), options.waitMs ?? 2000).unref();
-  });
-}
+import { raw } from './helpers/raw-exchange.js';
 
 const errorsLogged = (t: TestVisor) => logRecords(t.logs).filter((record) => record.level === 'error');
 

@@ -4,24 +4,13 @@
  * not decode, and a JSON body with members beside `image`.
  */
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { get, request } from '@visor/test-support';
+import { raw as rawExchange } from './helpers/raw-exchange.js';
 import { listFiles, startVisor, X86, type TestVisor } from './helpers/test-visor.js';
 
-/** Writes raw bytes on a new connection; resolves with everything the server sent back once it closes. */
-function raw(port: number, bytes: string): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    const chunks: Buffer[] = [];
-    const done = () => resolve(Buffer.concat(chunks).toString('latin1'));
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    socket.on('error', done);
-    socket.on('close', done);
-    socket.write(bytes);
-    setTimeout(() => socket.destroy(), 3000).unref();
-  });
-}
+/** The whole answer to `bytes`, once the server closes the connection (each request says Connection: close). */
+const raw = (port: number, bytes: string) => rawExchange(port, bytes, { then: 'read', waitMs: 3000 });
 
 describe('review findings: what the server must refuse', () => {
   let t: TestVisor;
