@@ -30,7 +30,9 @@ export class TmuxSession {
   /** Starts `command` (a shell command line) in a `columns`×`rows` terminal with `env`. */
   async start(command: string, options: { columns: number; rows: number; env: Record<string, string>; cwd: string }): Promise<void> {
     const env = Object.entries(options.env).map(([k, v]) => `${k}=${v}`);
-    await this.tmux('new-session', '-d', '-s', 'main', '-x', String(options.columns), '-y', String(options.rows), '-c', options.cwd, 'env', ...env, 'sh', '-c', command);
+    // A person's terminal, not a CI job: under CI=true (as .ci/run sets it) Ink draws only the last
+    // frame, and the session would show nothing until the program exits.
+    await this.tmux('new-session', '-d', '-s', 'main', '-x', String(options.columns), '-y', String(options.rows), '-c', options.cwd, 'env', '-u', 'CI', '-u', 'CONTINUOUS_INTEGRATION', ...env, 'sh', '-c', command);
   }
 
   /** Types text literally (`send-keys -l`). */

@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import { access } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { cosmiconfig, type PublicExplorer } from 'cosmiconfig';
@@ -84,11 +85,13 @@ function parseFailure(cause: unknown): { reason: string; codeFrame?: string } {
     const reason = `YAML: ${error.reason} (line ${error.mark.line + 1}, column ${error.mark.column + 1})`;
     return typeof error.mark.snippet === 'string' ? { reason, codeFrame: error.mark.snippet } : { reason };
   }
-  const message = cause instanceof Error ? cause.message : String(cause);
+  // parse-json colours its code frame where it thinks a terminal will show it (also under CI=true):
+  // the colours would defeat the frame-line test below and garble a log, so they go first.
+  const message = stripVTControlCharacters(cause instanceof Error ? cause.message : String(cause));
   if (error?.name === 'JSONError') {
     const lines = message.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('JSON Error in ') && !CODE_FRAME_LINE.test(line));
     const reason = `JSON: ${lines.join(' ').trim()}`;
-    return typeof error.codeFrame === 'string' ? { reason, codeFrame: error.codeFrame } : { reason };
+    return typeof error.codeFrame === 'string' ? { reason, codeFrame: stripVTControlCharacters(error.codeFrame) } : { reason };
   }
   return { reason: message.replace(/\s*\n\s*/g, ' ').trim() };
 }
