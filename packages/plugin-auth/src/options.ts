@@ -1,6 +1,6 @@
 import { ConfigError, rejectUnknownKeys } from '@visor/plugin-api';
 
-const KNOWN_OPTIONS = ['anonymousRead', 'env'] as const;
+const KNOWN_OPTIONS = ['anonymousRead', 'env', 'keyCacheMs'] as const;
 
 /** The plugin's options (the `options` of its `plugins` entry). */
 export interface AuthOptions {

@@ -14,7 +14,7 @@ export interface TrackingOptions {
   maxQueuedEvents: number;
 }
 
-const KNOWN_OPTIONS = ['table', 'statsDays', 'topImages'] as const;
+const KNOWN_OPTIONS = ['table', 'statsDays', 'topImages', 'flushMs', 'maxQueuedEvents'] as const;
 const TABLE = /^[a-z_][a-z0-9_]{0,62}$/;
 
 function positiveInteger(options: Record<string, unknown>, optionsKey: string, name: string, fallback: number, max: number): number {
