@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { DigestStream } from '../src/hashing/digest-stream.js';
-import { digestBatchCounts, hashWorkers } from '../src/hashing/offloaded-digests.js';
+import { batchesOut, hashWorkers } from '../src/hashing/offloaded-digests.js';
 import { BadDigestError } from '../src/index.js';
 import { chunked, readAll } from './helpers/plugin-kit.js';
 import { waitFor } from './helpers/wait-for.js';
@@ -28,7 +28,7 @@ describe('digests computed in worker threads', () => {
     });
   });
 
-  it('reuse their shared batches across uploads, finished, failed or abandoned: memory does not grow with the number of uploads', async () => {
+  it('let go of every batch, whether the upload finished, failed or was abandoned', async () => {
     for (let round = 0; round < 6; round++) {
       const data = randomBytes(24 * MiB);
       if (round % 3 === 1) {
@@ -47,13 +47,37 @@ describe('digests computed in worker threads', () => {
         assert.equal(stream.result.checksum, createHash('md5').update(data).digest('hex'));
       }
     }
-    const settled = await waitFor('every batch back in the pool', () => {
-      const counts = digestBatchCounts();
-      return counts.idle === counts.made ? counts : undefined;
+    await waitFor('every batch let go', () => (batchesOut() === 0 ? true : undefined));
+  });
+
+  it('hold at most 16 batches plus 4 MiB of read-ahead for a writer whose reader does not read', async () => {
+    const stream = new DigestStream({}, true);
+    let accepted = 0;
+    const chunk = randomBytes(64 * 1024);
+    await new Promise<void>((resolve) => {
+      const write = () => {
+        while (accepted < 64 * MiB) {
+          accepted += chunk.length;
+          if (!stream.write(chunk)) {
+            stream.once('drain', write);
+            // No drain comes while nobody reads: give the threads time to hash what they hold.
+            setTimeout(resolve, 1500);
+            return;
+          }
+        }
+        resolve();
+      };
+      write();
     });
-    // One upload holds at most 16 and the next may start while the last one's are still in flight:
-    // seven uploads one after the other need at most two uploads' worth, not seven (112).
-    assert.ok(settled.made <= 32, `made ${settled.made} batches`);
+    // Taken in: 16 batches (hashing, or hashed and waiting to be read), 4 MiB of read-ahead, 1 MiB in the writable buffer.
+    assert.ok(accepted <= 22 * MiB, `accepted ${accepted / MiB} MiB`);
+    const holding = stream.readableLength + batchesOut() * MiB;
+    assert.ok(holding <= 21 * MiB, `holding ${holding / MiB} MiB`);
+    let read = 0;
+    stream.on('data', (c: Buffer) => (read += c.length));
+    stream.destroy();
+    await waitFor('every batch let go', () => (batchesOut() === 0 ? true : undefined));
+    assert.ok(read <= accepted);
   });
 });
 
