@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { describe, it } from 'node:test';
 import { DigestStream } from '../src/hashing/digest-stream.js';
 import { batchesOut, hashWorkers } from '../src/hashing/offloaded-digests.js';
@@ -26,6 +28,22 @@ describe('digests computed in worker threads', () => {
       checksum: createHash('md5').update(data).digest('hex'),
       sha256: createHash('sha256').update(data).digest('hex'),
     });
+  });
+
+  it('keep passing bytes to a consumer slower than the hashing threads (read-ahead fills, then drains)', { timeout: 20_000 }, async () => {
+    const data = randomBytes(40 * MiB);
+    const stream = new DigestStream({}, true);
+    const received: Buffer[] = [];
+    const slow = new Writable({
+      highWaterMark: MiB,
+      write(chunk: Buffer, _encoding, callback) {
+        received.push(chunk);
+        setTimeout(callback, 2);
+      },
+    });
+    await pipeline(chunked(data), stream, slow);
+    assert.ok(Buffer.concat(received).equals(data));
+    assert.equal(stream.result.sha256, createHash('sha256').update(data).digest('hex'));
   });
 
   it('let go of every batch, whether the upload finished, failed or was abandoned', async () => {

@@ -82,9 +82,11 @@ export class DigestStream extends Transform {
     }
     if (this.offloaded) {
       // The bytes come out of the sink once hashed; more are taken only while the readable side has room.
+      // A held callback waits for the next _read, which only a coming push guarantees: hold only while
+      // batches are at the threads.
       this.offloaded.update(chunk, (error) => {
         if (error) callback(error);
-        else if (this.readableLength < READ_AHEAD_BYTES) callback();
+        else if (this.readableLength < READ_AHEAD_BYTES || this.offloaded!.hashing === 0) callback();
         else this.heldCallback = callback;
       });
       return;

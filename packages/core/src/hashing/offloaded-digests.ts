@@ -50,6 +50,11 @@ export class OffloadedDigests {
   /** `sink` receives the bytes again, hashed, in order, as Buffers of up to 1 MiB. */
   constructor(private readonly sink: (batch: Buffer) => void) {}
 
+  /** Batches at the threads now: each comes out of `sink` later. */
+  get hashing(): number {
+    return this.atMd5.length + this.atSha256.length;
+  }
+
   /**
    * Adds bytes; `done` is called once the caller may send more (backpressure),
    * or with the error if a worker thread failed meanwhile.
