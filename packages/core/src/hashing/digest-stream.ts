@@ -4,9 +4,6 @@ import { BadDigestError, PayloadTooLargeError, type UploadExpectations } from '@
 import { OffloadedDigests } from './offloaded-digests.js';
 
 
-/** Bytes the readable side holds before the writable side stops taking more. */
-const READ_AHEAD_BYTES = 4 << 20;
-
 export interface Digests {
   size: number;
   checksum: string;
@@ -15,8 +12,7 @@ export interface Digests {
 
 /**
  * Passes bytes through unchanged while computing MD5 and SHA-256 and counting
- * them (offloaded: the bytes come out once both threads have hashed them, in
- * 1 MiB pieces, which also spares the consumer many small writes). A size overrun fails at once; a digest or size mismatch fails in flush,
+ * them. A size overrun fails at once; a digest or size mismatch fails in flush,
  * before the stream ends, so the backend never commits a wrong file.
  */
 export class DigestStream extends Transform {
@@ -27,8 +23,6 @@ export class DigestStream extends Transform {
   private digests: Digests | undefined;
 
   private started = false;
-  /** A write's callback held back while the readable side is full (offloaded mode: batches arrive out of band). */
-  private heldCallback: TransformCallback | undefined;
 
   /**
    * `offload`: compute both digests in worker threads, worth it for large
@@ -41,8 +35,8 @@ export class DigestStream extends Transform {
     offload = false,
     private readonly hooks: { onFirstRead?(): void; beforeEnd?(): Promise<void> } = {},
   ) {
-    super({ writableHighWaterMark: 1 << 20, readableHighWaterMark: READ_AHEAD_BYTES });
-    if (offload) this.offloaded = new OffloadedDigests((batch) => this.push(batch));
+    super({ highWaterMark: 1 << 20 });
+    if (offload) this.offloaded = new OffloadedDigests();
     else {
       this.md5 = createHash('md5');
       this.sha = createHash('sha256');
@@ -63,9 +57,6 @@ export class DigestStream extends Transform {
       this.started = true;
       this.hooks.onFirstRead?.();
     }
-    const held = this.heldCallback;
-    this.heldCallback = undefined;
-    held?.();
     super._read(size);
   }
 
@@ -81,14 +72,7 @@ export class DigestStream extends Transform {
       return;
     }
     if (this.offloaded) {
-      // The bytes come out of the sink once hashed; more are taken only while the readable side has room.
-      // A held callback waits for the next _read, which only a coming push guarantees: hold only while
-      // batches are at the threads.
-      this.offloaded.update(chunk, (error) => {
-        if (error) callback(error);
-        else if (this.readableLength < READ_AHEAD_BYTES || this.offloaded!.hashing === 0) callback();
-        else this.heldCallback = callback;
-      });
+      this.offloaded.update(chunk, (error) => (error ? callback(error) : callback(null, chunk)));
       return;
     }
     this.md5!.update(chunk);
@@ -107,7 +91,6 @@ export class DigestStream extends Transform {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    this.heldCallback = undefined;
     if (this.offloaded && !this.digests) this.offloaded.abort();
     callback(error);
   }

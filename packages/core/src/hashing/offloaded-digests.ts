@@ -1,31 +1,50 @@
 import type { HashSession, HashWorkerClient } from './hash-worker-client.js';
 import { HashWorkerPool } from './hash-worker-pool.js';
 
-/** Bytes per batch: the unit hashed by the threads and handed on downstream. */
-export const BATCH_BYTES = 1 << 20;
-/** Batches one upload may have out (filling, hashing, or hashed and not yet taken downstream). */
+const BATCH_BYTES = 1 << 20;
+/** Batches one upload may have in flight: its read-ahead of the slower thread. */
 const MAX_BATCHES_PER_UPLOAD = 16;
+/** Idle batches kept for later uploads; batches released beyond that are dropped. */
+const IDLE_BATCHES = 32;
 
 /** The hashing threads, one pool per algorithm (tests stop them to play a crash; profilers read their ids). */
 export const hashWorkers = { md5: new HashWorkerPool('md5'), sha256: new HashWorkerPool('sha256') } as const;
 
 let nextId = 1;
-const live = { batches: 0 };
 
-/** For tests: batches made and not yet handed downstream or dropped, across every upload (0 once none runs). */
-export function batchesOut(): number {
-  return live.batches;
+/**
+ * Batch buffers, reused across uploads: a buffer is plain memory (not shared)
+ * that moves by transfer, filled here, then to an MD5 thread, back, to a
+ * SHA-256 thread, back to this pool. Copying into plain memory is a memcpy;
+ * copying into a SharedArrayBuffer is not (V8 copies shared memory with
+ * relaxed atomic moves, several times slower). Reuse matters too: a fresh
+ * 1 MiB buffer per batch, freed by the garbage collector, made later uploads
+ * twice as costly in the kernel. At most 32 idle buffers are kept.
+ */
+const pool = { idle: [] as ArrayBuffer[], made: 0 };
+
+/** For tests: batch buffers alive (made, not dropped nor lost with a dead thread), and those idle in the pool now. */
+export function digestBatchCounts(): { made: number; idle: number } {
+  return { made: pool.made, idle: pool.idle.length };
+}
+
+function takeBuffer(): ArrayBuffer {
+  const idle = pool.idle.pop();
+  if (idle) return idle;
+  pool.made += 1;
+  return new ArrayBuffer(BATCH_BYTES);
+}
+
+function returnBuffer(buffer: ArrayBuffer): void {
+  if (pool.idle.length < IDLE_BATCHES) pool.idle.push(buffer);
+  else pool.made -= 1;
 }
 
 /**
  * MD5 and SHA-256 of an upload, each computed in a worker thread, so neither
- * digest holds up the main thread's I/O. Bytes are copied once, into 1 MiB
- * batches of plain memory that move by transfer (no copy, no shared memory:
- * V8 copies into a SharedArrayBuffer with relaxed atomic moves, several times
- * slower than memcpy) to an MD5 thread, back, to a SHA-256 thread, back, and
- * then to `sink`, in order: the bytes go on downstream only once both digests
- * have them, in 1 MiB pieces. The two threads work on different batches at
- * once; an upload has at most 16 batches out (`sink` must take each at once).
+ * digest holds up the main thread's I/O. Bytes are copied once into 1 MiB
+ * batches that visit an MD5 thread, then a SHA-256 thread (the two work on
+ * different batches at once); an upload holds at most 16 batches.
  */
 export class OffloadedDigests {
   private readonly id = nextId++;
@@ -33,7 +52,7 @@ export class OffloadedDigests {
   private sha256: HashWorkerClient | undefined;
   private current: Buffer | undefined;
   private used = 0;
-  /** Batches this upload has out: filling, at a thread, or back and not yet handed on. */
+  /** Batches this upload holds: filling, or at a thread. */
   private held = 0;
   /** Lengths of the batches at the MD5 thread, in order (a thread answers in order). */
   private readonly atMd5: number[] = [];
@@ -46,14 +65,6 @@ export class OffloadedDigests {
   private results: { md5?: string; sha256?: string } = {};
   private finished: ((digests: { md5: string; sha256: string }) => void) | undefined;
   private rejected: ((error: Error) => void) | undefined;
-
-  /** `sink` receives the bytes again, hashed, in order, as Buffers of up to 1 MiB. */
-  constructor(private readonly sink: (batch: Buffer) => void) {}
-
-  /** Batches at the threads now: each comes out of `sink` later. */
-  get hashing(): number {
-    return this.atMd5.length + this.atSha256.length;
-  }
 
   /**
    * Adds bytes; `done` is called once the caller may send more (backpressure),
@@ -74,8 +85,7 @@ export class OffloadedDigests {
             return;
           }
           this.held += 1;
-          live.batches += 1;
-          this.current = Buffer.allocUnsafeSlow(BATCH_BYTES);
+          this.current = Buffer.from(takeBuffer());
         }
         const n = Math.min(chunk.length - offset, BATCH_BYTES - this.used);
         chunk.copy(this.current, this.used, offset, offset + n);
@@ -88,7 +98,6 @@ export class OffloadedDigests {
     pump();
   }
 
-  /** Resolves once every batch went through both threads and on to `sink`. */
   digest(): Promise<{ md5: string; sha256: string }> {
     if (this.failure) return Promise.reject(this.failure);
     this.open();
@@ -103,7 +112,7 @@ export class OffloadedDigests {
     });
   }
 
-  /** Stops hashing; batches in flight are dropped as the threads return them. */
+  /** Stops hashing; batches in flight come back to the pool as the threads return them. */
   abort(): void {
     this.waiting = undefined;
     this.stopped = true;
@@ -132,7 +141,7 @@ export class OffloadedDigests {
         // The thread's batches are gone with it; those at the other thread come back by their acks.
         const lost = name === 'md5' ? this.atMd5 : this.atSha256;
         this.held -= lost.length;
-        live.batches -= lost.length;
+        pool.made -= lost.length;
         lost.length = 0;
         if (this.failure) return; // both threads' sessions may end with the same upload
         this.failure = error;
@@ -149,7 +158,7 @@ export class OffloadedDigests {
   private hashedMd5(buffer: ArrayBuffer): void {
     const length = this.atMd5.shift()!;
     if (this.stopped) {
-      this.drop();
+      this.release(buffer);
       return;
     }
     this.atSha256.push(length);
@@ -157,17 +166,10 @@ export class OffloadedDigests {
     if (this.ending && this.atMd5.length === 0) this.sha256!.end(this.id);
   }
 
-  /** A batch back from the SHA-256 thread has been through both: on to the sink. */
+  /** A batch back from the SHA-256 thread has been through both: back to the pool. */
   private hashedBoth(buffer: ArrayBuffer): void {
-    const length = this.atSha256.shift()!;
-    if (this.stopped) {
-      this.drop();
-      return;
-    }
-    this.held -= 1;
-    live.batches -= 1;
-    this.sink(Buffer.from(buffer, 0, length));
-    this.resume();
+    this.atSha256.shift();
+    this.release(buffer);
   }
 
   private dispatch(): void {
@@ -178,17 +180,18 @@ export class OffloadedDigests {
     this.used = 0;
   }
 
-  /** The batch being filled is let go (the upload ended or stopped). */
+  /** The batch being filled goes back unused (the upload ended or stopped). */
   private dropCurrent(): void {
-    if (!this.current) return;
+    const batch = this.current;
+    if (!batch) return;
     this.current = undefined;
     this.used = 0;
-    this.drop();
+    this.release(batch.buffer as ArrayBuffer);
   }
 
-  private drop(): void {
+  private release(buffer: ArrayBuffer): void {
     this.held -= 1;
-    live.batches -= 1;
+    returnBuffer(buffer);
     this.resume();
   }
 
