@@ -4,6 +4,7 @@
 // Not a test. Needs wrk, glance-api and nginx (Debian): installed here when missing (root only).
 //   npm run bench:load
 //   BENCH_SIZE_MB=256 BENCH_LOAD_SECONDS=3 npm run bench:load     # a quicker run
+//   BENCH_ONLY=uploads npm run bench:load                          # one section: metadata, downloads or uploads
 // Visor runs its default configuration (access control and tracking on, every request signed);
 // Glance has no authentication at all, so the comparison favours Glance.
 import { spawn, spawnSync } from 'node:child_process';
@@ -263,12 +264,19 @@ async function main() {
       { api: visorApi(visor.url), url: visor.url },
       { api: glanceApi(`http://127.0.0.1:${glancePort}`), url: `http://127.0.0.1:${glancePort}` },
     ];
-    await metadata(servers);
-    rows.push([`load average after the metadata runs`, loadAverage(), '', '']);
-    await downloads({ ...servers[0], pid: visor.child.pid }, servers[1], `http://127.0.0.1:${nginxPort}`, file);
-    rows.push([`load average after the downloads`, loadAverage(), '', '']);
-    await uploads({ ...servers[0], pid: visor.child.pid }, servers[1], file);
-    rows.push([`load average after the uploads`, loadAverage(), '', '']);
+    const only = process.env.BENCH_ONLY;
+    if (!only || only === 'metadata') {
+      await metadata(servers);
+      rows.push([`load average after the metadata runs`, loadAverage(), '', '']);
+    }
+    if (!only || only === 'downloads') {
+      await downloads({ ...servers[0], pid: visor.child.pid }, servers[1], `http://127.0.0.1:${nginxPort}`, file);
+      rows.push([`load average after the downloads`, loadAverage(), '', '']);
+    }
+    if (!only || only === 'uploads') {
+      await uploads({ ...servers[0], pid: visor.child.pid }, servers[1], file);
+      rows.push([`load average after the uploads`, loadAverage(), '', '']);
+    }
   } finally {
     await stop(visor.child);
     await glance.stop();
