@@ -1,18 +1,17 @@
-import { availableParallelism } from 'node:os';
 import { HashWorkerClient } from './hash-worker-client.js';
 
 /**
  * The threads computing one digest algorithm. One upload's digest cannot be
  * split across threads (MD5 and SHA-256 are sequential), but concurrent
  * uploads can each have their own: a new upload gets an idle thread, started
- * on demand up to `size` (default: the cores available), else the least busy.
+ * on demand up to `size`, else the least busy.
  */
 export class HashWorkerPool {
   private readonly threads: HashWorkerClient[] = [];
 
   constructor(
     readonly algorithm: string,
-    readonly size = Math.max(1, availableParallelism()),
+    readonly size: number,
   ) {}
 
   /** The thread for a new upload: an idle one, a new one while under `size`, else the one with the fewest uploads. */
