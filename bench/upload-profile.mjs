@@ -80,14 +80,14 @@ function curl(args) {
 }
 
 const snapshot = () => {
-  const hash = { md5: hashWorkers.md5.threadId, sha256: hashWorkers.sha256.threadId };
-  const known = new Set([process.pid, ...platformThreads, ...poolThreads, hash.md5, hash.sha256]);
+  const hash = { md5: hashWorkers.md5.threadIds, sha256: hashWorkers.sha256.threadIds };
+  const known = new Set([process.pid, ...platformThreads, ...poolThreads, ...hash.md5, ...hash.sha256]);
   const other = tids().filter((tid) => !known.has(tid));
   const sum = (list) => list.reduce((total, tid) => total + cpu(tid), 0);
   return {
     main: cpu(process.pid),
-    md5: hash.md5 === undefined ? 0 : cpu(hash.md5),
-    sha256: hash.sha256 === undefined ? 0 : cpu(hash.sha256),
+    md5: sum(hash.md5),
+    sha256: sum(hash.sha256),
     libuv: sum(poolThreads),
     v8: sum(platformThreads),
     other: sum(other),

@@ -2,25 +2,30 @@ import { Worker } from 'node:worker_threads';
 import type { HashReply, HashRequest } from './hash-worker.js';
 
 export interface HashSession {
-  onAck(batch: number): void;
+  /** A batch's buffer is back from the thread (transferred), hashed. */
+  onAck(buffer: ArrayBuffer): void;
   onDigest(hex: string): void;
+  /** The thread died: buffers it held are gone, and no more acks come for this session. */
   onFail(error: Error): void;
 }
 
 /**
- * The main-thread side of one hashing worker thread (one per algorithm,
- * shared by every upload). The thread keeps the process alive only while an
- * upload waits on it. It remembers which shared batches the current thread
- * has been shown, so each buffer crosses over once.
+ * The main-thread side of one hashing worker thread. Batches cross over by
+ * transfer (no copy, no shared memory) and come back with their ack. The
+ * thread keeps the process alive only while an upload waits on it.
  */
 export class HashWorkerClient {
   private worker: Worker | undefined;
   private readonly sessions = new Map<number, HashSession>();
-  private readonly shown = new Set<number>();
   /** The running thread's operating-system id (Linux only), for profilers reading /proc/<pid>/task/<tid>. */
   threadId: number | undefined;
 
-  constructor(private readonly algorithm: string) {}
+  constructor(readonly algorithm: string) {}
+
+  /** Uploads hashing on this thread now: the pool gives a new upload the least busy thread. */
+  get load(): number {
+    return this.sessions.size;
+  }
 
   open(id: number, session: HashSession): void {
     this.start();
@@ -28,10 +33,9 @@ export class HashWorkerClient {
     this.refresh();
   }
 
-  send(id: number, batch: number, bytes: SharedArrayBuffer, length: number): void {
-    const first = !this.shown.has(batch);
-    this.shown.add(batch);
-    this.worker!.postMessage((first ? { op: 'data', id, batch, bytes, length } : { op: 'data', id, batch, length }) satisfies HashRequest);
+  /** Hands `buffer` (its first `length` bytes are data) to the thread; it is detached here until acked. */
+  send(id: number, buffer: ArrayBuffer, length: number): void {
+    this.worker!.postMessage({ op: 'data', id, buffer, length } satisfies HashRequest, [buffer]);
   }
 
   end(id: number): void {
@@ -43,11 +47,6 @@ export class HashWorkerClient {
     if (this.sessions.has(id)) this.worker?.postMessage({ op: 'abort', id } satisfies HashRequest);
   }
 
-  /** The thread drops its view of a batch the pool no longer keeps. */
-  forget(batch: number): void {
-    if (this.shown.delete(batch)) this.worker?.postMessage({ op: 'forget', batch } satisfies HashRequest);
-  }
-
   /** Stops the thread; uploads using it fail, and the next one starts a new thread (tests use it to play a crash). */
   async terminate(): Promise<void> {
     await this.worker?.terminate();
@@ -55,7 +54,6 @@ export class HashWorkerClient {
 
   private start(): void {
     if (this.worker) return;
-    this.shown.clear();
     const worker = new Worker(new URL('./hash-worker.js', import.meta.url), { workerData: this.algorithm });
     worker.on('message', (reply: HashReply) => {
       if (reply.op === 'thread') {
@@ -65,7 +63,7 @@ export class HashWorkerClient {
       const session = this.sessions.get(reply.id);
       if (!session) return;
       if (reply.op === 'ack') {
-        session.onAck(reply.batch);
+        session.onAck(reply.buffer);
         return;
       }
       this.sessions.delete(reply.id);

@@ -4,15 +4,13 @@ import { readlinkSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 
 export type HashRequest =
-  // `bytes` comes with a batch's first use by this thread only: posting a SharedArrayBuffer
-  // costs far more than posting numbers, and each posted one lives until this thread collects garbage.
-  | { op: 'data'; id: number; batch: number; bytes?: SharedArrayBuffer; length: number }
+  // `buffer` is transferred here (no copy) and transferred back with the ack.
+  | { op: 'data'; id: number; buffer: ArrayBuffer; length: number }
   | { op: 'end'; id: number }
-  | { op: 'abort'; id: number }
-  | { op: 'forget'; batch: number };
+  | { op: 'abort'; id: number };
 
 export type HashReply =
-  | { op: 'ack'; id: number; batch: number }
+  | { op: 'ack'; id: number; buffer: ArrayBuffer }
   | { op: 'digest'; id: number; hex: string }
   // Sent after every ack of the session: the main thread may then forget it.
   | { op: 'aborted'; id: number }
@@ -21,8 +19,6 @@ export type HashReply =
 
 const algorithm = workerData as string;
 const hashes = new Map<number, Hash>();
-/** The shared batches this thread has been shown, by batch number. */
-const batches = new Map<number, Uint8Array>();
 const port = parentPort!;
 
 try {
@@ -34,19 +30,15 @@ try {
 
 port.on('message', (message: HashRequest) => {
   switch (message.op) {
-    case 'forget':
-      batches.delete(message.batch);
-      return;
     case 'abort':
       hashes.delete(message.id);
       port.postMessage({ op: 'aborted', id: message.id } satisfies HashReply);
       return;
     case 'data': {
-      if (message.bytes) batches.set(message.batch, new Uint8Array(message.bytes));
       let hash = hashes.get(message.id);
       if (!hash) hashes.set(message.id, (hash = createHash(algorithm)));
-      hash.update(batches.get(message.batch)!.subarray(0, message.length));
-      port.postMessage({ op: 'ack', id: message.id, batch: message.batch } satisfies HashReply);
+      hash.update(new Uint8Array(message.buffer, 0, message.length));
+      port.postMessage({ op: 'ack', id: message.id, buffer: message.buffer } satisfies HashReply, [message.buffer]);
       return;
     }
     case 'end': {
