@@ -8,9 +8,9 @@
 //   BENCH_SIZE_MB=256 BENCH_RUNS=1 npm run bench:hdfs
 import { spawn, spawnSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -54,9 +54,25 @@ async function makeImage(path) {
 }
 
 /** Runs a command to completion; resolves to its standard output. */
+const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+let timeFiles = 0;
+
+/** Runs a command to its end; resolves to its standard output. curl's CPU seconds are added to `curlCpu` (GNU time, when installed). */
 function run(command, args) {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const timeFile = GNU_TIME && command === 'curl' ? join(work, `curl-${timeFiles++}.time`) : undefined;
+    const child = timeFile
+      ? spawn(GNU_TIME, ['-f', '%U %S', '-o', timeFile, command, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    if (timeFile) {
+      child.once('exit', () => {
+        try {
+          curlCpu += readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').map(Number).reduce((a, b) => a + b, 0);
+        } catch {
+          // no figure: curl's CPU is left out
+        }
+      });
+    }
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += c));
@@ -88,6 +104,25 @@ async function timed(fn) {
   return SIZE / seconds(start);
 }
 
+/** CPU seconds (user + system, all threads) of process `pid` so far (Linux /proc). */
+function cpuOf(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** CPU seconds of curl (GNU time), the emulator and Visor during `fn`, per GiB moved: [curl, emulator, visor]. */
+const cpu = { direct: [], visor: [], directDown: [], visorDown: [] };
+async function withCpu(into, pids, fn) {
+  const before = pids.map(cpuOf);
+  curlCpu = 0;
+  const rate = await fn();
+  const gib = SIZE / 2 ** 30;
+  into.push([curlCpu / gib, ...pids.map((pid, i) => (cpuOf(pid) - before[i]) / gib)]);
+  return rate;
+}
+let curlCpu = 0;
+
 /** Straight to the emulator: step one without data, step two with the file (curl -T, no Expect round trip). */
 async function directUpload(namenode, file, path) {
   const location = await run('curl', ['-sS', '-f', '-X', 'PUT', '-o', '/dev/null', '-w', '%{redirect_url}', `${namenode}/webhdfs/v1${path}?op=CREATE&overwrite=true&user.name=${USER}`]);
@@ -113,7 +148,8 @@ async function main() {
   spawnSync('sync');
 
   const emulatorBin = join(root, 'packages/webhdfs-emulator/dist/src/bin/webhdfs-emulator.js');
-  const { match } = await startChild([emulatorBin, '--data-dir', join(work, 'datanode')], {}, 'stdout', /^(\{.*\})$/);
+  const emulator = await startChild([emulatorBin, '--data-dir', join(work, 'datanode')], {}, 'stdout', /^(\{.*\})$/);
+  const { match } = emulator;
   const { namenode } = JSON.parse(match[1]);
 
   const config = join(work, 'visor.config.json');
@@ -144,20 +180,22 @@ async function main() {
     const image = (await visorCall(url, 'POST', '/images', { image: { name: `bench-${store}-${i}`, architecture: 'x86_64', format: 'raw', store } })).image;
     spawnSync('sync');
     resetPeak(pid);
-    into.up.push(await timed(() => run('curl', ['-sS', '--fail-with-body', '-o', '-', '-T', file, '-X', 'PUT', '-H', 'expect:', '-H', 'content-type: application/octet-stream', `${url}/images/${image.id}`])));
+    const upload = () => timed(() => run('curl', ['-sS', '--fail-with-body', '-o', '-', '-T', file, '-X', 'PUT', '-H', 'expect:', '-H', 'content-type: application/octet-stream', `${url}/images/${image.id}`]));
+    into.up.push(store === 'default' ? await withCpu(cpu.visor, [emulator.child.pid, pid], upload) : await upload());
     if (store === 'default') uploadPeak = Math.max(uploadPeak, memory(pid).peak - baseline);
     spawnSync('sync');
     resetPeak(pid);
-    into.down.push(await timed(() => run('curl', ['-sS', '-f', '-o', '/dev/null', `${url}/images/${image.id}`])));
+    const download = () => timed(() => run('curl', ['-sS', '-f', '-o', '/dev/null', `${url}/images/${image.id}`]));
+    into.down.push(store === 'default' ? await withCpu(cpu.visorDown, [emulator.child.pid, pid], download) : await download());
     if (store === 'default') downloadPeak = Math.max(downloadPeak, memory(pid).peak - baseline);
     await visorCall(url, 'DELETE', `/images/${image.id}`);
   }
   for (let i = 0; i < RUNS; i++) {
     const path = `/bench/direct-${i}`;
     spawnSync('sync');
-    direct.up.push(await timed(() => directUpload(namenode, file, path)));
+    direct.up.push(await withCpu(cpu.direct, [emulator.child.pid], () => timed(() => directUpload(namenode, file, path))));
     spawnSync('sync');
-    direct.down.push(await timed(() => directDownload(namenode, path)));
+    direct.down.push(await withCpu(cpu.directDown, [emulator.child.pid], () => timed(() => directDownload(namenode, path))));
     await fetch(`${namenode}/webhdfs/v1${path}?op=DELETE&user.name=${USER}`, { method: 'DELETE' }).then((r) => r.text());
 
     await throughVisor('default', visor, i);
@@ -168,11 +206,28 @@ async function main() {
   rows.push([`upload ${SIZE_MB} MiB straight to the emulator (curl, two-step CREATE)`, mbps(median(direct.up)), runsOf(direct.up)]);
   rows.push([`upload ${SIZE_MB} MiB through Visor (curl -T, MD5+SHA-256)`, mbps(median(visor.up)), runsOf(visor.up)]);
   rows.push(['  Visor / direct upload', `${((median(visor.up) / median(direct.up)) * 100).toFixed(0)}%`, 'target >= 80%']);
+  const med = (list, i) => median(list.map((r) => r[i]));
+  const directCpu = [med(cpu.direct, 0), med(cpu.direct, 1)];
+  const visorCpu = [med(cpu.visor, 0), med(cpu.visor, 1), med(cpu.visor, 2)];
+  const sum = (list) => list.reduce((a, b) => a + b, 0);
+  const cores = availableParallelism();
+  rows.push([
+    '  CPU s per GiB uploaded, straight / through Visor',
+    `${sum(directCpu).toFixed(2)} / ${sum(visorCpu).toFixed(2)}`,
+    `straight: curl ${directCpu[0].toFixed(2)} + emulator ${directCpu[1].toFixed(2)}; through Visor: curl ${visorCpu[0].toFixed(2)} + emulator ${visorCpu[1].toFixed(2)} + Visor ${visorCpu[2].toFixed(2)} (MD5 and SHA-256 alone take about 2.6); on ${cores} cores the CPU alone caps the upload through Visor at ${mbps((cores * 2 ** 30) / sum(visorCpu))} (straight: ${mbps((cores * 2 ** 30) / sum(directCpu))})`,
+  ]);
   rows.push([`upload ${SIZE_MB} MiB through Visor to its fs store (reference)`, mbps(median(local.up)), runsOf(local.up)]);
   rows.push(['  Visor hdfs / Visor fs upload', `${((median(visor.up) / median(local.up)) * 100).toFixed(0)}%`, 'what the hdfs backend costs beyond Visor itself']);
   rows.push([`download ${SIZE_MB} MiB straight from the emulator (curl -L, OPEN)`, mbps(median(direct.down)), runsOf(direct.down)]);
   rows.push([`download ${SIZE_MB} MiB through Visor (curl)`, mbps(median(visor.down)), runsOf(visor.down)]);
   rows.push(['  Visor / direct download', `${((median(visor.down) / median(direct.down)) * 100).toFixed(0)}%`, 'target >= 80%']);
+  const directDownCpu = [med(cpu.directDown, 0), med(cpu.directDown, 1)];
+  const visorDownCpu = [med(cpu.visorDown, 0), med(cpu.visorDown, 1), med(cpu.visorDown, 2)];
+  rows.push([
+    '  CPU s per GiB downloaded, straight / through Visor',
+    `${sum(directDownCpu).toFixed(2)} / ${sum(visorDownCpu).toFixed(2)}`,
+    `straight: curl ${directDownCpu[0].toFixed(2)} + emulator ${directDownCpu[1].toFixed(2)}; through Visor: curl ${visorDownCpu[0].toFixed(2)} + emulator ${visorDownCpu[1].toFixed(2)} + Visor ${visorDownCpu[2].toFixed(2)}; on ${cores} cores the CPU alone caps the download through Visor at ${mbps((cores * 2 ** 30) / sum(visorDownCpu))} (straight: ${mbps((cores * 2 ** 30) / sum(directDownCpu))})`,
+  ]);
   rows.push([`download ${SIZE_MB} MiB through Visor from its fs store (reference)`, mbps(median(local.down)), runsOf(local.down)]);
   rows.push(['  Visor hdfs / Visor fs download', `${((median(visor.down) / median(local.down)) * 100).toFixed(0)}%`, '']);
   rows.push(['Visor server peak RSS growth during uploads / downloads', `+${(uploadPeak / 1048576).toFixed(1)} MiB`, `+${(downloadPeak / 1048576).toFixed(1)} MiB (after a 16 MiB warm-up upload)`]);
