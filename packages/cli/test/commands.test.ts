@@ -103,7 +103,7 @@ describe('visor commands end to end against a real server (auth on, SQLite)', ()
     const doc = await json(['update', debianId, '--file', file]);
     assert.equal(doc.image.status, 'available');
     assert.equal(doc.image.size, bytes.length);
-    assert.equal(doc.verification, 'compared');
+    assert.equal(doc.verification, 'trailer');
     const again = await run(['update', debianId, '--file', file]);
     assert.equal(again.code, 4);
     assert.match(again.stderr, /Conflict \(HTTP 409\)/);

@@ -108,11 +108,16 @@ export class HashingCounter extends Transform {
     else callback();
   }
 
-  /** The digests, once every byte is hashed; call after the stream ended (or after `feed` only). */
+  private ended = false;
+
+  /** The digests, once every byte is hashed; call after the stream ended (or after `feed` only). Later calls give the same. */
   digests(): Promise<Digests> {
-    this.flush();
-    this.worker?.ref();
-    this.worker?.postMessage({ type: 'end' });
+    if (!this.ended) {
+      this.ended = true;
+      this.flush();
+      this.worker?.ref();
+      this.worker?.postMessage({ type: 'end' });
+    }
     return this.result;
   }
 }
