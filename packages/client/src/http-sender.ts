@@ -130,6 +130,9 @@ function attempt(request: RequestFunction, out: OutgoingRequest): Promise<Answer
     req.on('response', (res: IncomingMessage) => {
       watch.answered = true;
       settled = true;
+      // An answer without a body still ends only once read, and only then does its connection go
+      // back to the agent: callers of HEAD or of a 204 never read, so read it here.
+      if (out.method === 'HEAD' || res.statusCode === 204 || res.statusCode === 304) res.resume();
       if (!isSuccess(res.statusCode ?? 0) && body?.stream !== undefined && !watch.bodySent) {
         // Answered while the body was still being sent (a refusal, a size limit): stop sending,
         // and close this connection once the answer is read, since the body was left unfinished.
