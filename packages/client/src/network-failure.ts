@@ -92,7 +92,7 @@ export function networkFailure(error: unknown, request: { method: string; url: U
   } else if (closed && silenceMs >= IDLE_SILENCE_MS) {
     details.reason = 'IdleTimeout';
     explanation =
-      `the server closed the connection after ${moved(watch, hasBody)}, following ${seconds(silenceMs)} in which no byte moved either way: ` +
+      `the server closed the connection after ${moved(watch, hasBody)}, and no byte had moved either way for ${seconds(silenceMs)} at a stretch: ` +
       'the server cuts a connection silent for longer than its limits.idleTimeoutSeconds (120 s by default), ' +
       `so a body source that stalls or a reader that pauses that long loses the transfer`;
   } else if (closed) {

@@ -119,7 +119,7 @@ for (const transport of ['node:http', 'fetch'] as const) {
       const error = await failure(client.upload(locked.id, stalling(), { size: 512 * 1024 }));
       assert.equal(error.code, 'NetworkError');
       assert.equal(error.details.reason, 'IdleTimeout', error.message);
-      assert.match(error.message, /^PUT http:\/\/.*failed: the server closed the connection after 262144 bytes of the request body sent, no answer received, following \d+\.\d s in which no byte moved either way: the server cuts a connection silent for longer than its limits\.idleTimeoutSeconds/);
+      assert.match(error.message, /^PUT http:\/\/.*failed: the server closed the connection after 262144 bytes of the request body sent, no answer received, and no byte had moved either way for \d+\.\d s at a stretch: the server cuts a connection silent for longer than its limits\.idleTimeoutSeconds/);
       assert.ok((error.details.silence_seconds as number) >= 0.9, `silence ${String(error.details.silence_seconds)} s`);
       assert.equal(error.details.bytes_sent, 256 * 1024);
       // The upload failed on the server too: the image is back to 'locked'.
@@ -144,7 +144,7 @@ for (const transport of ['node:http', 'fetch'] as const) {
       assert.ok(error instanceof VisorClientError, `not a VisorClientError: ${String(error)}`);
       assert.equal(error.code, 'NetworkError');
       assert.equal(error.details.reason, 'IdleTimeout', error.message);
-      assert.match(error.message, /^GET http:\/\/.*failed: the server closed the connection after \d+ bytes of the answer received, following \d+\.\d s in which no byte moved either way: .*limits\.idleTimeoutSeconds/);
+      assert.match(error.message, /^GET http:\/\/.*failed: the server closed the connection after \d+ bytes of the answer received, and no byte had moved either way for \d+\.\d s at a stretch: .*limits\.idleTimeoutSeconds/);
       assert.ok((error.details.bytes_received as number) < bigBytes.length);
     });
 
