@@ -103,7 +103,7 @@ describe('visor commands end to end against a real server (auth on, SQLite)', ()
     const doc = await json(['update', debianId, '--file', file]);
     assert.equal(doc.image.status, 'available');
     assert.equal(doc.image.size, bytes.length);
-    assert.equal(doc.verification, 'compared');
+    assert.equal(doc.verification, 'trailer');
     const again = await run(['update', debianId, '--file', file]);
     assert.equal(again.code, 4);
     assert.match(again.stderr, /Conflict \(HTTP 409\)/);
@@ -183,7 +183,7 @@ describe('visor commands end to end against a real server (auth on, SQLite)', ()
     assert.equal((await run(['list', '--limit', 'x'])).code, 2);
     const unreachable = await runVisor(['list'], { home, env: { ...env, VISOR_URL: 'http://127.0.0.1:9' } });
     assert.equal(unreachable.code, 7);
-    assert.match(unreachable.stderr, /NetworkError/);
+    assert.match(unreachable.stderr, /^visor: NetworkError: GET http:\/\/127\.0\.0\.1:9\/images failed: connection refused: nothing listens at 127\.0\.0\.1:9 \(is the Visor server running/);
     const nothing = await runVisor(['list'], { home, env: {} });
     assert.equal(nothing.code, 2);
     assert.match(nothing.stderr, /visor login/);

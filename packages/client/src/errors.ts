@@ -1,10 +1,16 @@
+import type { Answer } from './answer.js';
+
 /** An error answer of the Visor server (or a failure to reach it), with the server's error document. */
 export class VisorClientError extends Error {
   /** HTTP status; 0 when no answer was received. */
   readonly status: number;
   /** The server's error code (`NotFound`, `InvalidField`, …); `NetworkError` when no answer was received. */
   readonly code: string;
-  /** The other members of the error document (`field`, `allowed`, `expected`, …). */
+  /**
+   * The other members of the error document (`field`, `allowed`, `expected`, …). For a
+   * `NetworkError`: `reason` (see NetworkFailureReason), `bytes_sent`, `bytes_received` and
+   * `silence_seconds` (the longest time no byte moved).
+   */
   readonly details: Record<string, unknown>;
 
   constructor(status: number, code: string, message: string, details: Record<string, unknown> = {}, options?: ErrorOptions) {
@@ -16,8 +22,8 @@ export class VisorClientError extends Error {
   }
 }
 
-function decodeHeader(value: string | null): string | undefined {
-  if (value === null) return undefined;
+function decodeHeader(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
   try {
     return decodeURIComponent(value);
   } catch {
@@ -25,8 +31,8 @@ function decodeHeader(value: string | null): string | undefined {
   }
 }
 
-/** Builds the error of a non-2xx response from its JSON error document, else its x-error-* headers. */
-export async function errorFromResponse(response: Response): Promise<VisorClientError> {
+/** Builds the error of a non-2xx answer from its JSON error document, else its x-error-* headers. */
+export async function errorFromAnswer(response: Answer): Promise<VisorClientError> {
   let doc: Record<string, unknown> | undefined;
   const text = await response.text().catch(() => '');
   if (text !== '') {
@@ -40,10 +46,10 @@ export async function errorFromResponse(response: Response): Promise<VisorClient
   const { code, message, ...details } = doc ?? {};
   return new VisorClientError(
     response.status,
-    typeof code === 'string' ? code : (decodeHeader(response.headers.get('x-error-code')) ?? `HTTP${response.status}`),
+    typeof code === 'string' ? code : (decodeHeader(response.header('x-error-code')) ?? `HTTP${response.status}`),
     typeof message === 'string'
       ? message
-      : (decodeHeader(response.headers.get('x-error-message')) ?? `${response.status} ${response.statusText}`.trim()),
+      : (decodeHeader(response.header('x-error-message')) ?? `${response.status} ${response.statusText}`.trim()),
     details,
   );
 }

@@ -1,8 +1,10 @@
 export * from './signing/index.js';
 export { VisorClient, type VisorClientOptions, type UploadOptions, type DownloadOptions, type Download } from './visor-client.js';
 export { VisorClientError } from './errors.js';
+export type { NetworkFailureReason } from './network-failure.js';
 export { ClientOptionsError } from './client-options.js';
-export { type UploadBody } from './upload-body.js';
+export { type UploadBody, type DigestTrailer, hashWhileSending } from './upload-body.js';
+export type { FetchFunction } from './fetch-sender.js';
 export { toMetaHeaders, fromMetaHeaders } from './meta-headers.js';
 export type * from './types.js';
 export { UsersApi } from './users-api.js';

@@ -19,13 +19,20 @@ export function toMetaHeaders(fields: Record<string, unknown>): Record<string, s
 }
 
 /**
- * Reads image metadata from the x-image-meta-* headers of a HEAD or download answer.
+ * Reads image metadata from the x-image-meta-* headers of a HEAD or download answer: a
+ * `Headers` object, [name, value] pairs, or Node's headers record (`IncomingMessage.headers`).
  * Values are percent-decoded strings, except `size` and `access_count`, which are numbers.
  */
-export function fromMetaHeaders(headers: Headers): Record<string, string | number> {
+export function fromMetaHeaders(
+  headers: Headers | Iterable<[string, string]> | Record<string, string | string[] | undefined>,
+): Record<string, string | number> {
   const out: Record<string, string | number> = {};
-  headers.forEach((raw, name) => {
-    if (!name.startsWith(PREFIX)) return;
+  const entries: Iterable<[string, string | string[] | undefined]> =
+    Symbol.iterator in headers ? (headers as Iterable<[string, string]>) : Object.entries(headers);
+  for (const [given, sent] of entries) {
+    const name = given.toLowerCase();
+    if (!name.startsWith(PREFIX) || sent === undefined) continue;
+    const raw = Array.isArray(sent) ? sent.join(', ') : sent;
     const field = name.slice(PREFIX.length);
     let value: string;
     try {
@@ -34,6 +41,6 @@ export function fromMetaHeaders(headers: Headers): Record<string, string | numbe
       value = raw;
     }
     out[field] = NUMERIC.has(field) && /^\d+$/.test(value) ? Number(value) : value;
-  });
+  }
   return out;
 }

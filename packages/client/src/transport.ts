@@ -1,13 +1,20 @@
 import { authorizationHeader, signedPath } from './signing/index.js';
-import { VisorClientError, errorFromResponse } from './errors.js';
+import type { Answer } from './answer.js';
+import { errorFromAnswer } from './errors.js';
+import type { FetchFunction } from './fetch-sender.js';
+import { sendWithHttp } from './http-sender.js';
+import { isSuccess, type OutgoingRequest } from './outgoing-request.js';
+import { TransferWatch } from './transfer-watch.js';
+import { toRequestBody, type DigestTrailer, type UploadBody } from './upload-body.js';
 
-export type FetchFunction = typeof fetch;
+export type { FetchFunction } from './fetch-sender.js';
 
 export interface TransportOptions {
   /** Base URL of the Visor server, e.g. `http://127.0.0.1:4568`. */
   url: string;
   accessKey?: string;
   secretKey?: string;
+  /** Send through this fetch function instead of node:http. */
   fetch?: FetchFunction;
   /** Clock for `x-visor-date` and presigned expiry; tests replace it. */
   now?: () => Date;
@@ -15,20 +22,22 @@ export interface TransportOptions {
 
 export interface SendOptions {
   headers?: Record<string, string>;
-  body?: RequestInit['body'];
-  /** Set when the body is a stream (fetch needs `duplex: 'half'`). */
-  streamed?: boolean;
+  /** A JSON or XML document as text, bytes, or a stream (sent chunked). */
+  body?: UploadBody | string;
+  /** Digests sent as HTTP trailers after a streamed body. */
+  trailer?: DigestTrailer;
 }
 
 /**
  * Sends requests to one Visor server: resolves paths against the base URL, signs every request
- * when keys are configured, and turns non-2xx answers into VisorClientError.
+ * when keys are configured, sends it with node:http(s) (or the `fetch` option), and turns
+ * answers other than 2xx and 304 into VisorClientError.
  */
 export class Transport {
   readonly base: URL;
   private readonly accessKey: string | undefined;
   private readonly secretKey: string | undefined;
-  private readonly fetchImpl: FetchFunction;
+  private readonly fetchImpl: FetchFunction | undefined;
   readonly now: () => Date;
 
   constructor(options: TransportOptions) {
@@ -38,7 +47,7 @@ export class Transport {
     }
     this.accessKey = options.accessKey;
     this.secretKey = options.secretKey;
-    this.fetchImpl = options.fetch ?? globalThis.fetch;
+    this.fetchImpl = options.fetch;
     this.now = options.now ?? (() => new Date());
   }
 
@@ -53,8 +62,12 @@ export class Transport {
     return new URL(pathOrUrl.replace(/^\//, ''), this.base);
   }
 
-  /** Sends a request; returns the response when its status is 2xx or 304, else throws VisorClientError. */
-  async send(method: string, pathOrUrl: string, options: SendOptions = {}): Promise<Response> {
+  /**
+   * Sends a request; resolves with the answer when its status is 2xx or 304, else throws the
+   * server's error as VisorClientError. A failure to connect or a lost connection throws a
+   * VisorClientError with status 0 and code `NetworkError` (see NetworkFailureReason).
+   */
+  async send(method: string, pathOrUrl: string, options: SendOptions = {}): Promise<Answer> {
     const url = this.resolve(pathOrUrl);
     const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
     const keys = this.keys;
@@ -67,27 +80,25 @@ export class Transport {
         headers,
       });
     }
-    const init: RequestInit & { duplex?: 'half' } = { method, headers, redirect: 'manual' };
-    if (options.body !== undefined && options.body !== null) init.body = options.body;
-    if (options.streamed) init.duplex = 'half';
-    let response: Response;
-    try {
-      response = await this.fetchImpl(url, init);
-    } catch (error) {
-      const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-      const message = cause instanceof Error ? cause.message : String(cause);
-      const hint = options.streamed
-        ? ' (the server may have refused the upload and closed the connection before the whole body was sent)'
-        : '';
-      throw new VisorClientError(0, 'NetworkError', `${method} ${url.href} failed: ${message}${hint}`, {}, { cause: error });
+    const out: OutgoingRequest = { method, url, headers, watch: new TransferWatch() };
+    if (options.body !== undefined) out.body = toRequestBody(options.body);
+    if (options.trailer !== undefined) {
+      if (out.body?.stream === undefined) throw new TypeError('a digest trailer needs a streamed body (a Readable or an async iterable): bytes in memory are sent with their length, not chunked');
+      out.trailer = options.trailer;
     }
-    if ((response.status >= 200 && response.status < 300) || response.status === 304) return response;
-    throw await errorFromResponse(response);
+    let answer: Answer;
+    if (this.fetchImpl === undefined) answer = await sendWithHttp(out);
+    else {
+      const { sendWithFetch } = await import('./fetch-sender.js');
+      answer = await sendWithFetch(this.fetchImpl, out);
+    }
+    if (isSuccess(answer.status)) return answer;
+    throw await errorFromAnswer(answer);
   }
 
   /** Sends a request and returns its JSON document. */
   async json<T>(method: string, pathOrUrl: string, options: SendOptions = {}): Promise<T> {
-    const response = await this.send(method, pathOrUrl, options);
-    return (await response.json()) as T;
+    const answer = await this.send(method, pathOrUrl, options);
+    return JSON.parse(await answer.text()) as T;
   }
 }

@@ -1,5 +1,4 @@
-import { Readable } from 'node:stream';
-import type { ReadableStream } from 'node:stream/web';
+import type { Readable } from 'node:stream';
 import { presign, signedPath } from './signing/index.js';
 import { fromMetaHeaders, toMetaHeaders } from './meta-headers.js';
 import { MembersApi } from './members-api.js';
@@ -7,7 +6,7 @@ import type { HistoryEvent, HistoryOptions, HistoryPage, Stats } from './trackin
 import { Transport, type FetchFunction } from './transport.js';
 import type { PresignedUrl } from './user-types.js';
 import { UsersApi, jsonBody } from './users-api.js';
-import { type UploadBody, toFetchBody } from './upload-body.js';
+import type { DigestTrailer, UploadBody } from './upload-body.js';
 import { checkClientOptions } from './client-options.js';
 import type {
   BriefImage,
@@ -27,7 +26,11 @@ export interface VisorClientOptions {
   /** With `secretKey`: sign every request (`Authorization: VISOR …`, `x-visor-date`). */
   accessKey?: string;
   secretKey?: string;
-  /** A fetch implementation; the global `fetch` by default. */
+  /**
+   * Send every request through this fetch function (the global `fetch`, or one of the same
+   * shape) instead of Node's `http`/`https` modules, the default. Fetch cannot send a digest
+   * `trailer`, and reads bodies through web streams (slower for large transfers).
+   */
   fetch?: FetchFunction;
   /** Clock used for `x-visor-date` and presigned URLs; `() => new Date()` by default. */
   now?: () => Date;
@@ -41,6 +44,12 @@ export interface UploadOptions {
   checksum?: string;
   /** SHA-256 of the body, 64 hex digits (`x-image-meta-sha256`). */
   sha256?: string;
+  /**
+   * Digests computed while the body is sent, sent after it as HTTP trailers and checked by the
+   * server before it stores anything (see DigestTrailer and `hashWhileSending`). Needs a
+   * streamed body and the default transport (not the `fetch` option).
+   */
+  trailer?: DigestTrailer;
 }
 
 export interface DownloadOptions {
@@ -53,10 +62,15 @@ export interface DownloadOptions {
 export interface Download {
   /** 200, 206 (range) or 304 (not modified). */
   status: number;
+  /** The answer's headers (made on first access: the `Headers` class loads undici). */
   headers: Headers;
   /** The image's metadata from its x-image-meta-* headers. */
   meta: Record<string, string | number>;
-  /** The file's bytes; read it to the end or destroy it. */
+  /**
+   * The file's bytes; read it to the end or destroy it. With the default transport this is
+   * Node's `IncomingMessage` itself. A connection lost before the end destroys it with a
+   * VisorClientError `NetworkError` saying what happened (see NetworkFailureReason).
+   */
   stream: Readable;
 }
 
@@ -142,8 +156,8 @@ export class VisorClient {
    * `size` and `access_count` as numbers). Counts as an access on the server.
    */
   async head(id: string): Promise<Record<string, string | number>> {
-    const response = await this.transport.send('HEAD', imagePath(id));
-    return fromMetaHeaders(response.headers);
+    const answer = await this.transport.send('HEAD', imagePath(id));
+    return fromMetaHeaders(answer.headerEntries());
   }
 
   /** `POST /images` with a JSON body: registers an image without a file (status `locked`). */
@@ -151,26 +165,18 @@ export class VisorClient {
     return this.sendImage('POST', 'images', fields);
   }
 
-  /** `PUT /images/:id` with an octet-stream body: uploads the file of a `locked` image. Streams are not buffered. */
+  /**
+   * `PUT /images/:id` with an octet-stream body: uploads the file of a `locked` image. Streams
+   * are sent chunked as they are read, with backpressure, never buffered; the client reads the
+   * body to its end, or destroys it when the request fails.
+   */
   async upload(id: string, body: UploadBody, options: UploadOptions = {}): Promise<Image> {
-    const { body: fetchBody, streamed } = toFetchBody(body);
-    const response = await this.transport.send('PUT', imagePath(id), {
-      headers: uploadHeaders(options),
-      body: fetchBody as RequestInit['body'],
-      streamed,
-    });
-    return ((await response.json()) as { image: Image }).image;
+    return this.sendFile('PUT', imagePath(id), {}, body, options);
   }
 
   /** `POST /images` with an octet-stream body: registers from x-image-meta-* headers and uploads in one request. */
   async registerWithFile(fields: RegisterFields, body: UploadBody, options: UploadOptions = {}): Promise<Image> {
-    const { body: fetchBody, streamed } = toFetchBody(body);
-    const response = await this.transport.send('POST', 'images', {
-      headers: { ...toMetaHeaders(fields), ...uploadHeaders(options) },
-      body: fetchBody as RequestInit['body'],
-      streamed,
-    });
-    return ((await response.json()) as { image: Image }).image;
+    return this.sendFile('POST', 'images', toMetaHeaders(fields), body, options);
   }
 
   /** `GET /images/:id`: downloads the file (whole, or one byte range) as a stream. */
@@ -178,10 +184,15 @@ export class VisorClient {
     const headers: Record<string, string> = {};
     if (options.range !== undefined) headers.range = options.range;
     if (options.ifNoneMatch !== undefined) headers['if-none-match'] = options.ifNoneMatch;
-    const response = await this.transport.send('GET', imagePath(id), { headers });
-    const stream =
-      response.body === null ? Readable.from([]) : Readable.fromWeb(response.body as unknown as ReadableStream<Uint8Array>);
-    return { status: response.status, headers: response.headers, meta: fromMetaHeaders(response.headers), stream };
+    const answer = await this.transport.send('GET', imagePath(id), { headers });
+    return {
+      status: answer.status,
+      get headers() {
+        return answer.headers;
+      },
+      meta: fromMetaHeaders(answer.headerEntries()),
+      stream: answer.body,
+    };
   }
 
   /** `PUT /images/:id` with a JSON body: changes the named fields; `null` clears or removes. */
@@ -248,6 +259,15 @@ export class VisorClient {
   /** `GET /plugins` (admins): configured stores with their health, encoders and extension plugins. */
   async plugins(): Promise<PluginsReport> {
     return (await this.transport.json<{ plugins: PluginsReport }>('GET', 'plugins')).plugins;
+  }
+
+  private async sendFile(method: 'POST' | 'PUT', path: string, meta: Record<string, string>, body: UploadBody, options: UploadOptions): Promise<Image> {
+    const doc = await this.transport.json<{ image: Image }>(method, path, {
+      headers: { ...meta, ...uploadHeaders(options) },
+      body,
+      ...(options.trailer === undefined ? {} : { trailer: options.trailer }),
+    });
+    return doc.image;
   }
 
   private async sendImage(method: 'POST' | 'PUT', path: string, fields: RegisterFields | UpdateFields): Promise<Image> {

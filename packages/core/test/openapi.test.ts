@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
@@ -100,6 +102,30 @@ describe('the OpenAPI description (packages/core/openapi/openapi.json)', () => {
     return res;
   }
 
+  /** An upload of `bytes` (chunked) with `trailers` after it, announced in `Trailer` as `announce`; signed, and checked like `call`'s. */
+  async function callWithTrailers(method: string, target: string, headers: Record<string, string>, bytes: Buffer, announce: string, trailers: Record<string, string>): Promise<HttpResponse> {
+    const url = `${server.url}${target}`;
+    const all: Record<string, string> = { 'content-type': 'application/octet-stream', trailer: announce, ...headers, 'x-visor-date': new Date().toUTCString() };
+    all.authorization = authorizationHeader(ADMIN.accessKey, ADMIN.secret, { method, path: target, query: '', headers: all });
+    const res = await new Promise<HttpResponse>((resolve, reject) => {
+      const req = http.request(url, { method, headers: all }, (answer) => {
+        const chunks: Buffer[] = [];
+        answer.on('data', (c: Buffer) => chunks.push(c));
+        answer.on('end', () => {
+          const body = Buffer.concat(chunks);
+          const text = body.toString('utf8');
+          resolve({ status: answer.statusCode!, headers: answer.headers, body, text, json: () => JSON.parse(text) });
+        });
+      });
+      req.on('error', reject);
+      req.write(bytes);
+      req.addTrailers(trailers);
+      req.end();
+    });
+    checker.check(method, url, res);
+    return res;
+  }
+
   before(async () => {
     server = await startVisor({ plugins: PLUGINS });
   });
@@ -170,6 +196,15 @@ describe('the OpenAPI description (packages/core/openapi/openapi.json)', () => {
     assert.equal((await call('GET', `/images/${idB}`, { headers: { range: 'bytes=500-600' } })).status, 416);
     assert.equal((await call('POST', '/images', { body: 'a=b', headers: { 'content-type': 'application/x-www-form-urlencoded' } })).status, 415);
     assert.equal((await call('GET', '/users/nobody')).status, 404);
+
+    // Digests as trailers after a chunked upload: stored when they match; the error names a trailer that did not come.
+    const bytes = Buffer.from('trailed image bytes');
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const meta = { 'x-image-meta-name': 'trailed', 'x-image-meta-architecture': 'x86_64' };
+    assert.equal((await callWithTrailers('POST', '/images', meta, bytes, 'x-image-meta-sha256', { 'x-image-meta-sha256': sha256 })).status, 201);
+    const missing = await callWithTrailers('PUT', `/images/${locked}`, {}, bytes, 'x-image-meta-sha256', {});
+    assert.equal(missing.status, 400);
+    assert.equal(missing.json().trailer, 'x-image-meta-sha256');
   });
 
   it('covers every operation it describes, and every route the server serves', () => {

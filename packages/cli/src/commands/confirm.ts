@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline/promises';
 import { UsageError } from '../errors/exit-codes.js';
 
 /**
@@ -7,6 +6,8 @@ import { UsageError } from '../errors/exit-codes.js';
  */
 export async function confirm(question: string): Promise<boolean> {
   if (!process.stdin.isTTY) throw new UsageError(`${question.replace(/\?$/, '')}: not on a terminal, so give --yes to go ahead`);
+  // Loaded when asked: the commands that import this one mostly never ask.
+  const { createInterface } = await import('node:readline/promises');
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     const answer = await rl.question(`${question} [y/N] `);

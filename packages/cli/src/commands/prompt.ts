@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline/promises';
 import { Writable } from 'node:stream';
 
 /**
@@ -13,6 +12,7 @@ export async function prompt(question: string, hidden = false): Promise<string> 
       callback();
     },
   });
+  const { createInterface } = await import('node:readline/promises');
   const rl = createInterface({ input: process.stdin, output, terminal: process.stdin.isTTY === true });
   try {
     const answer = rl.question(question);

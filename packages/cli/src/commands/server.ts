@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -72,6 +71,8 @@ async function start(context: CommandContext, flags: { config?: string; foregrou
   await mkdir(serverDir(), { recursive: true, mode: 0o700 });
   const args = [serverProgram(), ...(flags.config ? ['--config', resolve(flags.config)] : [])];
   const f = files();
+  // Loaded here: only `server start` starts a process.
+  const { spawn } = await import('node:child_process');
   if (flags.foreground) {
     const child = spawn(process.execPath, args, { stdio: 'inherit' });
     await writeFile(f.pid, `${child.pid}\n`);

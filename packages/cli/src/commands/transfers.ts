@@ -23,6 +23,8 @@ export function registerTransferCommands(program: Command): void {
         try {
           const result = await downloadImage(client, id, {
             ...flags,
+            // One file and nothing else to do meanwhile: write each chunk while it is still in the cache.
+            blockingWrites: true,
             onStart: ({ image, path, resumeFrom }) => {
               bar = new ProgressBar(basename(path), image.size ?? undefined, { quiet: context.options.quiet, startAt: resumeFrom });
               if (resumeFrom > 0) context.note(`resuming ${path} at byte ${resumeFrom}`);

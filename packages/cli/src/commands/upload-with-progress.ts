@@ -27,8 +27,8 @@ export async function uploadWithProgress(
     bar.finish(result.bytes);
     context.note(
       result.verification === 'declared'
-        ? `uploaded ${formatBytes(result.bytes)}; MD5 and SHA-256 declared and checked by the server`
-        : `uploaded ${formatBytes(result.bytes)}; SHA-256 matches the server's record`,
+        ? `uploaded ${formatBytes(result.bytes)}; ${result.digests.md5 === undefined ? 'SHA-256' : 'MD5 and SHA-256'} declared and checked by the server`
+        : `uploaded ${formatBytes(result.bytes)}; SHA-256 computed while sending${result.digests.md5 === undefined ? '' : ' (MD5 declared)'}, checked by the server before storing`,
     );
     return result;
   } catch (error) {

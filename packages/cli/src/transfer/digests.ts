@@ -10,13 +10,13 @@ export interface Digests {
 export type DigestAlgorithm = 'md5' | 'sha256';
 
 /** Bytes sent to the worker and not yet hashed before the stream waits (bounds memory). */
-const MAX_IN_FLIGHT = 32 * 1024 * 1024;
-const BATCH = 1024 * 1024;
+const MAX_IN_FLIGHT = 16 * 1024 * 1024;
+const BATCH = 4 * 1024 * 1024;
 
 /**
  * A pass-through stream that counts the bytes going through it and hashes them on a worker
  * thread (MD5 at ~400 MB/s and SHA-256 at ~650 MB/s on one core would otherwise cap a
- * transfer). Each chunk is copied to the worker; at most 32 MiB wait there, beyond that the
+ * transfer). Each chunk is copied to the worker; at most 16 MiB wait there, beyond that the
  * stream holds back, so memory stays flat. `onBytes` gets the running total.
  */
 export class HashingCounter extends Transform {
@@ -41,9 +41,11 @@ export class HashingCounter extends Transform {
     const worker = new Worker(new URL('./hash-worker.js', import.meta.url), { workerData: { algorithms } });
     this.worker = worker;
     this.result = new Promise<Digests>((resolve, reject) => {
-      worker.on('message', (message: { type: 'ack'; bytes: number } | { type: 'digests'; digests: Digests }) => {
+      worker.on('message', (message: { type: 'ack'; bytes: number; chunk: ArrayBuffer } | { type: 'digests'; digests: Digests }) => {
         if (message.type === 'ack') {
           this.inFlight -= message.bytes;
+          if (message.chunk.byteLength === BATCH) this.spare.push(new Uint8Array(message.chunk));
+          if (this.inFlight === 0 && !this.ended) worker.unref();
           if (this.waiting !== undefined && this.inFlight <= MAX_IN_FLIGHT) {
             const resume = this.waiting;
             this.waiting = undefined;
@@ -57,8 +59,13 @@ export class HashingCounter extends Transform {
       worker.once('error', reject);
       worker.once('exit', () => reject(new Error('the hashing thread ended before the digests were computed')));
     });
-    this.result.catch(() => undefined);
-    // The transfer keeps the process alive while it runs; the worker does so only while digests are awaited.
+    // A hashing thread that failed (it could not start, it crashed) fails the stream at once:
+    // the bytes waiting for it would otherwise wait for ever.
+    this.result.catch((error: Error) => {
+      if (!this.destroyed) this.destroy(new Error(`the hashing thread failed: ${error.message}`, { cause: error }));
+    });
+    // The worker keeps the process alive only while it has bytes to hash or digests are awaited:
+    // a stream held back for its acknowledgements has nothing else that would.
     worker.unref();
   }
 
@@ -68,8 +75,13 @@ export class HashingCounter extends Transform {
     callback(error);
   }
 
-  /** Chunks are gathered into 1 MiB batches: one message per chunk (64 KiB from the network) costs more than the copy. */
+  /**
+   * Chunks are gathered into 4 MiB batches: one message per chunk (64 KiB from the network) costs
+   * more than the copy. The worker hands each batch back once hashed, and it is filled again:
+   * fresh memory for every batch would cost page faults and zeroing on each one.
+   */
   private batch = new Uint8Array(BATCH);
+  private readonly spare: Array<Uint8Array<ArrayBuffer>> = [];
   private filled = 0;
 
   private send(chunk: Uint8Array): void {
@@ -88,8 +100,9 @@ export class HashingCounter extends Transform {
     if (this.worker === undefined || this.filled === 0) return;
     const full = this.filled === BATCH ? this.batch : this.batch.slice(0, this.filled);
     this.inFlight += full.length;
+    this.worker.ref();
     this.worker.postMessage({ type: 'data', chunk: full.buffer }, [full.buffer]);
-    this.batch = new Uint8Array(BATCH);
+    this.batch = this.spare.pop() ?? new Uint8Array(BATCH);
     this.filled = 0;
   }
 
@@ -108,11 +121,16 @@ export class HashingCounter extends Transform {
     else callback();
   }
 
-  /** The digests, once every byte is hashed; call after the stream ended (or after `feed` only). */
+  private ended = false;
+
+  /** The digests, once every byte is hashed; call after the stream ended (or after `feed` only). Later calls give the same. */
   digests(): Promise<Digests> {
-    this.flush();
-    this.worker?.ref();
-    this.worker?.postMessage({ type: 'end' });
+    if (!this.ended) {
+      this.ended = true;
+      this.flush();
+      this.worker?.ref();
+      this.worker?.postMessage({ type: 'end' });
+    }
     return this.result;
   }
 }

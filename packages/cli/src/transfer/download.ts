@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Image, VisorClient } from '@visor/client';
 import { CliError, EXIT } from '../errors/exit-codes.js';
+import { BlockingFileSink } from './blocking-file-sink.js';
 import { HashingCounter, type DigestAlgorithm, type Digests } from './digests.js';
 import { imageFileName, partialFileName } from './file-names.js';
 import { RateMeter, type ProgressSnapshot } from './progress.js';
@@ -26,6 +27,11 @@ export interface DownloadRequest {
   onStart?: (info: { image: Image; path: string; resumeFrom: number }) => void;
   /** Aborting stops the transfer and keeps the partial file for a later resume. */
   signal?: AbortSignal;
+  /**
+   * Write each chunk synchronously as it arrives (BlockingFileSink): cheaper for a command that
+   * moves one file, but it blocks the event loop, so an interactive UI leaves it off (default).
+   */
+  blockingWrites?: boolean;
 }
 
 export interface DownloadResult {
@@ -103,9 +109,11 @@ export async function downloadImage(client: VisorClient, id: string, request: Do
       download.stream.destroy();
       throw new CliError(`the server did not resume at byte ${resumeFrom} (answered ${download.status})`, EXIT.server);
     }
-    await pipeline(download.stream, counter, createWriteStream(partial, { flags: resumeFrom > 0 ? 'r+' : 'w', start: resumeFrom, highWaterMark: WRITE_BUFFER }), {
-      ...(request.signal ? { signal: request.signal } : {}),
-    });
+    const flags = resumeFrom > 0 ? 'r+' : 'w';
+    const sink = request.blockingWrites
+      ? new BlockingFileSink(partial, { flags, start: resumeFrom })
+      : createWriteStream(partial, { flags, start: resumeFrom, highWaterMark: WRITE_BUFFER });
+    await pipeline(download.stream, counter, sink, { ...(request.signal ? { signal: request.signal } : {}) });
   } else {
     counter.end();
   }

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream';
-import type { Image, RegisterFields, VisorClient } from '@visor/client';
+import type { Image, RegisterFields, UploadOptions, VisorClient } from '@visor/client';
 import { CliError, EXIT, UsageError } from '../errors/exit-codes.js';
 import { HashingCounter, type Digests } from './digests.js';
 import { RateMeter, type ProgressSnapshot } from './progress.js';
@@ -20,10 +20,14 @@ export interface UploadRequest {
 export interface UploadResult {
   image: Image;
   bytes: number;
-  /** Digests of the bytes sent, computed while sending: SHA-256 (and MD5 when it was given or computed first). */
+  /** Digests declared before the upload, and the SHA-256 computed while sending when none was. */
   digests: Digests;
-  /** How the digests were checked: declared before (the server refuses a mismatch), or compared with the server's record after. */
-  verification: 'declared' | 'compared';
+  /**
+   * How the server checked the bytes before storing them: against digests declared in headers
+   * before the body (`declared`), or against the SHA-256 computed while sending and sent after
+   * the body as an HTTP trailer (`trailer`). Either way a mismatch stores nothing.
+   */
+  verification: 'declared' | 'trailer';
 }
 
 const HEX = { md5: /^[0-9a-f]{32}$/i, sha256: /^[0-9a-f]{64}$/i };
@@ -48,8 +52,10 @@ async function fileSize(path: string): Promise<number> {
 /**
  * Sends a file as an image's contents: `register` (fields given) or an upload to image `id`.
  * The size is always declared; MD5 and SHA-256 are declared when known (given, or computed
- * first with `digestFirst`), so the server stores nothing on a mismatch; otherwise SHA-256 is
- * computed while sending (on a worker thread) and compared with the digest the server recorded
+ * first with `digestFirst`). When no SHA-256 is known, it is computed while sending (on a
+ * worker thread, one pass over the file) and sent after the body as an HTTP trailer
+ * (`x-image-meta-sha256`). The server checks every digest before storing and refuses a
+ * mismatch (`400 BadDigest`, nothing stored); the record's SHA-256 is compared once more after
  * (exit 8 on a difference).
  */
 export async function uploadFile(
@@ -66,15 +72,18 @@ export async function uploadFile(
     declared = { md5: declared.md5 ?? computed.md5, sha256: declared.sha256 ?? computed.sha256 };
   }
   const meter = new RateMeter(size);
-  const counter = new HashingCounter(declared.md5 === undefined ? ['sha256'] : ['md5', 'sha256'], (n) => request.onProgress?.(meter.snapshot(n)));
+  // Hash on a worker thread only what no header declares: the SHA-256 then goes as a trailer.
+  const trailing = declared.sha256 === undefined;
+  const counter = new HashingCounter(trailing ? ['sha256'] : [], (n) => request.onProgress?.(meter.snapshot(n)));
   const file = createReadStream(request.path, { highWaterMark: 1024 * 1024 });
   const body = pipeline(file, counter, () => undefined);
   const abort = () => file.destroy(new CliError('upload interrupted', EXIT.interrupted));
   request.signal?.addEventListener('abort', abort, { once: true });
-  const options = {
+  const options: UploadOptions = {
     size,
     ...(declared.md5 === undefined ? {} : { checksum: declared.md5 }),
     ...(declared.sha256 === undefined ? {} : { sha256: declared.sha256 }),
+    ...(trailing ? { trailer: { fields: ['sha256'], digests: async () => ({ sha256: (await counter.digests()).sha256 }) } } : {}),
   };
   let image: Image;
   try {
@@ -102,12 +111,14 @@ export async function uploadFile(
   } finally {
     request.signal?.removeEventListener('abort', abort);
   }
-  const digests = await counter.digests();
+  const digests: Digests = declared.md5 === undefined ? {} : { md5: declared.md5 };
+  const sha256 = declared.sha256 ?? (await counter.digests()).sha256;
+  if (sha256 !== undefined) digests.sha256 = sha256;
   if (image.sha256 !== digests.sha256 || (digests.md5 !== undefined && image.checksum !== digests.md5)) {
     throw new CliError(
       `image '${image.id}' was stored with SHA-256 ${image.sha256} (MD5 ${image.checksum}), but the bytes sent have SHA-256 ${digests.sha256}${digests.md5 ? ` (MD5 ${digests.md5})` : ''}`,
       EXIT.integrity,
     );
   }
-  return { image, bytes: counter.bytes, digests, verification: declared.md5 !== undefined && declared.sha256 !== undefined ? 'declared' : 'compared' };
+  return { image, bytes: counter.bytes, digests, verification: trailing ? 'trailer' : 'declared' };
 }

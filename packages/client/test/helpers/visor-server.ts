@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -13,14 +13,20 @@ export interface RunningVisor {
   dataDir: string;
   /** The admin keys the server is started with (VISOR_ADMIN_ACCESS_KEY / VISOR_ADMIN_SECRET_KEY), for an auth plugin. */
   admin: { accessKey: string; secretKey: string };
+  /** The server's log lines (JSON) so far. */
+  logs: string[];
+  /** Ends the server at once (SIGKILL), as a crash or a power cut would; resolves once it exited. */
+  kill(): Promise<void>;
   stop(): Promise<void>;
 }
 
 /**
  * Starts `node packages/core/dist/src/bin/visor.js` on a free port with a fresh data directory
- * and resolves with the URL from its "listening on" JSON log line.
+ * (and `config` as its configuration file, if given) and resolves with the URL from its
+ * "listening on" JSON log line.
  */
-export async function startVisor(timeoutMs = 20_000): Promise<RunningVisor> {
+export async function startVisor(options: { config?: Record<string, unknown>; timeoutMs?: number } = {}): Promise<RunningVisor> {
+  const timeoutMs = options.timeoutMs ?? 30_000;
   const dataDir = await mkdtemp(join(tmpdir(), 'visor-client-test-'));
   const admin = { accessKey: 'client-test-admin', secretKey: randomBytes(32).toString('base64') };
   const env: NodeJS.ProcessEnv = {
@@ -33,6 +39,10 @@ export async function startVisor(timeoutMs = 20_000): Promise<RunningVisor> {
     VISOR_ADMIN_SECRET_KEY: admin.secretKey,
   };
   for (const name of ['VISOR_CONFIG', 'VISOR_DATABASE_URL', 'VISOR_PUBLIC_URL']) delete env[name];
+  if (options.config !== undefined) {
+    env.VISOR_CONFIG = join(dataDir, 'visor.config.json');
+    await writeFile(env.VISOR_CONFIG, JSON.stringify(options.config));
+  }
   const child = spawn(process.execPath, [SERVER], { cwd: dataDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
   try {
@@ -57,7 +67,13 @@ export async function startVisor(timeoutMs = 20_000): Promise<RunningVisor> {
         reject(new Error(`Visor exited (${code ?? signal}) before listening:\n${output.join('\n')}`));
       });
     });
-    return { url, dataDir, admin, stop: () => stop(child, dataDir) };
+    const kill = async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGKILL');
+      await exited;
+    };
+    return { url, dataDir, admin, logs: output, kill, stop: () => stop(child, dataDir) };
   } catch (error) {
     await stop(child, dataDir);
     throw error;

@@ -29,11 +29,17 @@ export class DigestStream extends Transform {
    * uploads. `hooks.onFirstRead`: runs when the consumer first asks for bytes.
    * `hooks.beforeEnd`: a last check once every byte passed and the digests
    * hold; its rejection fails the stream, so the backend commits nothing.
+   * `hooks.trailing`: digests declared after the bytes (HTTP trailers), read
+   * once the source ended and checked like `expected`'s; it may throw.
    */
   constructor(
     private readonly expected: UploadExpectations,
     offload = false,
-    private readonly hooks: { onFirstRead?(): void; beforeEnd?(): Promise<void> } = {},
+    private readonly hooks: {
+      onFirstRead?(): void;
+      beforeEnd?(): Promise<void>;
+      trailing?(): Pick<UploadExpectations, 'checksum' | 'sha256'>;
+    } = {},
   ) {
     super({ highWaterMark: 1 << 20 });
     if (offload) this.offloaded = new OffloadedDigests();
@@ -101,13 +107,25 @@ export class DigestStream extends Transform {
       callback(new BadDigestError('size', `${size} bytes`, `${digests.size} bytes`));
       return;
     }
-    if (checksum !== undefined && digests.checksum !== checksum) {
-      callback(new BadDigestError('checksum', `MD5 ${checksum}`, `MD5 ${digests.checksum}`));
+    let trailing: Pick<UploadExpectations, 'checksum' | 'sha256'> = {};
+    try {
+      // The source has ended, so its trailers have arrived (Node fills them in before 'end').
+      trailing = this.hooks.trailing?.() ?? {};
+    } catch (error) {
+      callback(error as Error);
       return;
     }
-    if (sha256 !== undefined && digests.sha256 !== sha256) {
-      callback(new BadDigestError('sha256', `SHA-256 ${sha256}`, `SHA-256 ${digests.sha256}`));
-      return;
+    for (const md5 of [checksum, trailing.checksum]) {
+      if (md5 !== undefined && digests.checksum !== md5) {
+        callback(new BadDigestError('checksum', `MD5 ${md5}`, `MD5 ${digests.checksum}`));
+        return;
+      }
+    }
+    for (const sha of [sha256, trailing.sha256]) {
+      if (sha !== undefined && digests.sha256 !== sha) {
+        callback(new BadDigestError('sha256', `SHA-256 ${sha}`, `SHA-256 ${digests.sha256}`));
+        return;
+      }
     }
     if (!this.hooks.beforeEnd) {
       this.digests = digests;

@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import restify from 'restify';
 import { InternalError, NotAcceptableError, type RequestContext, type RouteHandler, type RouteMethod, type RouteRegistry } from '@visor/plugin-api';
 import { answerClientError } from './client-error.js';
+import { cutIdleConnections } from './idle-cuts.js';
 import { Exchange, type ExchangeEnvironment } from './exchange.js';
 import { negotiateMediaType } from './negotiate.js';
 import { observeResponse } from './observe-response.js';
@@ -84,7 +85,7 @@ export function createHttpServer(
   server.server.headersTimeout = 60_000;
   // A connection that moves no byte either way for this long is cut: a stalled upload then fails
   // (the image returns to its former status) instead of holding it in 'uploading' forever.
-  server.server.timeout = env.idleTimeoutMs;
+  cutIdleConnections(server.server, env.logger, env.idleTimeoutMs);
   server.server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(error, socket, env.logger));
   // An Expect other than 100-continue: RFC 9110 section 10.1.1 lets a server answer 417 or not; Visor
   // serves the request as if it were absent (Node would answer a bare 417 of its own otherwise).

@@ -4,9 +4,10 @@ import { percentEncode } from './header-text.js';
 import type { ImageView } from './image-view.js';
 
 const PREFIX = 'x-image-meta-';
-const HEX32 = /^[0-9a-f]{32}$/i;
-const HEX64 = /^[0-9a-f]{64}$/i;
-const BASE64_MD5 = /^[A-Za-z0-9+/]{22}==$/;
+/** An MD5 in hex; a SHA-256 in hex; an MD5 in base64 (Content-MD5, RFC 1864). */
+export const HEX32 = /^[0-9a-f]{32}$/i;
+export const HEX64 = /^[0-9a-f]{64}$/i;
+export const BASE64_MD5 = /^[A-Za-z0-9+/]{22}==$/;
 // RFC 9110 field-value characters without obs-text: visible ASCII, space and tab.
 const PRINTABLE_ASCII = /^[\t\x20-\x7e]*$/;
 

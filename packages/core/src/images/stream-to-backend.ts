@@ -3,6 +3,7 @@ import {
   BadDigestError,
   ClientClosedError,
   ConflictError,
+  InvalidFieldError,
   PayloadTooLargeError,
   VisorError,
   type Backend,
@@ -37,6 +38,7 @@ export async function streamToBackend(backend: Backend, key: string, source: Upl
   const digest = new DigestStream(expect, length === undefined || length >= OFFLOAD_DIGESTS_FROM_BYTES, {
     ...(source.begin ? { onFirstRead: () => source.begin!() } : {}),
     ...(options.beforeCommit ? { beforeEnd: () => options.beforeCommit!() } : {}),
+    ...(source.trailing ? { trailing: () => source.trailing!() } : {}),
   });
   // The failure reaches the caller through put's rejection and digest.errored; without a
   // listener, pipe()'s own error forwarding would turn it into an uncaught exception.
@@ -92,7 +94,9 @@ function isUploadVerdict(error: Error | null): error is Error {
     error instanceof BadDigestError ||
     error instanceof PayloadTooLargeError ||
     error instanceof ClientClosedError ||
-    error instanceof ConflictError
+    error instanceof ConflictError ||
+    // A malformed or missing digest trailer, found once the body ended.
+    error instanceof InvalidFieldError
   );
 }
 

@@ -52,6 +52,12 @@ export interface UploadSource {
   lengthHint?: number;
   /** Called once, just before the bytes are first read (HTTP: sends `100 Continue` to a client waiting for it). */
   begin?(): void;
+  /**
+   * Digests the client sends after the bytes (HTTP: trailer fields), known once `stream` has
+   * ended; checked like those of `expect`, before the store commits. Throws (a VisorError) when
+   * they are malformed, or announced and missing.
+   */
+  trailing?(): Pick<UploadExpectations, 'checksum' | 'sha256'>;
 }
 
 /**

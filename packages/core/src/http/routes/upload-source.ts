@@ -1,10 +1,12 @@
 import { ClientClosedError, type UploadSource } from '@visor/plugin-api';
 import type { Exchange } from '../exchange.js';
+import { digestTrailers } from '../digest-trailers.js';
 import { metadataFromHeaders } from '../image-headers.js';
 
 /** The request body as an upload, with its declared digests and a signal for a vanished client. */
 export function uploadFrom(exchange: Exchange): { metadata: Record<string, string>; source: UploadSource } {
   const { metadata, expect } = metadataFromHeaders(exchange.req.headers, exchange.req.rawHeaders);
+  const trailing = digestTrailers(exchange.req);
   const controller = new AbortController();
   // Gone means: closed before the body was read to its end. A body Node already received whole
   // (req.complete) but nobody read yet is lost too when the connection closes (Node destroys
@@ -22,6 +24,7 @@ export function uploadFrom(exchange: Exchange): { metadata: Record<string, strin
     expect,
     signal: controller.signal,
     begin: () => exchange.continueBody(),
+    trailing,
     ...(Number.isSafeInteger(length) ? { lengthHint: length } : {}),
   };
   return { metadata, source };
