@@ -49,7 +49,19 @@ export async function errorFromAnswer(response: Answer): Promise<VisorClientErro
     typeof code === 'string' ? code : (decodeHeader(response.header('x-error-code')) ?? `HTTP${response.status}`),
     typeof message === 'string'
       ? message
-      : (decodeHeader(response.header('x-error-message')) ?? `${response.status} ${response.statusText}`.trim()),
+      : (decodeHeader(response.header('x-error-message')) ?? notFromVisor(response)),
     details,
+  );
+}
+
+/**
+ * The message of an error answer without Visor's error document or x-error-* headers: something
+ * else answered (a proxy, another service at that URL), so say so rather than pass a bare status.
+ */
+function notFromVisor(response: Answer): string {
+  const server = response.header('server');
+  return (
+    `${`${response.status} ${response.statusText}`.trim()}, answered without a Visor error document` +
+    `${server === undefined ? '' : ` (by server '${server}')`}: is the URL that of a Visor server, or did a proxy in between answer?`
   );
 }

@@ -208,3 +208,24 @@ for (const transport of ['node:http', 'fetch'] as const) {
     });
   });
 }
+
+describe('an error answer that does not come from Visor (a proxy, another service at the URL)', () => {
+  it('says so, naming the status and the answering server, instead of a bare status', TEST, async () => {
+    const { createServer: createHttpServer } = await import('node:http');
+    const other = createHttpServer((_req, res) => {
+      res.writeHead(404, { server: 'keryx', 'content-length': '0' });
+      res.end();
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = other.address() as { port: number };
+      const client = new VisorClient({ url: `http://127.0.0.1:${port}`, accessKey: 'admin', secretKey: 'a-secret-of-enough-length' });
+      const error = await failure(client.list());
+      assert.equal(error.status, 404);
+      assert.equal(error.code, 'HTTP404');
+      assert.match(error.message, /^404 Not Found, answered without a Visor error document \(by server 'keryx'\): is the URL that of a Visor server/);
+    } finally {
+      await new Promise((resolve) => other.close(resolve));
+    }
+  });
+});

@@ -95,3 +95,39 @@ describe('an upload larger than the store has room for', () => {
     assert.equal((await get(`${t.url}/images/${image.id}/meta`)).json().image.status, 'locked');
   });
 });
+
+describe('an upload whose declared size is over limits.maxImageBytes', () => {
+  let t: TestVisor;
+  before(async () => {
+    t = await startVisor({ limits: { maxImageBytes: 1000 } });
+  });
+  after(() => t.close());
+
+  for (const declared of ['content-length: 1001', 'content-length: 1001\r\nx-image-meta-size: 1001']) {
+    it(`is refused with 413 before 100 Continue (${declared.replace('\r\n', ', ')}); the image stays locked`, async () => {
+      const image = (await request('POST', `${t.url}/images`, { body: { image: X86 } })).json().image;
+      const conn = await connect(t.url);
+      conn.socket.write(
+        `PUT /images/${image.id} HTTP/1.1\r\nhost: x\r\ncontent-type: application/octet-stream\r\n${declared}\r\nexpect: 100-continue\r\n\r\n`,
+      );
+      await conn.waitFor('final answer', () => conn.received().includes('\r\n\r\n') && conn.ended());
+      assert.match(conn.received(), /^HTTP\/1\.1 413 /);
+      assert.doesNotMatch(conn.received(), /100 Continue/);
+      assert.match(conn.received(), /\r\nconnection: close\r\n/i);
+      assert.match(conn.received(), /"code":"PayloadTooLarge".*1001 bytes \(as declared\).*limit of 1000 bytes/);
+      assert.equal((await get(`${t.url}/images/${image.id}/meta`)).json().image.status, 'locked');
+    });
+  }
+
+  it('a POST with a file declared over the limit: 413 before 100 Continue and no record', async () => {
+    const conn = await connect(t.url);
+    conn.socket.write(
+      'POST /images HTTP/1.1\r\nhost: x\r\ncontent-type: application/octet-stream\r\ncontent-length: 5000\r\n' +
+        'x-image-meta-name: declared-too-big\r\nx-image-meta-architecture: x86_64\r\nexpect: 100-continue\r\n\r\n',
+    );
+    await conn.waitFor('final answer', () => conn.received().includes('\r\n\r\n') && conn.ended());
+    assert.match(conn.received(), /^HTTP\/1\.1 413 /);
+    assert.doesNotMatch(conn.received(), /100 Continue/);
+    assert.deepEqual((await get(`${t.url}/images?name=declared-too-big`)).json().images, []);
+  });
+});

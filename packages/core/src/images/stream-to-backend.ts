@@ -32,6 +32,13 @@ export interface StreamToBackendOptions {
 export async function streamToBackend(backend: Backend, key: string, source: UploadSource, options: StreamToBackendOptions): Promise<StoredFile> {
   const { expect, onBytes } = options;
   const length = expect.size ?? source.lengthHint;
+  // A declared size (x-image-meta-size or Content-Length) over the limit is refused before the
+  // body is asked for (no 100 Continue), so the client need not send what would be thrown away.
+  if (expect.maxBytes != null && length !== undefined && length > expect.maxBytes) {
+    throw new PayloadTooLargeError(
+      `the image is ${length} bytes (as declared), larger than this server's limit of ${expect.maxBytes} bytes; nothing was stored`,
+    );
+  }
   // A worker thread pays off only once there is enough to hash.
   // The client is asked for its body (HTTP: 100 Continue) only once the backend starts reading,
   // so a backend that refuses at once (a full disk, say) costs it nothing.
