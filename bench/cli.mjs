@@ -9,75 +9,26 @@
 // /usr/bin/time exists) and of the server (from /proc), since client and server share the cores.
 //   node bench/cli.mjs            (npm run bench runs it after bench/run.mjs)
 import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes, randomFillSync } from 'node:crypto';
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { VisorClient, authorizationHeader } from '../packages/client/dist/src/index.js';
+import { VisorClient } from '../packages/client/dist/src/index.js';
+import { ADMIN, headerArgs, makeImage, processCpuSeconds, signed, startVisor } from './lib.mjs';
 
 const SIZE_MB = Number(process.env.BENCH_SIZE_MB ?? 1024);
 const SIZE = SIZE_MB * 1024 * 1024;
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const STARTS = Number(process.env.BENCH_STARTS ?? 20);
 const root = new URL('..', import.meta.url).pathname;
-const SERVER = join(root, 'packages/core/dist/src/bin/visor.js');
 const VISOR = join(root, 'packages/cli/dist/src/bin/visor.js');
 const work = mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), 'visor-bench-cli-'));
-const ADMIN = { accessKey: 'bench-admin', secretKey: randomBytes(32).toString('base64') };
 const rows = [];
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const seconds = (start) => Number(process.hrtime.bigint() - start) / 1e9;
 const mb = (rate) => `${(rate / 1e6).toFixed(0)} MB/s`;
 const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-/** CPU seconds (user + system) a process used so far, from /proc (Linux). */
-function cpuOf(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return NaN;
-  }
-}
-
-function signedHeaders(method, path, headers = {}) {
-  const all = { ...headers, 'x-visor-date': new Date().toUTCString() };
-  return { ...all, authorization: authorizationHeader(ADMIN.accessKey, ADMIN.secretKey, { method, path, query: '', headers: all }) };
-}
-const headerArgs = (headers) => Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]);
-
-async function makeImage(path) {
-  const block = randomFillSync(Buffer.alloc(16 * 1024 * 1024));
-  const out = createWriteStream(path);
-  for (let written = 0; written < SIZE; written += block.length) {
-    block.writeUInt32LE(written / block.length, 0);
-    if (!out.write(block.subarray(0, Math.min(block.length, SIZE - written)))) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'close');
-}
-
-function startServer() {
-  const child = spawn(process.execPath, [SERVER], {
-    env: { ...process.env, VISOR_PORT: '0', VISOR_DATA_DIR: join(work, 'data'), VISOR_LOG_LEVEL: 'info', VISOR_ADMIN_ACCESS_KEY: ADMIN.accessKey, VISOR_ADMIN_SECRET_KEY: ADMIN.secretKey },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let buffered = '';
-  return new Promise((resolve, reject) => {
-    child.stderr.on('data', (chunk) => {
-      if (buffered === null) return;
-      buffered += chunk;
-      const match = /listening on (http:\/\/[^"\s]+)/.exec(buffered);
-      if (match) {
-        buffered = null;
-        resolve({ child, url: match[1] });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`server exited (${code}):\n${buffered}`)));
-  });
-}
-
 /**
  * Runs a program to its end; resolves with its wall time in seconds, and with `cpu: true` also
  * its CPU seconds (user + system, every thread; GNU time's last line of standard error).
@@ -104,18 +55,18 @@ function timed(command, args, env = process.env, options = {}) {
 
 /** Runs a transfer; resolves with its rate and the CPU seconds per GiB of the client and of the server. */
 async function transfer(server, command, args, env) {
-  const before = cpuOf(server.pid);
+  const before = processCpuSeconds(server.pid);
   const { wall, cpu } = await timed(command, args, env, { cpu: true });
   const gib = SIZE / 2 ** 30;
-  return { rate: SIZE / wall, client: cpu / gib, server: (cpuOf(server.pid) - before) / gib };
+  return { rate: SIZE / wall, client: cpu / gib, server: (processCpuSeconds(server.pid) - before) / gib };
 }
 
 async function main() {
   const file = join(work, 'image.raw');
   console.log(`preparing a ${SIZE_MB} MiB image in ${work} ...`);
-  await makeImage(file);
+  await makeImage(file, SIZE);
   spawnSync('sync');
-  const { child, url } = await startServer();
+  const { child, url } = await startVisor({ config: {}, name: 'cli', work });
   const client = new VisorClient({ url, ...ADMIN });
   const env = { ...process.env, HOME: work, VISOR_URL: url, VISOR_ACCESS_KEY: ADMIN.accessKey, VISOR_SECRET_KEY: ADMIN.secretKey };
   const results = { curlUp: [], visorUp: [], curlDown: [], visorDown: [] };
@@ -131,7 +82,7 @@ async function main() {
         spawnSync('sync');
         const up =
           who === 'curl'
-            ? await transfer(child, 'curl', ['-sS', '-f', '-o', '/dev/null', '-T', file, '-X', 'POST', '-H', 'expect:', ...headerArgs(signedHeaders('POST', '/images', { 'content-type': 'application/octet-stream', ...meta })), `${url}/images`])
+            ? await transfer(child, 'curl', ['-sS', '-f', '-o', '/dev/null', '-T', file, '-X', 'POST', '-H', 'expect:', ...headerArgs(signed('POST', '/images', { 'content-type': 'application/octet-stream', ...meta })), `${url}/images`])
             : await transfer(child, process.execPath, [VISOR, '--quiet', 'add', `name=${name}`, 'architecture=x86_64', 'format=raw', '--file', file], env);
         const [image] = (await client.list({ name })).images;
         if (image?.size !== SIZE) throw new Error(`${who}'s upload did not store ${SIZE} bytes: ${JSON.stringify(image)}`);
@@ -141,7 +92,7 @@ async function main() {
         const out = join(work, `${who}-download.raw`);
         const down =
           who === 'curl'
-            ? await transfer(child, 'curl', ['-sS', '-f', '-o', out, ...headerArgs(signedHeaders('GET', path)), `${url}${path}`])
+            ? await transfer(child, 'curl', ['-sS', '-f', '-o', out, ...headerArgs(signed('GET', path)), `${url}${path}`])
             : await transfer(child, process.execPath, [VISOR, '--quiet', 'get', image.id, '-o', out, '--force'], env);
         results[who === 'curl' ? 'curlDown' : 'visorDown'].push(down);
         rmSync(out, { force: true });
