@@ -8,11 +8,12 @@
 //   BENCH_SIZE_MB=256 BENCH_RUNS=1 npm run bench:hdfs
 import { spawn, spawnSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { makeImage, memory, processCpuSeconds, resetPeak } from './lib.mjs';
 
 const SIZE_MB = Number(process.env.BENCH_SIZE_MB ?? 1024);
 const SIZE = SIZE_MB * 1024 * 1024;
@@ -27,33 +28,6 @@ const seconds = (start) => Number(process.hrtime.bigint() - start) / 1e9;
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const mbps = (rate) => `${(rate / 1e6).toFixed(0)} MB/s`;
 
-function memory(pid) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
-  return { rss: kb('VmRSS') * 1024, peak: kb('VmHWM') * 1024 };
-}
-
-/** Resets the kernel's peak-RSS mark (Linux), so each transfer reports its own peak. */
-function resetPeak(pid) {
-  try {
-    writeFileSync(`/proc/${pid}/clear_refs`, '5');
-  } catch {
-    // not allowed: peaks accumulate, an upper bound
-  }
-}
-
-async function makeImage(path) {
-  const block = randomFillSync(Buffer.alloc(16 * 1024 * 1024));
-  const out = createWriteStream(path);
-  for (let written = 0; written < SIZE; written += block.length) {
-    block.writeUInt32LE(written / block.length, 0);
-    if (!out.write(block.subarray(0, Math.min(block.length, SIZE - written)))) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'finish');
-}
-
-/** Runs a command to completion; resolves to its standard output. */
 const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 let timeFiles = 0;
 
@@ -104,21 +78,14 @@ async function timed(fn) {
   return SIZE / seconds(start);
 }
 
-/** CPU seconds (user + system, all threads) of process `pid` so far (Linux /proc). */
-function cpuOf(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
 /** CPU seconds of curl (GNU time), the emulator and Visor during `fn`, per GiB moved: [curl, emulator, visor]. */
 const cpu = { direct: [], visor: [], directDown: [], visorDown: [] };
 async function withCpu(into, pids, fn) {
-  const before = pids.map(cpuOf);
+  const before = pids.map(processCpuSeconds);
   curlCpu = 0;
   const rate = await fn();
   const gib = SIZE / 2 ** 30;
-  into.push([curlCpu / gib, ...pids.map((pid, i) => (cpuOf(pid) - before[i]) / gib)]);
+  into.push([curlCpu / gib, ...pids.map((pid, i) => (processCpuSeconds(pid) - before[i]) / gib)]);
   return rate;
 }
 let curlCpu = 0;
@@ -144,7 +111,7 @@ async function visorCall(url, method, path, body) {
 async function main() {
   const file = join(work, 'image.raw');
   console.log(`preparing a ${SIZE_MB} MiB image in ${work} ...`);
-  await makeImage(file);
+  await makeImage(file, SIZE);
   spawnSync('sync');
 
   const emulatorBin = join(root, 'packages/webhdfs-emulator/dist/src/bin/webhdfs-emulator.js');
