@@ -64,8 +64,6 @@ export class OffloadedDigests {
   private sha256: HashWorkerClient | undefined;
   private current: Buffer | undefined;
   private used = 0;
-  /** Batches this upload holds: filling, or at a thread. */
-  private held = 0;
   /** Lengths of the batches at the MD5 thread, in order (a thread answers in order). */
   private readonly atMd5: number[] = [];
   /** Lengths of the batches at the SHA-256 thread, in order. */
@@ -92,11 +90,10 @@ export class OffloadedDigests {
       }
       while (offset < chunk.length) {
         if (!this.current) {
-          if (this.held >= MAX_BATCHES_PER_UPLOAD) {
+          if (this.held() >= MAX_BATCHES_PER_UPLOAD) {
             this.waiting = pump;
             return;
           }
-          this.held += 1;
           this.current = Buffer.from(takeBuffer());
         }
         const n = Math.min(chunk.length - offset, BATCH_BYTES - this.used);
@@ -133,6 +130,11 @@ export class OffloadedDigests {
     this.sha256?.abort(this.id);
   }
 
+  /** Batches this upload holds: the one being filled and those at a thread. */
+  private held(): number {
+    return (this.current ? 1 : 0) + this.atMd5.length + this.atSha256.length;
+  }
+
   private open(): void {
     if (this.md5) return;
     this.md5 = hashWorkers.md5.pick();
@@ -152,7 +154,6 @@ export class OffloadedDigests {
       onFail: (error) => {
         // The thread's batches are gone with it; those at the other thread come back by their acks.
         const lost = name === 'md5' ? this.atMd5 : this.atSha256;
-        this.held -= lost.length;
         pool.made -= lost.length;
         lost.length = 0;
         if (this.failure) return; // both threads' sessions may end with the same upload
@@ -202,7 +203,6 @@ export class OffloadedDigests {
   }
 
   private release(buffer: ArrayBuffer): void {
-    this.held -= 1;
     returnBuffer(buffer);
     this.resume();
   }
