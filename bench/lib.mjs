@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes, randomFillSync } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { join } from 'node:path';
 import { authorizationHeader } from '../packages/client/dist/src/index.js';
 
@@ -129,4 +130,38 @@ export async function stop(child) {
   if (child.exitCode !== null) return;
   child.kill('SIGTERM');
   await once(child, 'exit');
+}
+
+/** A signed JSON request to a Visor at `url`; resolves to the parsed answer (throws on a status ≥ 300). */
+function visorJson(url, method, target, body) {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  const headers = signed(method, target, payload === undefined ? {} : { 'content-type': 'application/json' });
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${url}${target}`, { method, agent: false, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => (text += c));
+      res.on('end', () => (res.statusCode >= 300 ? reject(new Error(`${method} ${target}: ${res.statusCode} ${text}`)) : resolve(text ? JSON.parse(text) : undefined)));
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/**
+ * A 16 MiB upload to the Visor at `url`, deleted afterwards: it starts the server's digest worker
+ * threads (and fills its batch pool), a one-time cost per process that memory figures report apart.
+ */
+export async function warmUpUploads(url) {
+  const { image } = await visorJson(url, 'POST', '/images', { image: { name: 'warm-up', architecture: 'x86_64' } });
+  const target = `/images/${image.id}`;
+  await new Promise((resolve, reject) => {
+    const req = http.request(`${url}${target}`, { method: 'PUT', agent: false, headers: signed('PUT', target, { 'content-type': 'application/octet-stream' }) }, (res) => {
+      res.resume();
+      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`warm-up upload: ${res.statusCode}`))));
+    });
+    req.on('error', reject);
+    req.end(randomBytes(16 * 1024 * 1024));
+  });
+  await visorJson(url, 'DELETE', target);
 }

@@ -13,7 +13,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ADMIN, groupCpuSeconds, headerArgs, processCpuSeconds, loadAverage, makeImage, memory, resetPeak, run, signed, startVisor, stop } from './lib.mjs';
+import { ADMIN, groupCpuSeconds, headerArgs, processCpuSeconds, loadAverage, makeImage, memory, resetPeak, run, signed, startVisor, stop, warmUpUploads } from './lib.mjs';
 
 const SIZE_MB = Number(process.env.BENCH_SIZE_MB ?? 1024);
 const SIZE = SIZE_MB * 1024 * 1024;
@@ -225,6 +225,15 @@ async function downloads(visor, glance, nginxUrl, file) {
  * loopback TCP receive, the page cache write, and curl's own sending, all on the same cores.
  */
 async function uploads(visor, glance, file) {
+  const cold = memory(visor.pid).rss;
+  await warmUpUploads(visor.url);
+  const warm = memory(visor.pid).rss;
+  rows.push([
+    'Visor RSS before / after a 16 MiB warm-up upload',
+    `${(cold / MiB).toFixed(0)} / ${(warm / MiB).toFixed(0)} MiB`,
+    'once per process: the digest worker threads and their batch pool (left out of the per-upload figures below)',
+    '',
+  ]);
   for (const n of [1, 4, 8]) {
     const rates = {};
     const cpu = {};

@@ -11,14 +11,13 @@
 //   npm run bench                 # 1 GiB
 //   BENCH_SIZE_MB=4096 npm run bench
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { headerArgs, loadAverage, makeImage as writeImage, memory, resetPeak, run, signed, startVisor, stop } from './lib.mjs';
+import { headerArgs, loadAverage, makeImage as writeImage, memory, resetPeak, run, signed, startVisor, stop, warmUpUploads } from './lib.mjs';
 import { s3Rows } from './s3.mjs';
 
 const SIZE_MB = Number(process.env.BENCH_SIZE_MB ?? 1024);
@@ -303,18 +302,7 @@ async function main() {
   try {
     const image = JSON.parse((await call('POST', `${url}/images`, { image: { name: 'bench', architecture: 'x86_64', format: 'raw' } })).body).image;
     const cold = memory(child.pid);
-    // A 16 MiB warm-up upload starts the digest worker threads, a one-time cost reported apart.
-    const warm = JSON.parse((await call('POST', `${url}/images`, { image: { name: 'warm-up', architecture: 'x86_64' } })).body).image;
-    const warmTarget = `/images/${warm.id}`;
-    const warmBody = randomBytes(16 * 1024 * 1024);
-    await new Promise((resolve, reject) => {
-      const req = http.request(`${url}${warmTarget}`, { method: 'PUT', agent, headers: signed('PUT', warmTarget, { 'content-type': 'application/octet-stream' }) }, (res) => {
-        res.resume();
-        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`warm-up upload: ${res.statusCode}`))));
-      });
-      req.on('error', reject);
-      req.end(warmBody);
-    });
+    await warmUpUploads(url); // starts the digest worker threads: a one-time cost, reported apart
     const before = memory(child.pid);
     rows.push(['server RSS at start / after the warm-up upload', `${(cold.rss / 1048576).toFixed(0)} MiB`, `${(before.rss / 1048576).toFixed(0)} MiB (digest worker threads started)`]);
     const peaks = await transfers(url, file, child.pid, before.rss);
@@ -384,26 +372,9 @@ function curlDownload(url, target) {
   return run('curl', ['-sS', '-f', '-o', '/dev/null', ...headerArgs(signed('GET', target)), `${url}${target}`]);
 }
 
-/** A 16 MiB upload: starts the server's digest worker threads, a one-time cost the memory figures leave out. */
-async function warmUp(url) {
-  const warm = JSON.parse((await call('POST', `${url}/images`, { image: { name: 'warm-up', architecture: 'x86_64' } })).body).image;
-  const warmTarget = `/images/${warm.id}`;
-  const warmBody = randomBytes(16 * 1024 * 1024);
-  const warmAgent = new http.Agent({ keepAlive: false });
-  await new Promise((resolve, reject) => {
-    const req = http.request(`${url}${warmTarget}`, { method: 'PUT', agent: warmAgent, headers: signed('PUT', warmTarget, { 'content-type': 'application/octet-stream' }) }, (res) => {
-      res.resume();
-      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`warm-up upload: ${res.statusCode}`))));
-    });
-    req.on('error', reject);
-    req.end(warmBody);
-  });
-  await call('DELETE', `${url}${warmTarget}`);
-}
-
 /** The S3 backend against the Swift all-in-one (bench/s3.mjs), with this file's helpers. */
 async function s3Section(file) {
-  const tools = { startServer, stop, call, curlUpload, curlDownload, run, memory, resetPeak, median, seconds, mbps, warmUp };
+  const tools = { startServer, stop, call, curlUpload, curlDownload, run, memory, resetPeak, median, seconds, mbps, warmUp: warmUpUploads };
   rows.push(...(await s3Rows({ file, size: SIZE, sizeMb: SIZE_MB, runs: Number(process.env.BENCH_S3_RUNS ?? 3), tools })));
 }
 

@@ -4,7 +4,8 @@
 // competing CPU-bound process, and reports the CPU seconds each thread of the server spent:
 // the main thread, each hash worker, the libuv thread pool, V8's platform threads (GC and
 // compiler helpers), the main thread's GC pauses, and curl's own CPU time. Linux only (/proc).
-//   node bench/upload-profile.mjs FILE [--compete]      (prints one JSON line per upload)
+//   node bench/upload-profile.mjs FILE [--compete] [--concurrent N]   (one JSON line per upload kind;
+//   with --concurrent, N PUTs of FILE at once, reported together)
 // bench/run.mjs runs it; it is not a test.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -45,6 +46,8 @@ new PerformanceObserver((list) => {
 
 const file = process.argv[2];
 const compete = process.argv.includes('--compete');
+const concurrentAt = process.argv.indexOf('--concurrent');
+const concurrent = concurrentAt === -1 ? 1 : Number(process.argv[concurrentAt + 1]);
 const size = statSync(file).size;
 const work = mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), 'visor-profile-'));
 // Each run stores two copies of the file: never leave them behind, even when stopped or when
@@ -95,18 +98,22 @@ const snapshot = () => {
   };
 };
 
-async function profiled(label, args) {
+/** Runs the curl commands at once; prints CPU seconds per thread over all of them and the aggregate rate. */
+async function profiled(label, ...commands) {
   const burner = compete ? spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' }) : undefined;
   const before = snapshot();
   const start = process.hrtime.bigint();
-  const { body, cpu: curlCpu } = await curl(args);
+  const results = await Promise.all(commands.map((args) => curl(args)));
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const after = snapshot();
   burner?.kill('SIGKILL');
   const threads = Object.fromEntries(Object.keys(before).map((k) => [k, Number((after[k] - before[k]).toFixed(k === 'gcMs' ? 0 : 2))]));
-  console.log(JSON.stringify({ label, compete, seconds: Number(seconds.toFixed(2)), mbps: Math.round(size / seconds / 1e6), threads, curl: Number(curlCpu.toFixed(2)) }));
-  return body;
+  const curlCpu = results.reduce((total, r) => total + r.cpu, 0);
+  const bytes = size * commands.length;
+  console.log(JSON.stringify({ label, compete, uploads: commands.length, seconds: Number(seconds.toFixed(2)), mbps: Math.round(bytes / seconds / 1e6), threads, curl: Number(curlCpu.toFixed(2)) }));
+  return results[0].body;
 }
+const put = (id) => ['-sS', '-f', '-o', '/dev/null', '-T', file, '-X', 'PUT', '-H', 'expect:', '-H', 'content-type: application/octet-stream', `${url}/images/${id}`];
 
 try {
   // Warm-up: starts both hash workers (a one-time cost, not profiled).
@@ -114,8 +121,14 @@ try {
   const warmFile = join(work, 'warm.raw');
   await import('node:fs/promises').then((fs) => fs.writeFile(warmFile, Buffer.alloc(16 << 20, 1)));
   await curl(['-sS', '-f', '-o', '/dev/null', '-T', warmFile, '-X', 'PUT', '-H', 'expect:', '-H', 'content-type: application/octet-stream', `${url}/images/${warm.id}`]);
+  if (concurrent > 1) {
+    const ids = [];
+    for (let i = 0; i < concurrent; i++) ids.push((await visor.images.register({ name: `put-${i}`, architecture: 'x86_64' })).id);
+    await profiled(`${concurrent} PUTs at once`, ...ids.map(put));
+    process.exit(0);
+  }
   const image = await visor.images.register({ name: 'put', architecture: 'x86_64' });
-  await profiled('PUT', ['-sS', '-f', '-o', '/dev/null', '-T', file, '-X', 'PUT', '-H', 'expect:', '-H', 'content-type: application/octet-stream', `${url}/images/${image.id}`]);
+  await profiled('PUT', put(image.id));
   await profiled('POST', [
     '-sS', '-f', '-o', '/dev/null', '-T', file, '-X', 'POST', '-H', 'expect:', '-H', 'content-type: application/octet-stream',
     '-H', 'x-image-meta-name: post', '-H', 'x-image-meta-architecture: x86_64', `${url}/images`,
