@@ -165,3 +165,31 @@ export async function warmUpUploads(url) {
   });
   await visorJson(url, 'DELETE', target);
 }
+
+/**
+ * CPU seconds (user + system) of processes `pids` and all their living descendants, from
+ * /proc/<pid>/stat (a server and the workers it forked). Linux only.
+ */
+export function treeCpuSeconds(pids) {
+  const parent = new Map();
+  const cpu = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parent.set(Number(entry), Number(fields[1]));
+      cpu.set(Number(entry), (Number(fields[11]) + Number(fields[12])) / 100);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  const roots = new Set(pids);
+  const inTree = (pid) => {
+    for (let p = pid; p > 1; p = parent.get(p) ?? 0) if (roots.has(p)) return true;
+    return false;
+  };
+  let total = 0;
+  for (const [pid, seconds] of cpu) if (inTree(pid)) total += seconds;
+  return total;
+}
