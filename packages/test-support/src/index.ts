@@ -4,3 +4,4 @@ export { freePort, waitForPort } from './free-port.js';
 export { nginxBinary, startNginx, type NginxLayout, type RunningNginx, type StartNginxOptions } from './nginx.js';
 export { createTestCa, type TestCa } from './test-ca.js';
 export { startStallingServer, type StallingServer } from './stalling-server.js';
+export { makeTempDir, makeTempDirSync, removeTempDir, removeTempDirSync, testTempDir, type TestWithAfter } from './temp-dir.js';
