@@ -5,3 +5,4 @@ export { nginxBinary, startNginx, type NginxLayout, type RunningNginx, type Star
 export { createTestCa, type TestCa } from './test-ca.js';
 export { startStallingServer, type StallingServer } from './stalling-server.js';
 export { makeTempDir, makeTempDirSync, removeTempDir, removeTempDirSync, testTempDir, type TestWithAfter } from './temp-dir.js';
+export { startVisorServer, type RunningVisorServer, type StartVisorServerOptions } from './visor-server.js';
