@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { BackendError, BackendUnavailableError, InvalidRangeError } from '@visor/plugin-api';
-import { startEmulatedDialects, type EmulatedDialects } from '@visor/test-servers';
+import { useEmulatedDialects } from '@visor/test-servers';
 import { createCumulus, cumulusOptions } from './support/cumulus-target.js';
 
 const MiB = 1024 * 1024;
@@ -31,20 +31,14 @@ function failingAtTheEnd(data: Buffer): Readable {
 }
 
 describe('Cumulus (emulated: nginx + Swift s3api): single PUTs, ranges by skipping, Signature Version 2', () => {
-  let target: EmulatedDialects;
-  before(async () => {
-    target = await startEmulatedDialects();
-  });
-  after(async () => {
-    await target?.stop();
-  });
+  const dialects = useEmulatedDialects();
 
   it('the front answers a signed Range request with 200 and the whole object, as Cumulus does; the backend still serves exactly the range', async () => {
-    const backend = await createCumulus(cumulusOptions(target));
+    const backend = await createCumulus(cumulusOptions(dialects.target));
     try {
       const data = randomBytes(3 * MiB + 17);
       const { location } = await backend.put('k1', Readable.from([data]), { size: data.length });
-      const raw = await backend.client.send(new GetObjectCommand({ Bucket: target.bucket, Key: backend.locations.objectKey('k1'), Range: 'bytes=10-19' }));
+      const raw = await backend.client.send(new GetObjectCommand({ Bucket: dialects.target.bucket, Key: backend.locations.objectKey('k1'), Range: 'bytes=10-19' }));
       assert.equal(raw.$metadata.httpStatusCode, 200, 'the emulated Cumulus ignores Range');
       assert.equal(raw.ContentRange, undefined);
       assert.equal(raw.ContentLength, data.length);
@@ -67,14 +61,14 @@ describe('Cumulus (emulated: nginx + Swift s3api): single PUTs, ranges by skippi
   });
 
   it('an upload is one PutObject, never a multipart upload (plain MD5 ETag), read back byte for byte', async () => {
-    const backend = await createCumulus(cumulusOptions(target));
+    const backend = await createCumulus(cumulusOptions(dialects.target));
     try {
       const data = randomBytes(12 * MiB + 1);
       const chunks = Array.from({ length: Math.ceil(data.length / (256 * 1024)) }, (_, i) => data.subarray(i * 256 * 1024, (i + 1) * 256 * 1024));
       const stored = await backend.put('k2', Readable.from(chunks), { size: data.length });
       assert.equal(stored.etag, `"${createHash('md5').update(data).digest('hex')}"`);
-      assert.deepEqual(await target.listRaw(backend.options.prefix), [backend.locations.objectKey('k2')]);
-      const direct = await target.admin.send(new GetObjectCommand({ Bucket: target.bucket, Key: backend.locations.objectKey('k2') }));
+      assert.deepEqual(await dialects.target.listRaw(backend.options.prefix), [backend.locations.objectKey('k2')]);
+      const direct = await dialects.target.admin.send(new GetObjectCommand({ Bucket: dialects.target.bucket, Key: backend.locations.objectKey('k2') }));
       assert.ok((await readAll(direct.Body as Readable)).equals(data));
       assert.equal(await backend.cleanup({ minAgeMs: 0 }), 0, 'no multipart uploads to sweep');
     } finally {
@@ -83,13 +77,13 @@ describe('Cumulus (emulated: nginx + Swift s3api): single PUTs, ranges by skippi
   });
 
   it('a source that fails after its last byte (a digest mismatch found at the end) stores nothing: the old object stays whole', async () => {
-    const backend = await createCumulus(cumulusOptions(target));
+    const backend = await createCumulus(cumulusOptions(dialects.target));
     try {
       const old = randomBytes(100_000);
       const { location } = await backend.put('k3', Readable.from([old]), { size: old.length });
       const replacement = randomBytes(2 * MiB);
       await assert.rejects(backend.put('k3', failingAtTheEnd(replacement), { size: replacement.length }), /digest mismatch at the end/);
-      assert.deepEqual(await target.listRaw(backend.options.prefix), [backend.locations.objectKey('k3')]);
+      assert.deepEqual(await dialects.target.listRaw(backend.options.prefix), [backend.locations.objectKey('k3')]);
       assert.ok((await readAll((await backend.get(location)).body)).equals(old));
       const tooLong = randomBytes(1000);
       await assert.rejects(backend.put('k3', Readable.from([tooLong]), { size: 999 }), /more than the 999 bytes declared/);
@@ -100,7 +94,7 @@ describe('Cumulus (emulated: nginx + Swift s3api): single PUTs, ranges by skippi
   });
 
   it('an upload without a size is refused before a byte is read', async () => {
-    const backend = await createCumulus(cumulusOptions(target));
+    const backend = await createCumulus(cumulusOptions(dialects.target));
     try {
       let read = 0;
       const source = new Readable({
@@ -111,14 +105,14 @@ describe('Cumulus (emulated: nginx + Swift s3api): single PUTs, ranges by skippi
       });
       await assert.rejects(backend.put('k4', source), (error: unknown) => error instanceof BackendError && /declared size/.test(error.message));
       assert.equal(read, 0);
-      assert.deepEqual(await target.listRaw(backend.options.prefix), []);
+      assert.deepEqual(await dialects.target.listRaw(backend.options.prefix), []);
     } finally {
       await backend.close();
     }
   });
 
   it('a wrong secret key is refused by the server through the Cumulus front', async () => {
-    const backend = await createCumulus(cumulusOptions(target, { secretAccessKey: 'wrong' }));
+    const backend = await createCumulus(cumulusOptions(dialects.target, { secretAccessKey: 'wrong' }));
     try {
       assert.match((await backend.health()).message ?? '', /SignatureDoesNotMatch/);
       await assert.rejects(backend.put('k5', Readable.from([Buffer.from('x')]), { size: 1 }), BackendUnavailableError);

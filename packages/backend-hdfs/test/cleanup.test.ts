@@ -1,36 +1,28 @@
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { chunkedSource, randomData, readAll } from '@visor/backend-testsuite';
-import type { WebHdfsEmulator } from '@visor/webhdfs-emulator';
 import type { HdfsBackend } from '../src/index.js';
-import { emulatedStore, storeFiles } from './support/emulated-hdfs.js';
+import { emulatedStores, KEY, storeFiles } from './support/emulated-hdfs.js';
 
-const KEY = 'c0ffee00-1111-4222-8333-444455556666';
 const HOUR = 3600_000;
 const TMP = '/visor/images/.tmp';
 
 describe('hdfs: cleanup of old temporary files (emulated WebHDFS)', () => {
-  let emulator: WebHdfsEmulator | undefined;
-  let backend: HdfsBackend | undefined;
-  afterEach(async () => {
-    await backend?.close();
-    await emulator?.close();
-    backend = emulator = undefined;
-  });
+  const stores = emulatedStores();
 
   /** A temporary file another Visor instance left when it crashed. */
-  async function leftover(name: string): Promise<void> {
-    await backend!.client.create(`${TMP}/${name}`, chunkedSource(randomData(1000)), { overwrite: false });
+  async function leftover(backend: HdfsBackend, name: string): Promise<void> {
+    await backend.client.create(`${TMP}/${name}`, chunkedSource(randomData(1000)), { overwrite: false });
   }
 
   it('with minAgeMs removes only temporary files the namenode last modified that long ago, by the namenode clock', async () => {
-    ({ emulator, backend } = await emulatedStore());
+    const { emulator, backend } = await stores.start();
     const { location } = await backend.put(KEY, chunkedSource(randomData(2000)));
     // The cluster's clock runs 3 hours behind this host's: judged by the host's clock, every
     // file would look 3 hours old.
     emulator.clockOffsetMs = -3 * HOUR;
-    await leftover(`${KEY}.aaaaaaaaaaaaaaaa.part`);
-    await leftover(`${KEY}.bbbbbbbbbbbbbbbb.part`);
+    await leftover(backend, `${KEY}.aaaaaaaaaaaaaaaa.part`);
+    await leftover(backend, `${KEY}.bbbbbbbbbbbbbbbb.part`);
     emulator.namespace.setModificationTime(`${TMP}/${KEY}.aaaaaaaaaaaaaaaa.part`, Date.now() + emulator.clockOffsetMs - 2 * HOUR);
 
     assert.equal(await backend.cleanup({ minAgeMs: HOUR }), 0, 'first seen old: kept until a later pass finds it unchanged');
@@ -42,7 +34,7 @@ describe('hdfs: cleanup of old temporary files (emulated WebHDFS)', () => {
   });
 
   it('removes a stray directory in .tmp too, and returns 0 when .tmp is missing', async () => {
-    ({ emulator, backend } = await emulatedStore());
+    const { emulator, backend } = await stores.start();
     await backend.client.create(`${TMP}/stray/nested/file`, chunkedSource(randomData(10)), { overwrite: false });
     assert.equal(await backend.cleanup(), 1);
     assert.deepEqual(storeFiles(emulator), []);
@@ -51,9 +43,9 @@ describe('hdfs: cleanup of old temporary files (emulated WebHDFS)', () => {
   });
 
   it("spares another instance's upload that looks old (HDFS keeps its creation time) but is still growing", async () => {
-    ({ emulator, backend } = await emulatedStore());
+    const { emulator, backend } = await stores.start();
     const name = `${KEY}.cccccccccccccccc.part`;
-    await leftover(name);
+    await leftover(backend, name);
     const path = `${TMP}/${name}`;
     emulator.namespace.setModificationTime(path, Date.now() - 2 * HOUR);
     const file = emulator.namespace.filesUnder(TMP)[0]!.node;

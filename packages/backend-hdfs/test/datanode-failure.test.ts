@@ -1,25 +1,17 @@
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { assertRejectsWith, chunkedSource, LazyRandomSource, randomData, readAll } from '@visor/backend-testsuite';
 import { ObjectNotFoundError } from '@visor/plugin-api';
-import type { WebHdfsEmulator } from '@visor/webhdfs-emulator';
-import { StorageUnavailableError, type HdfsBackend } from '../src/index.js';
-import { emulatedStore, storeFiles } from './support/emulated-hdfs.js';
+import { StorageUnavailableError } from '../src/index.js';
+import { emulatedStores, KEY, storeFiles } from './support/emulated-hdfs.js';
 
-const KEY = 'c0ffee00-1111-4222-8333-444455556666';
 const MiB = 1024 * 1024;
 
 describe('hdfs: a datanode that dies mid-upload (emulated WebHDFS)', () => {
-  let emulator: WebHdfsEmulator | undefined;
-  let backend: HdfsBackend | undefined;
-  afterEach(async () => {
-    await backend?.close();
-    await emulator?.close();
-    backend = emulator = undefined;
-  });
+  const stores = emulatedStores();
 
   it('put rejects as unavailable, nothing is visible at the key, and the temporary file is deleted', async () => {
-    ({ emulator, backend } = await emulatedStore());
+    const { emulator, backend } = await stores.start();
     const location = backend.locationOf(KEY);
     emulator.datanode.dieDuringNextUpload(2 * MiB);
     const source = new LazyRandomSource({ size: 16 * MiB });
@@ -33,7 +25,7 @@ describe('hdfs: a datanode that dies mid-upload (emulated WebHDFS)', () => {
   });
 
   it('an earlier object at the key stays whole, and uploads work again once the datanode is back', async () => {
-    ({ emulator, backend } = await emulatedStore());
+    const { emulator, backend } = await stores.start();
     const old = randomData(300_000);
     const { location } = await backend.put(KEY, chunkedSource(old));
     emulator.datanode.dieDuringNextUpload(MiB);

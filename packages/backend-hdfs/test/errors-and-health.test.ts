@@ -1,24 +1,15 @@
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { assertRejectsWith, chunkedSource, randomData, readAll } from '@visor/backend-testsuite';
 import { BackendError, InvalidKeyError } from '@visor/plugin-api';
-import { startWebHdfsEmulator, type WebHdfsEmulator } from '@visor/webhdfs-emulator';
-import type { HdfsBackend } from '../src/index.js';
-import { createHdfsBackend, DIRECTORY, emulatedStore, USER } from './support/emulated-hdfs.js';
-
-const KEY = 'c0ffee00-1111-4222-8333-444455556666';
+import { startWebHdfsEmulator } from '@visor/webhdfs-emulator';
+import { createHdfsBackend, DIRECTORY, emulatedStores, KEY, USER } from './support/emulated-hdfs.js';
 
 describe('hdfs: other errors and health (emulated WebHDFS)', () => {
-  let emulator: WebHdfsEmulator | undefined;
-  let backend: HdfsBackend | undefined;
-  afterEach(async () => {
-    await backend?.close();
-    await emulator?.close();
-    backend = emulator = undefined;
-  });
+  const stores = emulatedStores();
 
   it('any other RemoteException becomes a BackendError naming store, key, exception and message', async () => {
-    ({ emulator, backend } = await emulatedStore());
+    const { emulator, backend } = await stores.start();
     emulator.namespace.mkdirs(`${DIRECTORY}/${KEY}/inside`, 0o755, USER);
     const location = backend.locationOf(KEY);
     const error = await backend.delete(location).catch((e: unknown) => e);
@@ -29,7 +20,7 @@ describe('hdfs: other errors and health (emulated WebHDFS)', () => {
   });
 
   it('refuses locations of other namenodes, with user information, or outside the store directory', async () => {
-    ({ emulator, backend } = await emulatedStore());
+    const { emulator, backend } = await stores.start();
     const host = new URL(emulator.namenodeUrls[0]!).host;
     for (const location of [
       `hdfs://other.example:9870${DIRECTORY}/${KEY}`,
@@ -44,7 +35,7 @@ describe('hdfs: other errors and health (emulated WebHDFS)', () => {
   });
 
   it('health reports a missing store directory and an unreachable namenode without naming hosts or paths', async () => {
-    ({ emulator, backend } = await emulatedStore());
+    const { emulator, backend } = await stores.start();
     assert.deepEqual(await backend.health(), { ok: true, message: 'the store directory is reachable through the namenode' });
     await backend.client.delete(DIRECTORY, true);
     assert.deepEqual(await backend.health(), { ok: false, message: 'the store is not usable: the store directory does not exist' });
@@ -55,10 +46,10 @@ describe('hdfs: other errors and health (emulated WebHDFS)', () => {
   });
 
   it('starts while HDFS is unreachable, reports unhealthy, and works once the namenode is back', async () => {
-    emulator = await startWebHdfsEmulator();
+    const emulator = stores.closing(await startWebHdfsEmulator());
     emulator.provisionDirectory('/visor', USER);
     await emulator.namenodes[0]!.stop();
-    backend = await createHdfsBackend({ namenodes: emulator.namenodeUrls });
+    const backend = stores.closing(await createHdfsBackend({ namenodes: emulator.namenodeUrls }));
     assert.equal((await backend.health()).ok, false);
     await emulator.namenodes[0]!.start();
     const data = randomData(1000);
@@ -68,7 +59,7 @@ describe('hdfs: other errors and health (emulated WebHDFS)', () => {
   });
 
   it('replaces an object on a server that ignores renameoptions (an old HttpFS): delete, then rename', async () => {
-    ({ emulator, backend } = await emulatedStore());
+    const { emulator, backend } = await stores.start();
     emulator.namenodes[0]!.ignoreRenameOptions = true;
     const { location } = await backend.put(KEY, chunkedSource(randomData(5000)));
     const fresh = randomData(100);

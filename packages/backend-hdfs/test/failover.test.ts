@@ -1,23 +1,14 @@
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { assertRejectsWith, chunkedSource, randomData, readAll } from '@visor/backend-testsuite';
-import type { WebHdfsEmulator } from '@visor/webhdfs-emulator';
-import { StorageUnavailableError, type HdfsBackend } from '../src/index.js';
-import { emulatedStore } from './support/emulated-hdfs.js';
-
-const KEY = 'c0ffee00-1111-4222-8333-444455556666';
+import { StorageUnavailableError } from '../src/index.js';
+import { emulatedStores, KEY } from './support/emulated-hdfs.js';
 
 describe('hdfs: failover between the namenodes of an HA pair (emulated WebHDFS)', () => {
-  let emulator: WebHdfsEmulator | undefined;
-  let backend: HdfsBackend | undefined;
-  afterEach(async () => {
-    await backend?.close();
-    await emulator?.close();
-    backend = emulator = undefined;
-  });
+  const stores = emulatedStores();
 
   it('moves to the other namenode on StandbyException and remembers it', async () => {
-    ({ emulator, backend } = await emulatedStore({ namenodes: 2 }));
+    const { emulator, backend } = await stores.start({ namenodes: 2 });
     const [first, second] = emulator.namenodes;
     assert.equal(backend.client.pool.activeIndex, 0);
     emulator.makeActive(1);
@@ -36,7 +27,7 @@ describe('hdfs: failover between the namenodes of an HA pair (emulated WebHDFS)'
   });
 
   it('moves to the other namenode when the active one stops answering connections', async () => {
-    ({ emulator, backend } = await emulatedStore({ namenodes: 2 }));
+    const { emulator, backend } = await stores.start({ namenodes: 2 });
     const data = randomData(10_000);
     const { location } = await backend.put(KEY, chunkedSource(data));
     await emulator.namenodes[0]!.stop(); // crashed: connection refused
@@ -48,7 +39,7 @@ describe('hdfs: failover between the namenodes of an HA pair (emulated WebHDFS)'
   });
 
   it('reports a retryable unavailability naming store and key when no namenode is active', async () => {
-    ({ emulator, backend } = await emulatedStore({ namenodes: 2 }));
+    const { emulator, backend } = await stores.start({ namenodes: 2 });
     const { location } = await backend.put(KEY, chunkedSource(randomData(1000)));
     emulator.makeActive(-1); // both standby, as during a failover
     await assertRejectsWith(backend.stat(location), StorageUnavailableError, { backend: 'default', key: KEY });

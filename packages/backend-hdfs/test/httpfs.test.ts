@@ -1,24 +1,14 @@
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { chunkedSource, randomData, readAll } from '@visor/backend-testsuite';
-import type { WebHdfsEmulator } from '@visor/webhdfs-emulator';
-import type { HdfsBackend } from '../src/index.js';
-import { emulatedStore, storeFiles } from './support/emulated-hdfs.js';
-
-const KEY = 'c0ffee00-1111-4222-8333-444455556666';
+import { emulatedStores, KEY, storeFiles } from './support/emulated-hdfs.js';
 
 describe('hdfs: through an HttpFS gateway (emulated WebHDFS)', () => {
-  let emulator: WebHdfsEmulator | undefined;
-  let backend: HdfsBackend | undefined;
-  afterEach(async () => {
-    await backend?.close();
-    await emulator?.close();
-    backend = emulator = undefined;
-  });
+  const stores = emulatedStores();
 
   for (const noRedirect of [false, true]) {
     it(`stores, reads whole and by range, replaces and deletes${noRedirect ? ' (noredirect=true)' : ''}`, async () => {
-      ({ emulator, backend } = await emulatedStore({ httpfs: true }, { noRedirect }));
+      const { emulator, backend } = await stores.start({ httpfs: true }, { noRedirect });
       const data = randomData(2 * 1024 * 1024 + 5);
       const { location } = await backend.put(KEY, chunkedSource(data, 64 * 1024), { size: data.length });
       assert.ok((await readAll((await backend.get(location)).body)).equals(data));

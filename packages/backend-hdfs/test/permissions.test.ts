@@ -1,24 +1,16 @@
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { assertRejectsWith, chunkedSource, randomData, readAll } from '@visor/backend-testsuite';
 import { ConfigError } from '@visor/plugin-api';
-import { startWebHdfsEmulator, type WebHdfsEmulator } from '@visor/webhdfs-emulator';
-import { StoragePermissionError, type HdfsBackend } from '../src/index.js';
-import { createHdfsBackend, emulatedStore, storeFiles } from './support/emulated-hdfs.js';
-
-const KEY = 'c0ffee00-1111-4222-8333-444455556666';
+import { startWebHdfsEmulator } from '@visor/webhdfs-emulator';
+import { StoragePermissionError } from '../src/index.js';
+import { createHdfsBackend, emulatedStores, KEY, storeFiles } from './support/emulated-hdfs.js';
 
 describe('hdfs: permission errors (emulated WebHDFS)', () => {
-  let emulator: WebHdfsEmulator | undefined;
-  let backend: HdfsBackend | undefined;
-  afterEach(async () => {
-    await backend?.close();
-    await emulator?.close();
-    backend = emulator = undefined;
-  });
+  const stores = emulatedStores();
 
   it('a directory HDFS will not let the user create is a ConfigError naming stores.<name>.options.directory', async () => {
-    emulator = await startWebHdfsEmulator();
+    const emulator = stores.closing(await startWebHdfsEmulator());
     emulator.provisionDirectory('/visor', 'someone-else', 0o755);
     await assert.rejects(createHdfsBackend({ namenodes: emulator.namenodeUrls }, 'archive'), (error: unknown) => {
       assert.ok(error instanceof ConfigError);
@@ -29,7 +21,7 @@ describe('hdfs: permission errors (emulated WebHDFS)', () => {
   });
 
   it('AccessControlException on a put becomes StoragePermissionError naming store, key and HDFS message; nothing is left', async () => {
-    ({ emulator, backend } = await emulatedStore());
+    const { emulator, backend } = await stores.start();
     const { location } = await backend.put(KEY, chunkedSource(randomData(100)));
     emulator.namespace.setOwner('/visor/images/.tmp', 'hdfs', 0o755); // an administrator took the directory away
     const error = await backend.put(KEY, chunkedSource(randomData(1000))).catch((e: unknown) => e);
@@ -41,17 +33,17 @@ describe('hdfs: permission errors (emulated WebHDFS)', () => {
   });
 
   it('a file the user may not read: get rejects with StoragePermissionError', async () => {
-    ({ emulator, backend } = await emulatedStore());
+    const { emulator, backend } = await stores.start();
     const { location } = await backend.put(KEY, chunkedSource(randomData(100)));
     emulator.namespace.setOwner(`/visor/images/${KEY}`, 'hdfs', 0o600);
     await assertRejectsWith(backend.get(location), StoragePermissionError, { backend: 'default', key: KEY });
   });
 
   it('a delegation token authenticates on a secure cluster; an unknown one is a StoragePermissionError (SecurityException)', async () => {
-    ({ emulator, backend } = await emulatedStore(
+    const { emulator, backend } = await stores.start(
       { secure: true, delegationTokens: { 'KAAKSm9iVG9rZW4': 'visor' } },
       { user: undefined, delegationToken: 'KAAKSm9iVG9rZW4' },
-    ));
+    );
     const data = randomData(5000);
     const { location } = await backend.put(KEY, chunkedSource(data));
     assert.ok(!location.includes('KAAKSm9iVG9rZW4'), 'the location carries no token');

@@ -1,23 +1,14 @@
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { chunkedSource, randomData, readAll } from '@visor/backend-testsuite';
-import type { WebHdfsEmulator } from '@visor/webhdfs-emulator';
-import { StorageUnavailableError, type HdfsBackend } from '../src/index.js';
-import { emulatedStore, storeFiles } from './support/emulated-hdfs.js';
-
-const KEY = 'c0ffee00-1111-4222-8333-444455556666';
+import { StorageUnavailableError } from '../src/index.js';
+import { emulatedStores, KEY, storeFiles } from './support/emulated-hdfs.js';
 
 describe('hdfs: safe mode (emulated WebHDFS)', () => {
-  let emulator: WebHdfsEmulator | undefined;
-  let backend: HdfsBackend | undefined;
-  afterEach(async () => {
-    await backend?.close();
-    await emulator?.close();
-    backend = emulator = undefined;
-  });
+  const stores = emulatedStores();
 
   it('a put in safe mode fails as a retryable unavailability, leaves nothing, and succeeds once safe mode is off', async () => {
-    ({ emulator, backend } = await emulatedStore());
+    const { emulator, backend } = await stores.start();
     const old = randomData(5000);
     const { location } = await backend.put(KEY, chunkedSource(old));
     emulator.setSafeMode(true);
@@ -35,7 +26,7 @@ describe('hdfs: safe mode (emulated WebHDFS)', () => {
   });
 
   it('delete in safe mode fails as a retryable unavailability and keeps the object', async () => {
-    ({ emulator, backend } = await emulatedStore());
+    const { emulator, backend } = await stores.start();
     const { location } = await backend.put(KEY, chunkedSource(randomData(100)));
     emulator.setSafeMode(true);
     await assert.rejects(backend.delete(location), StorageUnavailableError);

@@ -1,24 +1,16 @@
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { chunkedSource, LazyRandomSource, randomData } from '@visor/backend-testsuite';
-import type { WebHdfsEmulator } from '@visor/webhdfs-emulator';
-import { StorageUnavailableError, type HdfsBackend } from '../src/index.js';
-import { emulatedStore, storeFiles } from './support/emulated-hdfs.js';
+import { StorageUnavailableError } from '../src/index.js';
+import { emulatedStores, KEY, storeFiles } from './support/emulated-hdfs.js';
 
-const KEY = 'c0ffee00-1111-4222-8333-444455556666';
 const MiB = 1024 * 1024;
 
 describe('hdfs: request timeout (emulated WebHDFS)', () => {
-  let emulator: WebHdfsEmulator | undefined;
-  let backend: HdfsBackend | undefined;
-  afterEach(async () => {
-    await backend?.close();
-    await emulator?.close();
-    backend = emulator = undefined;
-  });
+  const stores = emulatedStores();
 
   it('an upload the datanode stops reading fails after timeoutSeconds, and its temporary file is deleted', async () => {
-    ({ emulator, backend } = await emulatedStore({}, { timeoutSeconds: 1 }));
+    const { emulator, backend } = await stores.start({}, { timeoutSeconds: 1 });
     emulator.datanode.stallNextUpload(MiB);
     const started = Date.now();
     const error = await backend.put(KEY, new LazyRandomSource({ size: 64 * MiB })).catch((e: unknown) => e);
@@ -30,7 +22,7 @@ describe('hdfs: request timeout (emulated WebHDFS)', () => {
   });
 
   it('a namenode that never answers fails a request after timeoutSeconds as unavailable', async () => {
-    ({ emulator, backend } = await emulatedStore({}, { timeoutSeconds: 1 }));
+    const { emulator, backend } = await stores.start({}, { timeoutSeconds: 1 });
     const { location } = await backend.put(KEY, chunkedSource(randomData(100)));
     emulator.namenodes[0]!.hang = true;
     await assert.rejects(backend.stat(location), (error: unknown) => error instanceof StorageUnavailableError && /did not answer in time/.test(error.message));

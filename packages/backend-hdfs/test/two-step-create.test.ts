@@ -1,25 +1,15 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
-import { afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { chunkedSource, LazyRandomSource, randomData, readAll } from '@visor/backend-testsuite';
 import { BackendError } from '@visor/plugin-api';
-import type { WebHdfsEmulator } from '@visor/webhdfs-emulator';
-import type { HdfsBackend } from '../src/index.js';
-import { DIRECTORY, emulatedStore, storeFiles } from './support/emulated-hdfs.js';
-
-const KEY = 'c0ffee00-1111-4222-8333-444455556666';
+import { DIRECTORY, emulatedStores, KEY, storeFiles } from './support/emulated-hdfs.js';
 
 describe('hdfs: two-step CREATE and OPEN (emulated WebHDFS)', () => {
-  let emulator: WebHdfsEmulator | undefined;
-  let backend: HdfsBackend | undefined;
-  afterEach(async () => {
-    await backend?.close();
-    await emulator?.close();
-    backend = emulator = undefined;
-  });
+  const stores = emulatedStores();
 
   it('sends the bytes only to the datanode the namenode redirects to, then reads them back through OPEN', async () => {
-    ({ emulator, backend } = await emulatedStore());
+    const { emulator, backend } = await stores.start();
     const data = randomData(3 * 1024 * 1024 + 17);
     const { location, size } = await backend.put(KEY, chunkedSource(data, 64 * 1024), { size: data.length });
     assert.equal(size, data.length);
@@ -35,7 +25,7 @@ describe('hdfs: two-step CREATE and OPEN (emulated WebHDFS)', () => {
   });
 
   it('creates files with the configured permission, replication and block size', async () => {
-    ({ emulator, backend } = await emulatedStore({}, { permission: '600', replication: 2, blockSizeMiB: 64 }));
+    const { emulator, backend } = await stores.start({}, { permission: '600', replication: 2, blockSizeMiB: 64 });
     await backend.put(KEY, chunkedSource(randomData(1000)));
     const file = emulator.namespace.filesUnder(DIRECTORY)[0]!.node;
     assert.equal(file.permission, 0o600);
@@ -45,7 +35,7 @@ describe('hdfs: two-step CREATE and OPEN (emulated WebHDFS)', () => {
   });
 
   it('follows Hadoop 3 noredirect=true answers ({"Location": ...} with 200) for CREATE and OPEN', async () => {
-    ({ emulator, backend } = await emulatedStore({}, { noRedirect: true }));
+    const { emulator, backend } = await stores.start({}, { noRedirect: true });
     const data = randomData(200_000);
     const { location } = await backend.put(KEY, chunkedSource(data));
     const back = await readAll((await backend.get(location, { range: { start: 100, end: 199_999 } })).body);
@@ -54,10 +44,10 @@ describe('hdfs: two-step CREATE and OPEN (emulated WebHDFS)', () => {
   });
 
   it('rewrites a datanode host name the namenode hands out (an internal DNS name) to the configured address', async () => {
-    ({ emulator, backend } = await emulatedStore(
+    const { emulator, backend } = await stores.start(
       { datanodeHostname: 'datanode-1.hdfs.invalid' },
       { datanodeHosts: { 'datanode-1.hdfs.invalid': '127.0.0.1' } },
-    ));
+    );
     // What a client without the rewrite would be sent to:
     const step = await fetch(`${emulator.namenodeUrls[0]}/webhdfs/v1/visor/x?op=CREATE&user.name=visor`, { method: 'PUT', redirect: 'manual' });
     assert.equal(step.status, 307);
@@ -68,7 +58,7 @@ describe('hdfs: two-step CREATE and OPEN (emulated WebHDFS)', () => {
   });
 
   it('reads a range with OPEN offset and length, not the whole file', async () => {
-    ({ emulator, backend } = await emulatedStore());
+    const { backend } = await stores.start();
     const data = randomData(2 * 1024 * 1024);
     const { location } = await backend.put(KEY, chunkedSource(data));
     const back = await readAll((await backend.get(location, { range: { start: 1_000_000, end: 1_000_009 } })).body);
@@ -76,7 +66,7 @@ describe('hdfs: two-step CREATE and OPEN (emulated WebHDFS)', () => {
   });
 
   it('a source that yields fewer or more bytes than the declared size fails the put and leaves nothing', async () => {
-    ({ emulator, backend } = await emulatedStore({}, { timeoutSeconds: 5 }));
+    const { emulator, backend } = await stores.start({}, { timeoutSeconds: 5 });
     const short = await backend.put(KEY, chunkedSource(randomData(500)), { size: 1000 }).catch((e: unknown) => e);
     assert.ok(short instanceof BackendError);
     assert.match(short.message, /the source yielded 500 bytes, not the 1000 declared; nothing was stored/);
@@ -85,7 +75,7 @@ describe('hdfs: two-step CREATE and OPEN (emulated WebHDFS)', () => {
   });
 
   it('commits only once the source has ended, even when the datanode answered after the declared bytes', async () => {
-    ({ emulator, backend } = await emulatedStore());
+    const { emulator, backend } = await stores.start();
     // As Visor's digest stream does: every byte passes, then a last check runs before the end.
     const data = randomData(100_000);
     const lastCheck = (verdict: Error | null) => {
@@ -109,7 +99,7 @@ describe('hdfs: two-step CREATE and OPEN (emulated WebHDFS)', () => {
   });
 
   it('a download is read from the datanode only as fast as its reader takes it', async () => {
-    ({ emulator, backend } = await emulatedStore());
+    const { emulator, backend } = await stores.start();
     const size = 64 * 1024 * 1024;
     const { location } = await backend.put(KEY, new LazyRandomSource({ size }), { size });
     const { body } = await backend.get(location);

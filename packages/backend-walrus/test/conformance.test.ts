@@ -1,28 +1,20 @@
-import { after, before } from 'node:test';
 import { runBackendTestSuite } from '@visor/backend-testsuite';
 import type { S3Backend } from '@visor/backend-s3';
-import { startEmulatedDialects, type EmulatedDialects } from '@visor/test-servers';
+import { useEmulatedDialects } from '@visor/test-servers';
 import { createWalrus, walrusOptions } from './support/walrus-target.js';
 
 const MiB = 1024 * 1024;
 // partSizeMiB 5 × queueSize 2: the parts in flight, the one being filled and its joining copy.
 const READ_AHEAD_LIMIT = (2 + 2) * 5 * MiB;
 
-let target: EmulatedDialects | undefined;
-before(async () => {
-  target = await startEmulatedDialects();
-});
-after(async () => {
-  await target?.stop();
-});
+const dialects = useEmulatedDialects();
 
 // Eucalyptus Walrus does not install here: nginx strips /services/Walrus in front of OpenStack
 // Swift's s3api, which verifies every Signature Version 2 for real.
 runBackendTestSuite<S3Backend>({
   label: 'Walrus (emulated: nginx + Swift s3api)',
-  create: () => createWalrus(walrusOptions(target!)),
-  listRaw: (backend) => target!.listRaw(backend.options.prefix),
-  storedBytes: (backend) => target!.storedBytes(backend.options.prefix),
+  create: () => createWalrus(walrusOptions(dialects.target)),
+  ...dialects.suiteProbes,
   backpressureLimit: READ_AHEAD_LIMIT,
   foreignLocation: 'walrus://some-other-bucket/x',
   // A Signature Version 2 presigned URL, fetched through the front.
@@ -31,5 +23,4 @@ runBackendTestSuite<S3Backend>({
     if (!response.ok) throw new Error(`the presigned URL answered ${response.status}: ${await response.text()}`);
     return Buffer.from(await response.arrayBuffer());
   },
-  timeout: 120_000,
 });

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { BackendUnavailableError, silentLogger } from '@visor/plugin-api';
 import { createS3Store, presignV2, resolveS3Options } from '@visor/backend-s3';
-import { startEmulatedDialects, WALRUS_SERVICE_PATH, type EmulatedDialects } from '@visor/test-servers';
+import { useEmulatedDialects, WALRUS_SERVICE_PATH } from '@visor/test-servers';
 import { createWalrus, walrusOptions } from './support/walrus-target.js';
 import { randomBytes } from 'node:crypto';
 
@@ -15,17 +15,11 @@ async function readAll(stream: AsyncIterable<unknown>): Promise<Buffer> {
 }
 
 // One Swift all-in-one (with the fronts) for this file.
-let target: EmulatedDialects;
-before(async () => {
-  target = await startEmulatedDialects();
-});
-after(async () => {
-  await target?.stop();
-});
+const dialects = useEmulatedDialects();
 
 describe('Walrus (emulated: nginx + Swift s3api): signatures are verified for real', () => {
   it('a wrong secret key is refused by the server: health says so, an upload fails as the store being unusable', async () => {
-    const backend = await createWalrus(walrusOptions(target, { secretAccessKey: 'not-the-secret' }));
+    const backend = await createWalrus(walrusOptions(dialects.target, { secretAccessKey: 'not-the-secret' }));
     try {
       const health = await backend.health();
       assert.equal(health.ok, false);
@@ -36,21 +30,21 @@ describe('Walrus (emulated: nginx + Swift s3api): signatures are verified for re
         assert.match(error.message, /SignatureDoesNotMatch/);
         return true;
       });
-      assert.deepEqual(await target.listRaw(backend.options.prefix), []);
+      assert.deepEqual(await dialects.target.listRaw(backend.options.prefix), []);
     } finally {
       await backend.close();
     }
   });
 
   it('a request changed after signing (an x-amz-* header added, the key changed) is refused with SignatureDoesNotMatch', async () => {
-    const backend = await createWalrus(walrusOptions(target));
+    const backend = await createWalrus(walrusOptions(dialects.target));
     try {
       const objectKey = `${backend.options.prefix}tampered`;
       for (const [name, tamper] of [
         ['an added x-amz-meta header', (request: { headers: Record<string, string> }) => void (request.headers['x-amz-meta-added'] = 'after signing')],
         ['another key', (request: { path: string }) => void (request.path = request.path.replace(/tampered$/, 'other'))],
       ] as const) {
-        const command = new PutObjectCommand({ Bucket: target.bucket, Key: objectKey, Body: Buffer.from('bytes') });
+        const command = new PutObjectCommand({ Bucket: dialects.target.bucket, Key: objectKey, Body: Buffer.from('bytes') });
         // finalizeRequest, after the signing middleware (which is at the end of finalizeRequest).
         command.middlewareStack.addRelativeTo(
           ((next: (args: { request: unknown }) => Promise<unknown>) => async (args: { request: unknown }) => {
@@ -65,10 +59,10 @@ describe('Walrus (emulated: nginx + Swift s3api): signatures are verified for re
           return true;
         });
       }
-      assert.deepEqual(await target.listRaw(backend.options.prefix), [], 'nothing was stored');
+      assert.deepEqual(await dialects.target.listRaw(backend.options.prefix), [], 'nothing was stored');
       // The same request untampered goes through: the refusals were the tampering's doing.
-      await backend.client.send(new PutObjectCommand({ Bucket: target.bucket, Key: objectKey, Body: Buffer.from('bytes') }));
-      assert.deepEqual(await target.listRaw(backend.options.prefix), [objectKey]);
+      await backend.client.send(new PutObjectCommand({ Bucket: dialects.target.bucket, Key: objectKey, Body: Buffer.from('bytes') }));
+      assert.deepEqual(await dialects.target.listRaw(backend.options.prefix), [objectKey]);
     } finally {
       await backend.close();
     }
@@ -77,10 +71,10 @@ describe('Walrus (emulated: nginx + Swift s3api): signatures are verified for re
   it('the signed resource leaves out /services/Walrus: signing the full path through the stripping front is refused', async () => {
     const s3 = resolveS3Options(
       {
-        bucket: target.bucket,
-        endpoint: `http://127.0.0.1:${target.fronts.walrusPort}${WALRUS_SERVICE_PATH}`,
-        accessKeyId: target.credentials.accessKeyId,
-        secretAccessKey: target.credentials.secretAccessKey,
+        bucket: dialects.target.bucket,
+        endpoint: `http://127.0.0.1:${dialects.target.fronts.walrusPort}${WALRUS_SERVICE_PATH}`,
+        accessKeyId: dialects.target.credentials.accessKeyId,
+        secretAccessKey: dialects.target.credentials.secretAccessKey,
         signatureVersion: 'v2',
         maxAttempts: 1,
       },
@@ -97,25 +91,25 @@ describe('Walrus (emulated: nginx + Swift s3api): signatures are verified for re
   });
 
   it('a Signature Version 2 presigned URL serves the object through the front until it expires, then the server refuses it', async () => {
-    const backend = await createWalrus(walrusOptions(target, { redirectDownloads: true }));
+    const backend = await createWalrus(walrusOptions(dialects.target, { redirectDownloads: true }));
     try {
       const data = randomBytes(70_000);
       const { location } = await backend.put('k2', Readable.from([data]), { size: data.length });
       const url = await backend.redirectUrl(location, { expiresIn: 60, method: 'GET' });
-      assert.match(url, new RegExp(`^http://127\\.0\\.0\\.1:${target.fronts.walrusPort}/services/Walrus/${target.bucket}/`));
+      assert.match(url, new RegExp(`^http://127\\.0\\.0\\.1:${dialects.target.fronts.walrusPort}/services/Walrus/${dialects.target.bucket}/`));
       assert.match(url, /[?&]AWSAccessKeyId=[^&]+&Expires=\d+&Signature=/);
-      assert.doesNotMatch(url, new RegExp(target.credentials.secretAccessKey));
+      assert.doesNotMatch(url, new RegExp(dialects.target.credentials.secretAccessKey));
       const fetched = await fetch(url);
       assert.equal(fetched.status, 200);
       assert.ok(Buffer.from(await fetched.arrayBuffer()).equals(data));
 
       const expired = await presignV2({
         endpoint: backend.options.endpoint!,
-        bucket: target.bucket,
+        bucket: dialects.target.bucket,
         objectKey: backend.locations.objectKey('k2'),
         method: 'GET',
         expiresIn: 1,
-        credentials: target.credentials,
+        credentials: dialects.target.credentials,
         unsignedPathPrefix: WALRUS_SERVICE_PATH,
         now: Date.now() - 3600_000,
       });
@@ -130,12 +124,12 @@ describe('Walrus (emulated: nginx + Swift s3api): signatures are verified for re
   });
 
   it('multipart upload parts (uploads, partNumber, uploadId sub-resources) are signed as the server checks them', async () => {
-    const backend = await createWalrus(walrusOptions(target));
+    const backend = await createWalrus(walrusOptions(dialects.target));
     try {
       const data = randomBytes(11 * 1024 * 1024 + 3);
       const { location, etag } = await backend.put('k3', Readable.from([data]), { size: data.length });
       assert.match(etag ?? '', /-3"$/, 'three parts of 5 MiB, joined by the server');
-      const direct = await target.admin.send(new GetObjectCommand({ Bucket: target.bucket, Key: backend.locations.objectKey('k3') }));
+      const direct = await dialects.target.admin.send(new GetObjectCommand({ Bucket: dialects.target.bucket, Key: backend.locations.objectKey('k3') }));
       assert.ok((await readAll(direct.Body as Readable)).equals(data));
       const { body } = await backend.get(location, { range: { start: 5 * 1024 * 1024 - 2, end: 5 * 1024 * 1024 + 1 } });
       assert.ok((await readAll(body)).equals(data.subarray(5 * 1024 * 1024 - 2, 5 * 1024 * 1024 + 2)));
@@ -147,8 +141,8 @@ describe('Walrus (emulated: nginx + Swift s3api): signatures are verified for re
 
 describe('Walrus with signatureVersion v4 (Eucalyptus 4.4 and later; SigV4 against Swift s3api directly)', () => {
   it('stores, reads ranges and presigns with SigV4 over the full path, verified by the server', async () => {
-    const port = Number(new URL(target.endpoint).port);
-    const backend = await createWalrus(walrusOptions(target, { port, servicePath: '', signatureVersion: 'v4', region: target.region, redirectDownloads: true }));
+    const port = Number(new URL(dialects.target.endpoint).port);
+    const backend = await createWalrus(walrusOptions(dialects.target, { port, servicePath: '', signatureVersion: 'v4', region: dialects.target.region, redirectDownloads: true }));
     try {
       assert.equal((await backend.health()).ok, true);
       const data = randomBytes(6 * 1024 * 1024);
@@ -161,7 +155,7 @@ describe('Walrus with signatureVersion v4 (Eucalyptus 4.4 and later; SigV4 again
       const fetched = await fetch(url);
       assert.equal(fetched.status, 200);
       assert.ok(Buffer.from(await fetched.arrayBuffer()).equals(data));
-      const wrong = await createWalrus(walrusOptions(target, { port, servicePath: '', signatureVersion: 'v4', region: target.region, secretAccessKey: 'wrong' }));
+      const wrong = await createWalrus(walrusOptions(dialects.target, { port, servicePath: '', signatureVersion: 'v4', region: dialects.target.region, secretAccessKey: 'wrong' }));
       try {
         assert.match((await wrong.health()).message ?? '', /SignatureDoesNotMatch/);
       } finally {

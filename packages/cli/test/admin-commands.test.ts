@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { removeTempDir } from '@visor/test-support';
 import { runVisor } from './helpers/run-visor.js';
 import { tempHome } from './helpers/files.js';
 import { startVisor, type RunningVisor } from './helpers/visor-server.js';
@@ -19,6 +20,7 @@ describe('visor users (real server)', () => {
   });
   after(async () => {
     await visor?.stop();
+    await removeTempDir(home);
   });
 
   it('users add shows the secret once; the new keys work; show, list, update, rotate, delete', async () => {
@@ -54,6 +56,7 @@ describe('visor server start|status|stop|restart manage a local visor-server', (
   });
   after(async () => {
     await run(['server', 'stop']);
+    await removeTempDir(home);
   });
 
   it('start writes a pid file and a log, answers on its URL; status, restart and stop follow it', async () => {
@@ -80,8 +83,8 @@ describe('visor server start|status|stop|restart manage a local visor-server', (
 });
 
 describe('visor completion', () => {
-  it('prints bash and zsh scripts that bash and zsh parse, naming the commands', async () => {
-    const home = await tempHome();
+  it('prints bash and zsh scripts that bash and zsh parse, naming the commands', async (t) => {
+    const home = await tempHome(t);
     const bash = await runVisor(['completion', 'bash'], { home });
     assert.equal(bash.code, 0);
     assert.match(bash.stdout, /complete -o default -F _visor_complete visor/);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { VisorClient } from '@visor/client';
+import { removeTempDir } from '@visor/test-support';
 import { startVisor, type RunningVisor } from './helpers/visor-server.js';
 import { runVisor } from './helpers/run-visor.js';
 import { pattern, tempHome, writeFileOf } from './helpers/files.js';
@@ -26,6 +27,7 @@ describe('visor commands end to end against a real server (auth on, SQLite)', ()
   });
   after(async () => {
     await visor?.stop();
+    await removeTempDir(home);
   });
 
   it('add registers an image from k=v; splits on the first = only and keeps typed values with :=', async () => {

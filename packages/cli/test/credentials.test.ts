@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { removeTempDir } from '@visor/test-support';
 import { runVisor } from './helpers/run-visor.js';
 import { tempHome } from './helpers/files.js';
 import { startVisor, type RunningVisor } from './helpers/visor-server.js';
@@ -17,6 +18,7 @@ describe('visor login, profiles and the precedence of settings (real servers)', 
   });
   after(async () => {
     await Promise.all([visor?.stop(), open?.stop()]);
+    await removeTempDir(home);
   });
 
   const credentials = () => join(home, '.visor', 'credentials');
@@ -51,12 +53,12 @@ describe('visor login, profiles and the precedence of settings (real servers)', 
     assert.match(unknown.stderr, /no profile 'nope'/);
   });
 
-  it('precedence: flags > environment > profile > the client section of the visor configuration', async () => {
+  it('precedence: flags > environment > profile > the client section of the visor configuration', async (t) => {
     const project = join(home, 'project');
     await mkdir(project, { recursive: true });
     await writeFile(join(project, 'package.json'), '{}');
     await writeFile(join(project, '.visorrc.json'), JSON.stringify({ client: { url: open.url } }));
-    const bare = await tempHome();
+    const bare = await tempHome(t);
     // Configuration only: the open server.
     const fromConfig = await runVisor(['--json', 'status'], { home: bare, cwd: project });
     assert.equal(fromConfig.code, 0, fromConfig.stderr);

@@ -4,6 +4,7 @@ import { readdir, readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { VisorClient, type Image } from '@visor/client';
+import { removeTempDir } from '@visor/test-support';
 import { partialFileName } from '../src/transfer/file-names.js';
 import { VISOR, runVisor } from './helpers/run-visor.js';
 import { md5, pattern, sha256, tempHome, writeFileOf } from './helpers/files.js';
@@ -31,6 +32,7 @@ describe('visor get and add --file: progress, digests, resume, temporary name (r
   });
   after(async () => {
     await visor?.stop();
+    await removeTempDir(home);
   });
 
   it('add --file stored the bytes with the digests computed while sending', () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { render } from 'ink-testing-library';
 import { VisorClient } from '@visor/client';
+import { removeTempDir } from '@visor/test-support';
 import { App } from '../src/tui/app.js';
 import { pattern, tempHome } from './helpers/files.js';
 import { send, until } from './helpers/ink-keys.js';
@@ -25,6 +26,7 @@ describe('the App component against a real server (ink-testing-library)', () => 
   });
   after(async () => {
     await visor?.stop();
+    await removeTempDir(dir);
   });
 
   it('lists, filters, downloads with verification, shows the history, moves, sorts, edits, shares and unshares, deletes after confirmation', async () => {

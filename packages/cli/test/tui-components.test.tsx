@@ -103,8 +103,8 @@ describe('UI components (ink-testing-library)', () => {
     assert.match(frame, /↑ fedora\.raw .* stored/);
   });
 
-  it('LineInput edits, completes a path with Tab, submits on Enter and cancels on Esc', async () => {
-    const dir = await tempHome();
+  it('LineInput edits, completes a path with Tab, submits on Enter and cancels on Esc', async (t) => {
+    const dir = await tempHome(t);
     await mkdir(join(dir, 'images'));
     await writeFile(join(dir, 'images', 'debian-12.qcow2'), 'x');
     await writeFile(join(dir, 'images', 'debian-11.qcow2'), 'x');

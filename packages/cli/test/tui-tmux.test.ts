@@ -3,6 +3,7 @@ import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { VisorClient } from '@visor/client';
+import { removeTempDir } from '@visor/test-support';
 import { VISOR } from './helpers/run-visor.js';
 import { pattern, tempHome, writeFileOf } from './helpers/files.js';
 import { TmuxSession, hasTmux } from './helpers/tmux.js';
@@ -46,6 +47,7 @@ describe('the UI in a real terminal under tmux: one whole session', { skip }, ()
   after(async () => {
     await tmux.stop();
     await visor?.stop();
+    await removeTempDir(home);
   });
 
   it('log in, upload, filter, download, resize to 80×24, share, history, delete, quit with the terminal intact', async () => {

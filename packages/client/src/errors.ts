@@ -9,7 +9,7 @@ export class VisorClientError extends Error {
   /**
    * The other members of the error document (`field`, `allowed`, `expected`, …). For a
    * `NetworkError`: `reason` (see NetworkFailureReason), `bytes_sent`, `bytes_received` and
-   * `silence_seconds` (the longest time no byte moved).
+   * `silence_seconds` (the silence the connection was lost in: TransferWatch.silenceBeforeLossMs).
    */
   readonly details: Record<string, unknown>;
 

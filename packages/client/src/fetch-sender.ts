@@ -18,11 +18,17 @@ async function* countedSend(source: Readable, watch: TransferWatch): AsyncGenera
   watch.bodySent = true;
 }
 
+/**
+ * The answer's chunks, counted as received. Until the reader asks for the next one, the client
+ * holds off (TransferWatch.hold): undici stops reading the connection once its buffer is full.
+ */
 async function* countedReceive(body: AsyncIterable<Uint8Array>, out: OutgoingRequest): AsyncGenerator<Uint8Array> {
   try {
     for await (const chunk of body) {
       out.watch.received(chunk.length);
+      out.watch.hold();
       yield chunk;
+      out.watch.release();
     }
   } catch (error) {
     throw isConnectionLoss(error) ? networkFailure(error, { ...out, hasBody: out.body !== undefined }) : error;

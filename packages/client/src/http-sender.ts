@@ -122,8 +122,18 @@ function attempt(request: RequestFunction, out: OutgoingRequest): Promise<Answer
 
     req.on('socket', (socket) => {
       const onData = (chunk: Buffer) => watch.received(chunk.length);
+      // Node pauses the socket while the answer's reader has a full buffer: a silence of the
+      // caller's making, in which a server's close goes unheard (see TransferWatch.release).
+      const onPause = () => watch.hold();
+      const onResume = () => watch.release();
       socket.on('data', onData);
-      const detach = () => socket.off('data', onData);
+      socket.on('pause', onPause);
+      socket.on('resume', onResume);
+      const detach = () => {
+        socket.off('data', onData);
+        socket.off('pause', onPause);
+        socket.off('resume', onResume);
+      };
       req.once('close', detach);
       req.once('response', (res: IncomingMessage) => res.once('end', detach));
     });

@@ -1,23 +1,18 @@
 import { VisorClientError } from './errors.js';
-import type { TransferWatch } from './transfer-watch.js';
+import { IDLE_SILENCE_MS, type TransferWatch } from './transfer-watch.js';
 
 /**
  * Why no (whole) answer came, in `VisorClientError.details.reason` of a `NetworkError`:
  * - `ConnectionRefused`: nothing listens at the URL's host and port;
  * - `Unreachable`: the host name does not resolve, or the host or network cannot be reached;
- * - `IdleTimeout`: the server cut a connection after a silence as long as its idle limit
- *   (`limits.idleTimeoutSeconds`), likely because the body's source stalled or the reader paused;
+ * - `IdleTimeout`: the server cut a connection in a silence as long as its idle limit
+ *   (`limits.idleTimeoutSeconds`), likely because the body's source stalled or the reader paused
+ *   (the silence: TransferWatch.silenceBeforeLossMs);
  * - `ConnectionClosed`: the server closed the connection while bytes were moving (it stopped,
- *   restarted or crashed, or something between cut it);
+ *   restarted or crashed, or something between cut it), also after a silence the transfer went on from;
  * - `Other`: any other failure (TLS, a malformed answer, …); `cause` has it.
  */
 export type NetworkFailureReason = 'ConnectionRefused' | 'Unreachable' | 'IdleTimeout' | 'ConnectionClosed' | 'Other';
-
-/**
- * A silence of at least this many milliseconds before a connection was cut is put down to the
- * server's idle timeout (at least 0.1 s, 120 s by default), not to the server stopping.
- */
-export const IDLE_SILENCE_MS = 900;
 
 const CLOSED = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ERR_STREAM_PREMATURE_CLOSE']);
 const UNREACHABLE = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EHOSTDOWN']);
@@ -74,7 +69,7 @@ export function networkFailure(error: unknown, request: { method: string; url: U
   if (error instanceof VisorClientError) return error;
   const { method, url, hasBody, watch } = request;
   const codes = codesOf(error);
-  const silenceMs = watch.longestSilenceMs();
+  const silenceMs = watch.silenceBeforeLossMs();
   const details = {
     reason: 'Other' as NetworkFailureReason,
     bytes_sent: watch.bytesSent,

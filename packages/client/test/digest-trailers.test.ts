@@ -48,7 +48,11 @@ describe('digests sent as HTTP trailers after a streamed upload (real server, re
       client.upload(locked.id, chunkedReadable(data, 65_536), { trailer: { fields: ['sha256'], digests: () => Promise.reject(broken) } }),
       (error) => error === broken,
     );
-    for (let i = 0; i < 100 && (await client.get(locked.id)).status !== 'locked'; i++) await new Promise((r) => setTimeout(r, 50));
+    // The client gave up first: wait until the server has failed the upload too (tracking records
+    // it once the image is released), else a read may come before the server even began it.
+    const failed = async () => (await client.historyAll(locked.id)).some((event) => event.action === 'upload_failed');
+    for (let i = 0; i < 200 && !(await failed()); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(await failed(), 'the server recorded the failed upload');
     assert.equal((await client.get(locked.id)).status, 'locked');
   });
 

@@ -4,6 +4,7 @@ import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { after, before, describe, it } from 'node:test';
 import { VisorClient, VisorClientError, type Image } from '../src/index.js';
+import { CATCH_UP_BYTES } from '../src/transfer-watch.js';
 import { pattern } from './helpers/bytes.js';
 import { type RunningVisor, startVisor } from './helpers/visor-server.js';
 
@@ -179,6 +180,44 @@ for (const transport of ['node:http', 'fetch'] as const) {
         assert.match(error.message, /^GET http:\/\/.*failed: the server closed the connection after \d+ bytes of the answer received, while bytes were moving \(it may have stopped or restarted; its log says more\)$/);
         assert.ok(received < bigBytes.length);
         await killed;
+      });
+
+      it("mid-download after the reader paused: ConnectionClosed, not IdleTimeout (the silence was the reader's own, and the transfer went on after it)", TEST, async () => {
+        // Its own server (idle limit 120 s: the pause is not cut), with an image larger than what
+        // a pause may be blamed for (CATCH_UP_BYTES) plus what the socket buffers hold.
+        const server = await startVisor();
+        try {
+          const serverClient = new VisorClient({ url: server.url, ...server.admin, ...viaTransport });
+          const size = 2 * CATCH_UP_BYTES;
+          const stored = await serverClient.registerWithFile({ name: 'paused reader', architecture: 'x86_64' }, lazyBody(size).body, { size });
+          const download = await serverClient.download(stored.id);
+          const reader = download.stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+          let received = (await reader.next()).value?.length ?? 0;
+          // The reader pauses for longer than IDLE_SILENCE_MS: nothing moves on the connection.
+          await new Promise((resolve) => setTimeout(resolve, 1_500));
+          let killed: Promise<void> | undefined;
+          const error = await (async () => {
+            try {
+              for (let next = await reader.next(); next.done !== true; next = await reader.next()) {
+                received += next.value.length;
+                // Well past what the connection held during the pause, the server dies mid-transfer.
+                if (received >= CATCH_UP_BYTES + 8 * MIB) killed ??= server.kill();
+                if (killed !== undefined) await new Promise((resolve) => setTimeout(resolve, 2));
+              }
+            } catch (e) {
+              return e;
+            }
+            return assert.fail('the download ended normally');
+          })();
+          await killed;
+          assert.ok(error instanceof VisorClientError, `not a VisorClientError: ${String(error)}`);
+          assert.equal(error.details.reason, 'ConnectionClosed', error.message);
+          assert.match(error.message, /^GET http:\/\/.*failed: the server closed the connection after \d+ bytes of the answer received, while bytes were moving/);
+          assert.ok((error.details.silence_seconds as number) < 0.9, `silence ${String(error.details.silence_seconds)} s`);
+          assert.ok(received < size);
+        } finally {
+          await server.stop();
+        }
       });
 
       it('mid-upload: ConnectionClosed, saying how many bytes were sent', TEST, async () => {

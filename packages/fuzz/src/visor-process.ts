@@ -72,6 +72,9 @@ export async function startVisorProcess(options: { auth: boolean }): Promise<Vis
         reject(new Error(`visor-server ended (${ended}) before listening:\n${stderr}`));
       }
     }, 20);
+  }).catch(async (error: unknown) => {
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
   });
   return {
     url,

@@ -10,8 +10,9 @@ import { auditStore } from '../src/store-audit.js';
 import type { WireResponse } from '../src/wire.js';
 
 describe('the fuzzer audits find what they are for', () => {
-  it('auditDatabase reports properties and shares that point to no image or user', async () => {
+  it('auditDatabase reports properties and shares that point to no image or user', async (t) => {
     const dir = await mkdtemp(join(tmpdir(), 'visor-fuzz-audit-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
     const file = join(dir, 'visor.sqlite');
     const db = knex({ client: 'sqlite3', connection: { filename: file }, useNullAsDefault: true });
     try {
@@ -33,12 +34,12 @@ describe('the fuzzer audits find what they are for', () => {
       await db.destroy();
     }
     const problems = await auditDatabase(file, true);
-    await rm(dir, { recursive: true, force: true });
     assert.deepEqual(problems, ["property 'orphan' of image gone, which no longer exists", "share of image a with 'bob', one of which no longer exists"]);
   });
 
-  it('auditStore reports a file no record names, a missing file and a wrong size', async () => {
+  it('auditStore reports a file no record names, a missing file and a wrong size', async (t) => {
     const dir = await mkdtemp(join(tmpdir(), 'visor-fuzz-audit-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
     await mkdir(join(dir, 'ab'));
     await writeFile(join(dir, 'ab', 'orphan'), 'x');
     await writeFile(join(dir, 'ab', 'short'), 'xy');
@@ -51,7 +52,6 @@ describe('the fuzzer audits find what they are for', () => {
     };
     // Wrong from the first look to the last: reported once the (short) quiet time is up.
     const problems = await auditStore(client, dir, 300);
-    await rm(dir, { recursive: true, force: true });
     assert.deepEqual(problems.sort(), [
       `file ${join(dir, 'ab', 'orphan')} belongs to no record`,
       'image short says 3 bytes, its file has 2',

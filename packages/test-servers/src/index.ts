@@ -7,3 +7,4 @@ export { freePort, freePorts } from './free-port.js';
 export { waitForPort } from './wait-for-port.js';
 export { startS3Fronts, WALRUS_SERVICE_PATH, type S3Fronts } from './fronts/s3-fronts.js';
 export { startEmulatedDialects, newTestPrefix, type EmulatedDialects } from './fronts/emulated-dialects.js';
+export { useEmulatedDialects, type PrefixedStore, type UsedEmulatedDialects } from './fronts/use-emulated-dialects.js';

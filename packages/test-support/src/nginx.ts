@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { accessSync, constants, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { freePort, waitForPort } from './free-port.js';
+import { makeTempDirSync, removeTempDirSync } from './temp-dir.js';
 
 /** What the `http { }` block builder of `startNginx` is given. */
 export interface NginxLayout {
@@ -83,7 +83,7 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 async function startOnce(binary: string, options: StartNginxOptions): Promise<RunningNginx> {
-  const dir = mkdtempSync(join(tmpdir(), 'visor-nginx-'));
+  const dir = makeTempDirSync('visor-nginx-');
   mkdirSync(join(dir, 'tmp'));
   for (const [path, contents] of Object.entries(options.files ?? {})) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
@@ -116,7 +116,7 @@ async function startOnce(binary: string, options: StartNginxOptions): Promise<Ru
       const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
       await done;
       clearTimeout(timer);
-      rmSync(dir, { recursive: true, force: true });
+      removeTempDirSync(dir);
     }
   };
   try {

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeTempDirSync, removeTempDirSync } from './temp-dir.js';
 
 /** A certificate authority made for one test run, and a server certificate it signed. */
 export interface TestCa {
@@ -31,7 +31,7 @@ function openssl(args: string[], cwd: string): void {
  * localhost). The keys never leave the temp directory.
  */
 export function createTestCa(hosts: string[] = ['127.0.0.1', '::1', 'localhost']): TestCa {
-  const dir = mkdtempSync(join(tmpdir(), 'visor-ca-'));
+  const dir = makeTempDirSync('visor-ca-');
   const san = hosts.map((h) => (/^[\d.]+$|:/.test(h) ? `IP:${h}` : `DNS:${h}`)).join(',');
   const curve = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
   openssl(['req', '-x509', ...curve, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '1', '-subj', '/CN=Visor test CA',
@@ -45,6 +45,6 @@ export function createTestCa(hosts: string[] = ['127.0.0.1', '::1', 'localhost']
     caCertFile: join(dir, 'ca.crt'),
     serverCertFile: join(dir, 'server.crt'),
     serverKeyFile: join(dir, 'server.key'),
-    remove: () => rmSync(dir, { recursive: true, force: true }),
+    remove: () => removeTempDirSync(dir),
   };
 }

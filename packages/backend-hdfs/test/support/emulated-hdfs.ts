@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { afterEach } from 'node:test';
 import { silentLogger } from '@visor/plugin-api';
 import { startWebHdfsEmulator, type WebHdfsEmulator, type WebHdfsEmulatorOptions } from '@visor/webhdfs-emulator';
 import hdfsBackendPlugin, { HdfsBackend, type HdfsBackendOptions } from '../../src/index.js';
@@ -6,6 +7,8 @@ import hdfsBackendPlugin, { HdfsBackend, type HdfsBackendOptions } from '../../s
 /** The store directory the tests use. */
 export const DIRECTORY = '/visor/images';
 export const USER = 'visor';
+/** The image id the tests store under. */
+export const KEY = 'c0ffee00-1111-4222-8333-444455556666';
 
 /** The emulator each backend of a test talks to, for the probes. */
 const emulators = new WeakMap<HdfsBackend, WebHdfsEmulator>();
@@ -49,4 +52,35 @@ export function emulatorOf(backend: HdfsBackend): WebHdfsEmulator {
 /** Every file in the store directory (temporary ones included), as paths relative to it. */
 export function storeFiles(emulator: WebHdfsEmulator, directory = DIRECTORY): string[] {
   return emulator.namespace.filesUnder(directory).map((file) => file.path.slice(directory.length + 1));
+}
+
+/** What the tests of a describe block open, closed after each of them. */
+export interface EmulatedStores {
+  /** `emulatedStore`, closed (store, then emulator) after the test. */
+  start(emulatorOptions?: WebHdfsEmulatorOptions, backendOptions?: Partial<HdfsBackendOptions>): Promise<{ emulator: WebHdfsEmulator; backend: HdfsBackend }>;
+  /** Closes an emulator or store the test made itself after it; returns it. */
+  closing<T extends { close(): Promise<void> }>(thing: T): T;
+}
+
+/**
+ * For the tests of the describe block it is called in (call it in the block's body): what they
+ * open through it is closed after each test (an `afterEach` hook), passed or failed, the last
+ * opened first.
+ */
+export function emulatedStores(): EmulatedStores {
+  const open: { close(): Promise<void> }[] = [];
+  afterEach(async () => {
+    for (let thing = open.pop(); thing !== undefined; thing = open.pop()) await thing.close();
+  });
+  const closing = <T extends { close(): Promise<void> }>(thing: T): T => {
+    open.push(thing);
+    return thing;
+  };
+  return {
+    async start(emulatorOptions = {}, backendOptions = {}) {
+      const { emulator, backend } = await emulatedStore(emulatorOptions, backendOptions);
+      return { emulator: closing(emulator), backend: closing(backend) };
+    },
+    closing,
+  };
 }

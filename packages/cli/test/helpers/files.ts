@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { makeTempDir, testTempDir, type TestWithAfter } from '@visor/test-support';
 
-/** A fresh directory to serve as HOME and working directory of a test. */
-export const tempHome = () => mkdtemp(join(tmpdir(), 'visor-cli-home-'));
+/**
+ * A fresh directory to serve as HOME and working directory of a test: removed when the test `t`
+ * ends; without `t` (in a `before` hook), remove it with `removeTempDir` in the `after` hook.
+ */
+export const tempHome = (t?: TestWithAfter) => (t === undefined ? makeTempDir('visor-cli-home-') : testTempDir(t, 'visor-cli-home-'));
 
 /** Bytes that differ from offset to offset, so a misplaced chunk shows. */
 export function pattern(size: number, seed = 7): Buffer {

@@ -1,8 +1,7 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { makeTempDir, removeTempDir } from '@visor/test-support';
 
 const run = promisify(execFile);
 
@@ -17,18 +16,21 @@ export function hasTmux(): boolean {
 }
 
 /**
- * One tmux server on its own socket (`-L`, no user configuration) with one session: a real
+ * One tmux server on its own socket (`-S`, in a temp directory of its own, so that tmux makes
+ * no `tmux-<uid>` directory under /tmp; no user configuration) with one session: a real
  * terminal to drive a program with `send-keys` and read with `capture-pane`.
  */
 export class TmuxSession {
-  private readonly socket = `visor-test-${process.pid}-${Date.now()}`;
+  private dir: string | undefined;
 
   private tmux(...args: string[]) {
-    return run('tmux', ['-L', this.socket, '-f', '/dev/null', ...args]);
+    if (this.dir === undefined) throw new Error('the tmux session is not started');
+    return run('tmux', ['-S', join(this.dir, 'socket'), '-f', '/dev/null', ...args]);
   }
 
   /** Starts `command` (a shell command line) in a `columns`×`rows` terminal with `env`. */
   async start(command: string, options: { columns: number; rows: number; env: Record<string, string>; cwd: string }): Promise<void> {
+    this.dir = await makeTempDir('visor-tmux-');
     const env = Object.entries(options.env).map(([k, v]) => `${k}=${v}`);
     // A person's terminal, not a CI job: under CI=true (as .ci/run sets it) Ink draws only the last
     // frame, and the session would show nothing until the program exits.
@@ -83,10 +85,11 @@ export class TmuxSession {
     throw new Error(`the shell prompt never came back; the terminal shows:\n${screen}`);
   }
 
-  /** Ends the tmux server and removes its socket file (tmux leaves it behind). */
+  /** Ends the tmux server and removes its directory (with the socket file, which tmux leaves behind). */
   async stop(): Promise<void> {
+    if (this.dir === undefined) return;
     await this.tmux('kill-server').catch(() => undefined);
-    const socketDir = join(process.env.TMUX_TMPDIR || tmpdir(), `tmux-${process.getuid?.() ?? 0}`);
-    await rm(join(socketDir, this.socket), { force: true });
+    await removeTempDir(this.dir);
+    this.dir = undefined;
   }
 }

@@ -1,6 +1,6 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { makeTempDir, removeTempDir } from '@visor/test-support';
 import { createVisor, type Visor } from '../../src/index.js';
 import { createLogger, type Logger } from '../../src/util/logger.js';
 
@@ -17,8 +17,9 @@ export function memoryLogger(lines: string[]): Logger {
   return createLogger('debug', { write: (chunk: string) => lines.push(chunk) });
 }
 
+/** A fresh data directory; the caller removes it (`removeTempDir`), or the test process's exit does. */
 export async function makeDataDir(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'visor-test-'));
+  return makeTempDir('visor-core-test-');
 }
 
 /** A real Visor over loopback on a free port, with SQLite and an fs store in a fresh temp dir. */
@@ -35,7 +36,7 @@ export async function startVisor(config: Record<string, unknown> = {}, dataDir?:
     logs,
     async close() {
       await visor.close();
-      if (dataDir === undefined) await rm(dir, { recursive: true, force: true });
+      if (dataDir === undefined) await removeTempDir(dir);
     },
   };
 }

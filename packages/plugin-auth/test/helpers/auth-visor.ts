@@ -1,7 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createLogger, createVisor, type Visor } from '@visor/core';
+import { makeTempDir, removeTempDir } from '@visor/test-support';
 import authPlugin from '../../src/index.js';
 import { as, type AsClient, type Credentials } from './signed.js';
 
@@ -38,8 +36,9 @@ export interface StartOptions {
   authOptions?: Record<string, unknown>;
 }
 
+/** A fresh data directory; the caller removes it (`removeTempDir`), or the test process's exit does. */
 export async function makeDataDir(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'visor-auth-test-'));
+  return makeTempDir('visor-auth-test-');
 }
 
 /** A real Visor with the auth plugin over loopback, SQLite and an fs store in a fresh directory. */
@@ -75,7 +74,7 @@ export async function startAuthVisor(options: StartOptions = {}): Promise<AuthVi
     },
     async close() {
       await visor.close();
-      if (options.dataDir === undefined) await rm(dataDir, { recursive: true, force: true });
+      if (options.dataDir === undefined) await removeTempDir(dataDir);
     },
   };
 }

@@ -1,9 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createLogger, createVisor, type Visor } from '@visor/core';
 import trackingPlugin from '../../src/index.js';
-import { request, type HttpResponse } from '@visor/test-support';
+import { makeTempDir, removeTempDir, request, type HttpResponse } from '@visor/test-support';
 import { testPrincipals } from './principal.js';
 
 export interface TrackedVisor {
@@ -40,7 +37,7 @@ export async function waitFor<T>(check: () => Promise<T | undefined | null | fal
 
 /** A real Visor with the tracking plugin over loopback, in a fresh data directory. */
 export async function startTracked(options: StartOptions = {}): Promise<TrackedVisor> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'visor-tracking-'));
+  const dataDir = await makeTempDir('visor-tracking-');
   const logs: string[] = [];
   const logger = createLogger('debug', { write: (chunk: string) => logs.push(chunk) });
   const tracking = options.trackingOptions ? { name: trackingPlugin, options: options.trackingOptions } : trackingPlugin;
@@ -70,7 +67,7 @@ export async function startTracked(options: StartOptions = {}): Promise<TrackedV
       }, `${count} events of image ${id}`),
     async close() {
       await visor.close();
-      await rm(dataDir, { recursive: true, force: true });
+      await removeTempDir(dataDir);
     },
   };
   return tracked;
