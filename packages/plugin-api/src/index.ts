@@ -50,3 +50,4 @@ export {
   quoted,
   type ForbiddenCharacter,
 } from './text/text-rules.js';
+export { namesUtf8 } from './text/utf8-label.js';
