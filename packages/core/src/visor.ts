@@ -185,6 +185,7 @@ export class Visor {
       publicUrl: this.config.publicUrl,
       fallbackBaseUrl: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
       metadataBodyBytes: this.config.limits.metadataBodyBytes,
+      databaseAcquireTimeoutSeconds: this.config.database.acquireTimeoutSeconds,
       idleTimeoutMs: this.config.limits.idleTimeoutSeconds * 1000,
       ...(this.metrics ? { observeRequest: this.metrics.observeRequest.bind(this.metrics) } : {}),
     };

@@ -26,6 +26,8 @@ export interface ExchangeEnvironment {
   publicUrl: string | null;
   fallbackBaseUrl: string;
   metadataBodyBytes: number;
+  /** `database.acquireTimeoutSeconds`, named in the answer to a request that waited for the database in vain. */
+  databaseAcquireTimeoutSeconds: number;
   /** Connections idle for longer are cut. */
   idleTimeoutMs: number;
   /** Told of every answered request (metrics); none by default. */
@@ -182,7 +184,7 @@ export class Exchange implements ErrorTarget {
    * once the mapError taps have seen it; never throws (see answerError).
    */
   sendError(raised: unknown): void {
-    const thrown = mappedError(this.env.hooks, this.env.logger, raised, { request: this.context, headersSent: this.res.headersSent });
+    const thrown = mappedError(this.env.hooks, this.env.logger, raised, { request: this.context, headersSent: this.res.headersSent }, this.env);
     answerError(this, thrown);
   }
 }
