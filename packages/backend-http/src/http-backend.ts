@@ -3,6 +3,7 @@ import {
   InvalidKeyError,
   READ_ONLY_SOURCE,
   ReadOnlyBackendError,
+  shownLocation,
   type Backend,
   type BackendCapabilities,
   type BackendHealth,
@@ -20,7 +21,7 @@ import type { ResolvedHttpOptions } from './options.js';
 import { probeSource } from './source/probe-source.js';
 import { readSource } from './source/read-source.js';
 import type { SourceObject } from './source/source-object.js';
-import { shownLocation, toVisorError } from './source-errors.js';
+import { toVisorError } from './source-errors.js';
 
 /** The `http` backend's capabilities: a read-only source that serves ranges and can send clients to the source. */
 export const HTTP_CAPABILITIES: BackendCapabilities = Object.freeze({ ...READ_ONLY_SOURCE, rangeReads: true, redirects: true });

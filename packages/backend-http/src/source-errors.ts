@@ -1,18 +1,5 @@
-import { BackendError, InvalidRangeError, ObjectNotFoundError } from '@visor/plugin-api';
+import { BackendError, InvalidRangeError, ObjectNotFoundError, shownLocation } from '@visor/plugin-api';
 import { SourceFetchError } from './fetch/fetch-errors.js';
-
-/**
- * How a location is named in errors and logs: without credentials (refused
- * anyway), query or fragment (presigned URLs carry tokens there).
- */
-export function shownLocation(location: string): string {
-  try {
-    const url = new URL(location);
-    return `${url.protocol}//${url.host}${url.pathname}`;
-  } catch {
-    return location.length > 80 ? `${location.slice(0, 80)}...` : location;
-  }
-}
 
 /**
  * Maps a source failure to the Visor error a client sees (statuses from

@@ -23,7 +23,7 @@ import type { ResolvedS3Options } from './options.js';
 import { presignedUrl } from './presign.js';
 import { presignV2, type V2Credentials } from './signature-v2/index.js';
 import { putSingleObject } from './single-put.js';
-import { abortStaleUploads } from './stale-uploads.js';
+import { abortStaleUploads, type UploadListing } from './stale-uploads.js';
 import { uploadObject } from './upload.js';
 import { UploadsInProgress } from './uploads-in-progress.js';
 
@@ -70,6 +70,7 @@ export class S3Backend implements Backend {
   readonly redirectDownloads: boolean;
   readonly locations: ObjectLocations;
   private readonly inProgress = new UploadsInProgress();
+  private readonly listing: UploadListing = { supported: undefined };
 
   constructor(
     readonly name: string,
@@ -123,6 +124,7 @@ export class S3Backend implements Backend {
         size: options.size,
         signal: options.signal,
         inProgress: this.inProgress,
+        listing: this.listing,
         logger: this.logger,
         store: this.name,
       };
@@ -222,6 +224,7 @@ export class S3Backend implements Backend {
     try {
       return await abortStaleUploads({
         client: this.client,
+        listing: this.listing,
         locations: this.locations,
         inProgress: this.inProgress,
         minAgeMs: options.minAgeMs,
@@ -229,7 +232,8 @@ export class S3Backend implements Backend {
         store: this.name,
       });
     } catch (error) {
-      throw s3Failure(error, this.name, undefined, 'aborting stale multipart uploads');
+      // Only logs see this (never a client, unlike health()'s message): the bucket may be named.
+      throw s3Failure(error, this.name, undefined, `aborting stale multipart uploads in bucket '${this.options.bucket}'`);
     }
   }
 

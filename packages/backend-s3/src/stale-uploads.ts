@@ -4,8 +4,18 @@ import { failureCode } from './errors.js';
 import type { ObjectLocations } from './locations.js';
 import type { UploadsInProgress } from './uploads-in-progress.js';
 
+/**
+ * Whether the store's server lists multipart uploads (ListMultipartUploads),
+ * learnt by the first sweep; `undefined` until one ran. Shared with uploads,
+ * so that a failed abort tells truly whether a sweep can find the upload.
+ */
+export interface UploadListing {
+  supported: boolean | undefined;
+}
+
 export interface StaleUploadSweep {
   client: S3Client;
+  listing: UploadListing;
   locations: ObjectLocations;
   inProgress: UploadsInProgress;
   minAgeMs: number | undefined;
@@ -74,9 +84,11 @@ export async function abortStaleUploads(sweep: StaleUploadSweep): Promise<number
       page = await listPage(sweep, marker);
     } catch (error) {
       if (failureCode(error) !== 'NotImplemented') throw error;
+      sweep.listing.supported = false;
       sweep.logger.warn('the S3 server does not list multipart uploads; cleanup cannot find stale ones', { store: sweep.store });
       return aborted;
     }
+    sweep.listing.supported = true;
     const serverNow = page.serverNow ?? Date.now();
     for (const upload of page.uploads) {
       if (!isStale(upload, sweep, serverNow)) continue;

@@ -4,6 +4,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import type { Logger } from '@visor/plugin-api';
 import { describeFailure } from './errors.js';
 import { SizeGuard } from './size-guard.js';
+import type { UploadListing } from './stale-uploads.js';
 import type { UploadsInProgress } from './uploads-in-progress.js';
 
 export interface UploadRequest {
@@ -20,6 +21,8 @@ export interface UploadRequest {
   size: number | undefined;
   signal: AbortSignal | undefined;
   inProgress: UploadsInProgress;
+  /** Whether cleanup() can find a multipart upload this fails to abort. */
+  listing: UploadListing;
   logger: Logger;
   /** Named in log lines. */
   store: string;
@@ -46,8 +49,8 @@ export function abortError(signal: AbortSignal): Error {
  * On any failure (the source's error, a wrong length, the signal, a part
  * the store refused) the source is destroyed, the parts in flight finish,
  * and the multipart upload is aborted before this rejects, so no part is
- * left behind; if the abort itself fails, `cleanup()` removes the upload
- * later. Rejects with the first cause: the source's or abort's error as
+ * left behind; if the abort itself fails, that is logged, saying whether
+ * `cleanup()` can remove the upload later. Rejects with the first cause: the source's or abort's error as
  * is, or the SDK's (the caller maps it).
  */
 export async function uploadObject(source: Readable, request: UploadRequest): Promise<UploadResult> {
@@ -102,16 +105,36 @@ export async function withdraw(request: UploadRequest, reason: Error): Promise<n
   throw reason;
 }
 
-/** Aborts the multipart upload `upload` created, if any; a failure is logged, never thrown (cleanup() retries it). */
+/**
+ * Aborts the multipart upload `upload` created, if any. A failure is logged
+ * (never thrown), saying what becomes of the parts: a later cleanup() sweep
+ * aborts them where the server lists multipart uploads; where it does not
+ * (s3rver), nothing in Visor can find them again, so the line gives the
+ * upload id to abort by hand (or a bucket lifecycle rule,
+ * AbortIncompleteMultipartUpload, removes them).
+ */
 async function abortMultipartUpload(upload: Upload, request: UploadRequest): Promise<void> {
-  if (upload.uploadId === undefined) return;
+  const uploadId = upload.uploadId;
+  if (uploadId === undefined) return;
   try {
-    await request.client.send(new AbortMultipartUploadCommand({ Bucket: request.bucket, Key: request.objectKey, UploadId: upload.uploadId }));
+    await request.client.send(new AbortMultipartUploadCommand({ Bucket: request.bucket, Key: request.objectKey, UploadId: uploadId }));
   } catch (error) {
-    request.logger.warn('could not abort a failed multipart upload; cleanup() will', {
+    request.logger.warn(`could not abort a failed multipart upload; ${fateOfParts(request.listing)}`, {
       store: request.store,
+      bucket: request.bucket,
       key: request.objectKey,
+      uploadId,
       reason: describeFailure(error),
     });
   }
+}
+
+/** What becomes of the parts of a multipart upload that could not be aborted, as the end of a log message. */
+function fateOfParts(listing: UploadListing): string {
+  if (listing.supported === false) {
+    return 'this S3 server does not list multipart uploads either, so cleanup() cannot find it: its parts stay on the server until aborted there by upload id (or by a bucket lifecycle rule)';
+  }
+  // When the sweeps run and which ages they take is the core's business (docs/configuration.md, several instances).
+  const sweep = 'a later cleanup() sweep aborts it';
+  return listing.supported === true ? sweep : `${sweep}, if this S3 server lists multipart uploads`;
 }

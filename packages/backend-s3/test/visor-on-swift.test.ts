@@ -9,7 +9,7 @@ import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { verifyPlugin } from '@visor/backend-testsuite';
 import { authorizationHeader, VisorClient } from '@visor/client';
 import { get } from '@visor/test-support';
-import { createVisor, silentLogger, type Visor } from '@visor/core';
+import { createLogger, createVisor, silentLogger, type Visor } from '@visor/core';
 import { newBucketName, newPrefix, swiftTarget, type S3Target } from './support/s3-target.js';
 import { curl } from './support/run.js';
 import { randomBytes } from './support/sources.js';
@@ -84,6 +84,51 @@ describe('s3 through Visor, on Swift', () => {
     assert.equal(backends.broken!.ok, false);
     assert.equal(backends.broken!.message, 'the store is not usable: the bucket does not exist (NoSuchBucket)');
     assert.equal(status.status, 'degraded');
+  });
+
+  it('a store without its bucket: each start logs one warning naming store, bucket and cause, no error (the leftovers sweep notes it at info), and GET /status keeps the reason', async () => {
+    const bucket = newBucketName();
+    const lines: string[] = [];
+    const stream = { write: (line: string) => void lines.push(line) };
+    const ownDir = await mkdtemp(join(tmpdir(), 'visor-s3-nobucket-'));
+    const start = () =>
+      createVisor(
+        { dataDir: ownDir, port: 0, plugins: [], stores: { default: { backend: 'fs' }, nobucket: { backend: 's3', options: storeOptions(target, { bucket }) } } },
+        { logger: createLogger('debug', stream) },
+      );
+    try {
+      for (const run of [1, 2]) {
+        lines.length = 0;
+        const started = await start();
+        const { url: ownUrl } = await started.listen();
+        const status = (await get(`${ownUrl}/status`)).json().status;
+        await started.close();
+        const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+        assert.deepEqual(records.filter((r) => r.level === 'error'), [], `start ${run} logged errors`);
+        const about = records.filter((r) => r.store === 'nobucket' && r.msg !== 'backend call');
+        const warnings = about.filter((r) => r.level === 'warn');
+        assert.equal(warnings.length, 1, `start ${run}: ${JSON.stringify(about)}`);
+        assert.deepEqual(warnings[0], {
+          ...warnings[0],
+          msg: 's3 store not usable yet',
+          bucket,
+          reason: 'the store is not usable: the bucket does not exist (NoSuchBucket)',
+        });
+        // The start-up sweep of leftovers only notes it, naming the bucket, without the error object and its causes.
+        const sweep = about.filter((r) => String(r.msg).startsWith('leftovers of a store not removed'));
+        assert.equal(sweep.length, 1, JSON.stringify(about));
+        assert.equal(sweep[0]!.level, 'info');
+        assert.equal(
+          sweep[0]!.reason,
+          `backend 'nobucket': aborting stale multipart uploads in bucket '${bucket}' failed: the bucket does not exist (NoSuchBucket)`,
+        );
+        assert.equal(sweep[0]!.err, undefined);
+        const store = (status.backends as Array<{ name: string; ok: boolean; message?: string }>).find((b) => b.name === 'nobucket');
+        assert.deepEqual(store, { ...store, ok: false, message: 'the store is not usable: the bucket does not exist (NoSuchBucket)' });
+      }
+    } finally {
+      await rm(ownDir, { recursive: true, force: true });
+    }
   });
 
   it('uploads (multipart) and downloads an image, whole and by range; the location names the bucket and never a credential; delete removes the object', async () => {

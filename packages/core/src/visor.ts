@@ -23,6 +23,7 @@ import { pluginsRoute } from './http/routes/plugins-route.js';
 import { ImageService } from './images/image-service.js';
 import { Housekeeping } from './instances/housekeeping.js';
 import { InstanceRegistry } from './instances/instance-registry.js';
+import { LeftoverSweeps } from './instances/leftover-sweeps.js';
 import { repairUploads } from './instances/repair.js';
 import { connectDatabase } from './metadata/connect.js';
 import { MetadataStore } from './metadata/metadata-store.js';
@@ -124,10 +125,11 @@ export class Visor {
         ...(metrics ? { transfers: metrics } : {}),
       };
       const images = new ImageService(deps);
+      const sweeps = new LeftoverSweeps(logger);
       const housekeeping = new Housekeeping({
         instanceId: deps.instanceId,
         registry: instances,
-        repair: (leftoverMinAgeMs) => repairUploads(deps, leftoverMinAgeMs),
+        repair: (leftoverMinAgeMs) => repairUploads(deps, sweeps, leftoverMinAgeMs),
         logger,
         heartbeatMs: config.heartbeatSeconds * 1000,
         idleTimeoutMs: config.limits.idleTimeoutSeconds * 1000,
@@ -183,6 +185,7 @@ export class Visor {
       publicUrl: this.config.publicUrl,
       fallbackBaseUrl: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
       metadataBodyBytes: this.config.limits.metadataBodyBytes,
+      databaseAcquireTimeoutSeconds: this.config.database.acquireTimeoutSeconds,
       idleTimeoutMs: this.config.limits.idleTimeoutSeconds * 1000,
       ...(this.metrics ? { observeRequest: this.metrics.observeRequest.bind(this.metrics) } : {}),
     };

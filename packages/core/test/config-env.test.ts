@@ -69,8 +69,8 @@ describe('environment overrides', () => {
 
   it('move a relative SQLite file along with VISOR_DATA_DIR', () => {
     const input = { dataDir: 'data', database: { client: 'sqlite3', filename: 'meta.db' } };
-    assert.deepEqual(withEnv({ VISOR_DATA_DIR: '/env/data' }, input).database, { client: 'sqlite3', filename: '/env/data/meta.db' });
-    assert.deepEqual(withEnv({ VISOR_DATA_DIR: '/env/data' }, {}).database, { client: 'sqlite3', filename: '/env/data/visor.sqlite' });
+    assert.deepEqual(withEnv({ VISOR_DATA_DIR: '/env/data' }, input).database, { client: 'sqlite3', filename: '/env/data/meta.db', acquireTimeoutSeconds: 10 });
+    assert.deepEqual(withEnv({ VISOR_DATA_DIR: '/env/data' }, {}).database, { client: 'sqlite3', filename: '/env/data/visor.sqlite', acquireTimeoutSeconds: 10 });
   });
 
   it('take a postgres VISOR_DATABASE_URL, keeping the pool from the file', () => {
@@ -78,17 +78,18 @@ describe('environment overrides', () => {
       client: 'pg',
       connection: 'postgresql://env/db',
       pool: { min: 1, max: 4 },
+      acquireTimeoutSeconds: 10,
     });
   });
 
   it('switch to SQLite with VISOR_DATABASE_URL=sqlite:PATH or a plain path', () => {
-    assert.deepEqual(withEnv({ VISOR_DATABASE_URL: 'sqlite:meta.db' }).database, { client: 'sqlite3', filename: '/file/data/meta.db' });
-    assert.deepEqual(withEnv({ VISOR_DATABASE_URL: '/abs/v.sqlite' }).database, { client: 'sqlite3', filename: '/abs/v.sqlite' });
+    assert.deepEqual(withEnv({ VISOR_DATABASE_URL: 'sqlite:meta.db' }).database, { client: 'sqlite3', filename: '/file/data/meta.db', acquireTimeoutSeconds: 10 });
+    assert.deepEqual(withEnv({ VISOR_DATABASE_URL: '/abs/v.sqlite' }).database, { client: 'sqlite3', filename: '/abs/v.sqlite', acquireTimeoutSeconds: 10 });
   });
 
   it('switch a SQLite file config to postgres with VISOR_DATABASE_URL', () => {
     const config = withEnv({ VISOR_DATABASE_URL: 'postgres://env/db' }, { database: 'local.sqlite' });
-    assert.deepEqual(config.database, { client: 'pg', connection: 'postgres://env/db', pool: { min: 0, max: 10 } });
+    assert.deepEqual(config.database, { client: 'pg', connection: 'postgres://env/db', pool: { min: 0, max: 10 }, acquireTimeoutSeconds: 10 });
   });
 
   for (const port of ['65536', 'abc', '-1', '80.5', '0x50', '8080 9090']) {

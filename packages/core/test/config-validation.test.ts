@@ -153,26 +153,26 @@ describe('resolveConfig accepted values', () => {
   });
 
   it('puts the default SQLite database in dataDir', () => {
-    assert.deepEqual(resolve({ dataDir: '/var/lib/visor' }).database, { client: 'sqlite3', filename: '/var/lib/visor/visor.sqlite' });
+    assert.deepEqual(resolve({ dataDir: '/var/lib/visor' }).database, { client: 'sqlite3', filename: '/var/lib/visor/visor.sqlite', acquireTimeoutSeconds: 10 });
   });
 
   it('resolves a relative SQLite filename against dataDir', () => {
     const config = resolve({ dataDir: '/var/lib/visor', database: { client: 'sqlite3', filename: 'meta/v.db' } });
-    assert.deepEqual(config.database, { client: 'sqlite3', filename: '/var/lib/visor/meta/v.db' });
+    assert.deepEqual(config.database, { client: 'sqlite3', filename: '/var/lib/visor/meta/v.db', acquireTimeoutSeconds: 10 });
   });
 
   it('keeps an absolute SQLite filename and :memory:', () => {
-    assert.deepEqual(resolve({ database: { client: 'sqlite3', filename: '/db/v.db' } }).database, { client: 'sqlite3', filename: '/db/v.db' });
-    assert.deepEqual(resolve({ database: { client: 'sqlite3', filename: ':memory:' } }).database, { client: 'sqlite3', filename: ':memory:' });
+    assert.deepEqual(resolve({ database: { client: 'sqlite3', filename: '/db/v.db' } }).database, { client: 'sqlite3', filename: '/db/v.db', acquireTimeoutSeconds: 10 });
+    assert.deepEqual(resolve({ database: { client: 'sqlite3', filename: ':memory:' } }).database, { client: 'sqlite3', filename: ':memory:', acquireTimeoutSeconds: 10 });
   });
 
   const urls: Array<[string, unknown]> = [
-    ['postgres://visor:pw@db:5432/visor', { client: 'pg', connection: 'postgres://visor:pw@db:5432/visor', pool: { min: 0, max: 10 } }],
-    ['postgresql://db/visor', { client: 'pg', connection: 'postgresql://db/visor', pool: { min: 0, max: 10 } }],
-    ['sqlite:meta.db', { client: 'sqlite3', filename: '/data/meta.db' }],
-    ['sqlite:///abs/meta.db', { client: 'sqlite3', filename: '/abs/meta.db' }],
-    ['local.sqlite', { client: 'sqlite3', filename: '/data/local.sqlite' }],
-    ['/abs/plain.sqlite', { client: 'sqlite3', filename: '/abs/plain.sqlite' }],
+    ['postgres://visor:pw@db:5432/visor', { client: 'pg', connection: 'postgres://visor:pw@db:5432/visor', pool: { min: 0, max: 10 }, acquireTimeoutSeconds: 10 }],
+    ['postgresql://db/visor', { client: 'pg', connection: 'postgresql://db/visor', pool: { min: 0, max: 10 }, acquireTimeoutSeconds: 10 }],
+    ['sqlite:meta.db', { client: 'sqlite3', filename: '/data/meta.db', acquireTimeoutSeconds: 10 }],
+    ['sqlite:///abs/meta.db', { client: 'sqlite3', filename: '/abs/meta.db', acquireTimeoutSeconds: 10 }],
+    ['local.sqlite', { client: 'sqlite3', filename: '/data/local.sqlite', acquireTimeoutSeconds: 10 }],
+    ['/abs/plain.sqlite', { client: 'sqlite3', filename: '/abs/plain.sqlite', acquireTimeoutSeconds: 10 }],
   ];
   for (const [url, expected] of urls) {
     it(`reads the database URL ${url}`, () => {
@@ -183,7 +183,7 @@ describe('resolveConfig accepted values', () => {
   it('reads a pg database with a connection object and a pool', () => {
     const connection = { host: 'db', user: 'visor', database: 'visor' };
     const config = resolve({ database: { client: 'pg', connection, pool: { min: 2 } } });
-    assert.deepEqual(config.database, { client: 'pg', connection, pool: { min: 2, max: 10 } });
+    assert.deepEqual(config.database, { client: 'pg', connection, pool: { min: 2, max: 10 }, acquireTimeoutSeconds: 10 });
   });
 
   it('keeps an inline backend plugin and takes its type as the backend', () => {

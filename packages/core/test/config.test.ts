@@ -41,7 +41,7 @@ describe('loadConfig without a file', () => {
       baseDir: cwd,
       configFile: null,
       logLevel: 'info',
-      database: { client: 'sqlite3', filename: join(cwd, 'visor-data', 'visor.sqlite') },
+      database: { client: 'sqlite3', filename: join(cwd, 'visor-data', 'visor.sqlite'), acquireTimeoutSeconds: 10 },
       stores: { default: { backend: 'fs', options: {} } },
       defaultStore: 'default',
       encoders: [{ name: 'json' }, { name: 'xml' }],
@@ -101,7 +101,7 @@ describe('loadConfig file formats', () => {
     const config = await loadConfig({ cwd, env: {} });
     assert.equal(config.host, '0.0.0.0');
     assert.equal(config.publicUrl, 'https://images.example.com');
-    assert.deepEqual(config.database, { client: 'pg', connection: 'postgres://visor@db/visor', pool: { min: 0, max: 10 } });
+    assert.deepEqual(config.database, { client: 'pg', connection: 'postgres://visor@db/visor', pool: { min: 0, max: 10 }, acquireTimeoutSeconds: 10 });
     assert.deepEqual(config.stores.archive, { backend: '@acme/visor-s3', options: { bucket: 'images', region: 'eu-west-1' } });
     assert.deepEqual(config.encoders, [{ name: 'json' }]);
     assert.deepEqual(config.plugins, [

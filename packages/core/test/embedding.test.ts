@@ -169,7 +169,7 @@ describe('embedding: with no configuration at all', () => {
     const visor = await createVisor({}, { cwd, logger: memoryLogger([]) });
     try {
       assert.equal(visor.config.dataDir, join(cwd, 'visor-data'));
-      assert.deepEqual(visor.config.database, { client: 'sqlite3', filename: join(cwd, 'visor-data', 'visor.sqlite') });
+      assert.deepEqual(visor.config.database, { client: 'sqlite3', filename: join(cwd, 'visor-data', 'visor.sqlite'), acquireTimeoutSeconds: 10 });
       assert.equal(visor.config.port, 4568);
       assert.equal(visor.config.host, '127.0.0.1');
       const image = await visor.images.register(X86);

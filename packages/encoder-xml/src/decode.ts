@@ -20,7 +20,8 @@ const parser = new XMLParser({
 /**
  * Parses an XML request body into `{ rootName: value }`. Throws
  * BadRequestError for an empty body, a DTD, malformed XML or a typed element
- * whose text does not fit its type.
+ * whose text does not fit its type; UnsupportedMediaTypeError for a body
+ * declared in another encoding than UTF-8, or in UTF-16.
  */
 export function decodeXml(text: string): Record<string, unknown> {
   const source = checkedSource(text);

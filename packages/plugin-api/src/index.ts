@@ -16,6 +16,7 @@ export {
 } from './backend/capabilities.js';
 export { readerStream, READ_CHUNK, type ReaderStreamOptions } from './backend/reader-stream.js';
 export { skipToRange } from './backend/skip-to-range.js';
+export { shownLocation } from './backend/shown-location.js';
 export type * from './encoder/encoder.js';
 export { lineColumnAt } from './encoder/text-position.js';
 export type * from './hooks/contexts.js';
@@ -49,3 +50,4 @@ export {
   quoted,
   type ForbiddenCharacter,
 } from './text/text-rules.js';
+export { namesUtf8 } from './text/utf8-label.js';

@@ -17,6 +17,11 @@ export const CONFIG_DEFAULTS = deepFreeze({
   sqliteFilename: 'visor.sqlite',
   /** knex pool for PostgreSQL; min 0 lets idle connections close. */
   pgPool: { min: 0, max: 10 },
+  /**
+   * How long a query waits for a pooled database connection (knex's default
+   * is 60 s): past it, the request gets 503 with Retry-After.
+   */
+  databaseAcquireTimeoutSeconds: 10,
   stores: { default: { backend: 'fs', options: {} } },
   /** The first is the default response type. */
   encoders: ['json', 'xml'],

@@ -47,9 +47,10 @@ function setting<T>(raw: RawObject, key: string, parse: (value: unknown, key: st
 
 function overrideDatabase(fromFile: DatabaseConfig, url: string, dataDir: string): DatabaseConfig {
   const fromEnv = parseDatabaseUrl(url, 'VISOR_DATABASE_URL', dataDir);
-  // The URL replaces the connection; a pool tuned in the file still applies.
-  if (fromEnv.client === 'pg' && fromFile.client === 'pg') return { ...fromEnv, pool: fromFile.pool };
-  return fromEnv;
+  // The URL replaces the connection; a pool tuned in the file, and its acquire timeout, still apply.
+  const acquireTimeoutSeconds = fromFile.acquireTimeoutSeconds;
+  if (fromEnv.client === 'pg' && fromFile.client === 'pg') return { ...fromEnv, pool: fromFile.pool, acquireTimeoutSeconds };
+  return { ...fromEnv, acquireTimeoutSeconds };
 }
 
 /**

@@ -1,15 +1,22 @@
 import { isAbsolute, resolve } from 'node:path';
-import { childKey, ConfigError, expectInteger, expectObject, expectOneOf, expectString, fail, isPlainObject } from '@visor/plugin-api';
+import { childKey, ConfigError, expectInteger, expectNumber, expectObject, expectOneOf, expectString, fail, isPlainObject } from '@visor/plugin-api';
 import { CONFIG_DEFAULTS } from './defaults.js';
 import type { DatabaseConfig } from './types.js';
 
 const CLIENTS = ['sqlite3', 'pg'] as const;
-const SQLITE_KEYS = ['client', 'filename'];
-const PG_KEYS = ['client', 'connection', 'pool'];
+const SQLITE_KEYS = ['client', 'filename', 'acquireTimeoutSeconds'];
+const PG_KEYS = ['client', 'connection', 'pool', 'acquireTimeoutSeconds'];
+/** Bounds of database.acquireTimeoutSeconds: at least a few queries' time, at most an hour. */
+const ACQUIRE_TIMEOUT_SECONDS = { min: 0.01, max: 3600 };
 const IN_MEMORY = ':memory:';
 
-function sqlite(filename: string, dataDir: string): DatabaseConfig {
-  return { client: 'sqlite3', filename: filename === IN_MEMORY ? filename : resolve(dataDir, filename) };
+function sqlite(filename: string, dataDir: string, acquireTimeoutSeconds: number = CONFIG_DEFAULTS.databaseAcquireTimeoutSeconds): DatabaseConfig {
+  return { client: 'sqlite3', filename: filename === IN_MEMORY ? filename : resolve(dataDir, filename), acquireTimeoutSeconds };
+}
+
+function acquireTimeout(value: unknown, key: string): number {
+  if (value === undefined) return CONFIG_DEFAULTS.databaseAcquireTimeoutSeconds;
+  return expectNumber(value, key, ACQUIRE_TIMEOUT_SECONDS.min, ACQUIRE_TIMEOUT_SECONDS.max);
 }
 
 function defaultPool(): { min: number; max: number } {
@@ -31,7 +38,9 @@ function resolvePool(value: unknown, key: string): { min: number; max: number } 
  */
 export function parseDatabaseUrl(url: string, key: string, dataDir: string): DatabaseConfig {
   if (url.trim() === '') fail(key, 'must be a database URL or a SQLite file path', url);
-  if (/^postgres(?:ql)?:\/\//i.test(url)) return { client: 'pg', connection: url, pool: defaultPool() };
+  if (/^postgres(?:ql)?:\/\//i.test(url)) {
+    return { client: 'pg', connection: url, pool: defaultPool(), acquireTimeoutSeconds: CONFIG_DEFAULTS.databaseAcquireTimeoutSeconds };
+  }
   const sqlitePath = /^sqlite:(?:\/\/)?(.*)$/i.exec(url);
   if (sqlitePath) {
     if (sqlitePath[1] === '' || sqlitePath[1] === undefined) fail(key, "'sqlite:' must be followed by a file path", url);
@@ -59,7 +68,7 @@ export function resolveDatabase(value: unknown, key: string, dataDir: string): D
   if (client === 'sqlite3') {
     const raw = expectObject(value, key, SQLITE_KEYS);
     const filename = raw.filename === undefined ? CONFIG_DEFAULTS.sqliteFilename : expectString(raw.filename, `${key}.filename`);
-    return sqlite(filename, dataDir);
+    return sqlite(filename, dataDir, acquireTimeout(raw.acquireTimeoutSeconds, `${key}.acquireTimeoutSeconds`));
   }
   const raw = expectObject(value, key, PG_KEYS);
   const connectionKey = `${key}.connection`;
@@ -72,5 +81,6 @@ export function resolveDatabase(value: unknown, key: string, dataDir: string): D
     client: 'pg',
     connection: typeof connection === 'string' ? connection : { ...connection },
     pool: resolvePool(raw.pool, `${key}.pool`),
+    acquireTimeoutSeconds: acquireTimeout(raw.acquireTimeoutSeconds, `${key}.acquireTimeoutSeconds`),
   };
 }

@@ -24,10 +24,14 @@ export interface PluginConfig {
   options: Record<string, unknown>;
 }
 
+/**
+ * `acquireTimeoutSeconds`: how long a query waits for a connection of the
+ * pool (SQLite has one) before its request is answered 503.
+ */
 export type DatabaseConfig =
   /** `filename` is absolute, or `:memory:` for an in-memory database. */
-  | { client: 'sqlite3'; filename: string }
-  | { client: 'pg'; connection: string | Record<string, unknown>; pool: { min: number; max: number } };
+  | { client: 'sqlite3'; filename: string; acquireTimeoutSeconds: number }
+  | { client: 'pg'; connection: string | Record<string, unknown>; pool: { min: number; max: number }; acquireTimeoutSeconds: number };
 
 export interface LimitsConfig {
   /** Largest metadata (JSON/XML) request body accepted. */

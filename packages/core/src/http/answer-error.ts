@@ -101,7 +101,13 @@ export function answerError(target: ErrorTarget, thrown: unknown): void {
     const clean = cleanDocument(document);
     const message = String(clean.body.message);
     const headers: Record<string, string> = { 'x-error-code': error.code, 'x-error-message': headerText(message, ERROR_HEADER_LIMIT) };
-    if (error.code === 'RequestedRangeNotSatisfiable') headers['content-range'] = `bytes */${String(error.details.size)}`;
+    // RFC 9110 §14.4: a 416 tells the representation's length, when known (a backend's InvalidRangeError carries none).
+    if (error.code === 'RequestedRangeNotSatisfiable' && typeof error.details.size === 'number') headers['content-range'] = `bytes */${error.details.size}`;
+    // RFC 9110 §10.2.3: how long to wait before trying again, for an error that says so (ServiceUnavailableError, a plugin's 429/503).
+    const retryAfter = error.details.retryAfterSeconds;
+    if ((status === 503 || status === 429) && typeof retryAfter === 'number' && Number.isFinite(retryAfter) && retryAfter >= 0) {
+      headers['retry-after'] = String(Math.ceil(retryAfter));
+    }
     if (target.awaitingContinue) {
       // The client holds its body back until told to send it: answer and close, so that a
       // body it might still send is never read as the next request.

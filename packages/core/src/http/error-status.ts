@@ -25,6 +25,7 @@ export const ERROR_STATUS: Readonly<Record<KnownErrorCode, number>> = Object.fre
   NotImplemented: 501,
   BackendError: 502,
   BackendUnavailable: 503,
+  ServiceUnavailable: 503,
   InsufficientStorage: 507,
 });
 

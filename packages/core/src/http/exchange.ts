@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   InternalError,
   UnsupportedMediaTypeError,
+  VisorError,
+  namesUtf8,
   type OperationContext,
   type RequestContext,
   type ResponseDocument,
@@ -11,7 +13,7 @@ import type { Logger } from '../util/logger.js';
 import { answerError, type ErrorTarget } from './answer-error.js';
 import type { RequestObserver } from './observe-response.js';
 import { mappedError } from './map-error.js';
-import { mediaTypeOf } from './negotiate.js';
+import { charsetOf, mediaTypeOf } from './negotiate.js';
 import { readBody } from './read-body.js';
 
 const DISCARD_MS = 5_000;
@@ -24,6 +26,8 @@ export interface ExchangeEnvironment {
   publicUrl: string | null;
   fallbackBaseUrl: string;
   metadataBodyBytes: number;
+  /** `database.acquireTimeoutSeconds`, named in the answer to a request that waited for the database in vain. */
+  databaseAcquireTimeoutSeconds: number;
   /** Connections idle for longer are cut. */
   idleTimeoutMs: number;
   /** Told of every answered request (metrics); none by default. */
@@ -97,11 +101,33 @@ export class Exchange implements ErrorTarget {
         `cannot read a body of type '${mediaType}'; send ${readable.join(', ')}${this.req.method === 'GET' ? '' : ', or application/octet-stream to upload a file'}`,
       );
     }
+    const charset = charsetOf(this.req.headers['content-type']);
+    if (charset !== undefined && !namesUtf8(charset)) {
+      const shown = charset.length > 40 ? `${charset.slice(0, 40)}…` : charset;
+      throw new UnsupportedMediaTypeError(
+        `the request body is declared as charset=${shown} (Content-Type); metadata bodies are read as UTF-8 only: send UTF-8, declaring charset=utf-8 or no charset`,
+      );
+    }
     this.continueBody();
-    const text = await readBody(this.req, this.env.metadataBodyBytes);
+    const text = await readBody(this.req, this.env.metadataBodyBytes, (latin1) => this.declaredEncodingError(mediaType, latin1));
     const decoded = this.env.hooks.decodeRequest.call({ mediaType, text });
     if (!decoded) throw new UnsupportedMediaTypeError(`no encoder reads '${mediaType}'`);
     return decoded.value;
+  }
+
+  /**
+   * For a body that is not UTF-8: the decoder's refusal of an encoding the
+   * body declares (XML's `encoding="ISO-8859-1"`), found by reading it as
+   * Latin-1 only to look; undefined when the decoder names none. What it
+   * decodes that way is never used.
+   */
+  private declaredEncodingError(mediaType: string, latin1: string): VisorError | undefined {
+    try {
+      this.env.hooks.decodeRequest.call({ mediaType, text: latin1 });
+    } catch (error) {
+      if (error instanceof VisorError && error.code === 'UnsupportedMediaType') return error;
+    }
+    return undefined;
   }
 
   sendDocument(status: number, document: ResponseDocument, headers: Record<string, string> = {}): void {
@@ -158,7 +184,7 @@ export class Exchange implements ErrorTarget {
    * once the mapError taps have seen it; never throws (see answerError).
    */
   sendError(raised: unknown): void {
-    const thrown = mappedError(this.env.hooks, this.env.logger, raised, { request: this.context, headersSent: this.res.headersSent });
+    const thrown = mappedError(this.env.hooks, this.env.logger, raised, { request: this.context, headersSent: this.res.headersSent }, this.env);
     answerError(this, thrown);
   }
 }

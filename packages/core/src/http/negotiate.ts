@@ -16,3 +16,9 @@ export function mediaTypeOf(contentType: string | undefined): string | undefined
   const type = contentType?.split(';')[0]?.trim().toLowerCase();
   return type === '' ? undefined : type;
 }
+
+/** The `charset` parameter of a Content-Type header as sent (quotes removed), or undefined without one (RFC 9110 §8.3). */
+export function charsetOf(contentType: string | undefined): string | undefined {
+  const match = contentType === undefined ? null : /;[ \t]*charset[ \t]*=[ \t]*(?:"([^"]*)"|([^;, \t]*))/i.exec(contentType);
+  return match === null ? undefined : (match[1] ?? match[2]);
+}

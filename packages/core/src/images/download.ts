@@ -2,9 +2,12 @@ import { pipeline, type Readable } from 'node:stream';
 import {
   BackendError,
   ConflictError,
+  InvalidRangeError,
+  ObjectChangedError,
   ObjectNotFoundError,
   RangeNotSatisfiableError,
   readerStream,
+  shownLocation,
   type ByteRange,
   type DownloadAnswer,
   type Image,
@@ -119,21 +122,37 @@ async function openSource(
   } catch (error) {
     if (error instanceof ObjectNotFoundError) {
       // A store that deletes nothing keeps the location on record: deleting the image never touches the store.
-      throw await unservable(deps, image, { fileGone: store.capabilities.delete, cause: error }, `the file of image '${image.id}' is missing from its store`);
+      throw await unservable(deps, image, { fileGone: store.capabilities.delete, cause: error }, `${fileOf(image)} is missing from its store`);
+    }
+    if (error instanceof InvalidRangeError && range !== null) {
+      // The range lies inside the record's size (checked before): the store's object is shorter than recorded.
+      const problem = `${fileOf(image)} is recorded with ${image.size} bytes, the store has fewer: ${reasonOf(error)}`;
+      throw await unservable(deps, image, { fileGone: false, cause: error }, problem);
     }
     throw asBackendError(store, image.id, error);
   }
   if (stored !== image.size) {
     if ('reader' in source) await source.reader.close().catch(() => undefined);
     else source.stream.destroy();
-    throw await unservable(deps, image, { fileGone: false }, `the stored file of image '${image.id}' has ${stored} bytes, not the ${image.size} its record says`);
+    throw await unservable(deps, image, { fileGone: false }, `${fileOf(image)} has ${stored} bytes, not the ${image.size} its record says`);
   }
   const changes = registered && current ? objectChanges(registered, current) : [];
   if (changes.length > 0) {
     if ('stream' in source) source.stream.destroy();
-    throw await unservable(deps, image, { fileGone: false }, `the object of image '${image.id}' changed in its store since it was registered: ${changes.join(', ')}`);
+    throw await unservable(deps, image, { fileGone: false }, `${fileOf(image)} changed in its store since it was registered: ${changes.join(', ')}`);
   }
   return source;
+}
+
+/** `the file of image '<id>' at <location>` (the location as errors may show it: no query string). */
+function fileOf(image: Image): string {
+  return `the file of image '${image.id}' at ${shownLocation(image.location!)}`;
+}
+
+/** A store error's message without the `backend '…' key '…': ` that the unservable error names again. */
+function reasonOf(error: BackendError): string {
+  const prefix = `backend '${error.backend}'${error.key === undefined ? '' : ` key '${error.key}'`}: `;
+  return error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
 }
 
 /** What differs between a registered object and what its store says now (ETag, version), as phrases for a message. */
@@ -159,7 +178,7 @@ function verifiedOnce(deps: ImageDeps, image: Image, bytes: Readable): Readable 
       await deps.metadata.markDigestsVerified(image.id);
       return undefined;
     }
-    return unservable(deps, image, { fileGone: false }, `the bytes of image '${image.id}' in its store have ${mismatches.join(' and ')}`);
+    return unservable(deps, image, { fileGone: false }, `the bytes of ${fileOf(image)} have ${mismatches.join(' and ')}`);
   });
   pipeline(bytes, verifier, () => undefined);
   return verifier;
@@ -177,13 +196,17 @@ async function storeRedirect(store: StoreBackend, image: Image): Promise<string>
 /**
  * The record says available but the store lost the file or it changed behind
  * Visor's back: mark the image `error` so a new upload can repair it, and
- * return the error that says so.
+ * return the error that says so (an ObjectChangedError: 502, naming the store,
+ * the image, the location and the cause).
  */
-async function unservable(deps: ImageDeps, image: Image, how: { fileGone: boolean; cause?: unknown }, problem: string): Promise<BackendError> {
+async function unservable(deps: ImageDeps, image: Image, how: { fileGone: boolean; cause?: unknown }, problem: string): Promise<ObjectChangedError> {
   await deps.metadata.markLost(image.id, now(), how.fileGone);
   const writable = deps.backends.get(image.store)?.capabilities.write ?? true;
   const next = writable ? 'accepts a new upload' : 'can be deleted and registered again';
-  const error = new BackendError(image.store, image.id, `${problem}; the image is now in status 'error' and ${next}`, how.cause === undefined ? {} : { cause: how.cause });
+  const error = new ObjectChangedError(image.store, image.id, `${problem}; the image is now in status 'error' and ${next}`, {
+    location: shownLocation(image.location!),
+    ...(how.cause === undefined ? {} : { cause: how.cause }),
+  });
   deps.logger.error('image file unservable; image marked error', { image: image.id, store: image.store, err: error });
   return error;
 }

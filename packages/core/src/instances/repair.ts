@@ -1,15 +1,17 @@
 import { InternalError, ObjectNotFoundError, type Image, type TransferStats } from '@visor/plugin-api';
 import { DEFAULT_CONTEXT, now, type ImageDeps } from '../images/image-deps.js';
+import type { LeftoverSweeps } from './leftover-sweeps.js';
 
 /**
  * Rolls back uploads no live instance runs (their instance crashed or was
  * killed): the images go back to their former status, or away if the upload
  * created them. Then each writable store drops leftovers of interrupted
- * writes: all of them (`leftoverMinAgeMs` undefined) when no other instance
- * shares the database, else only those untouched for `leftoverMinAgeMs`,
- * which a live upload's never are (uploads idle for longer are cut).
+ * writes (through `sweeps`, which logs stores that cannot): all of them
+ * (`leftoverMinAgeMs` undefined) when no other instance shares the database,
+ * else only those untouched for `leftoverMinAgeMs`, which a live upload's
+ * never are (uploads idle for longer are cut).
  */
-export async function repairUploads(deps: ImageDeps, leftoverMinAgeMs?: number): Promise<{ images: number; leftovers: number }> {
+export async function repairUploads(deps: ImageDeps, sweeps: LeftoverSweeps, leftoverMinAgeMs?: number): Promise<{ images: number; leftovers: number }> {
   const { metadata, instanceId, logger } = deps;
   const stale = await metadata.staleUploads();
   let rolledBack = 0;
@@ -33,17 +35,7 @@ export async function repairUploads(deps: ImageDeps, leftoverMinAgeMs?: number):
     const stats: TransferStats = { bytes: 0, durationMs: 0, outcome: 'failed' };
     deps.afterHooks.emitAfter('afterUploadFailed', image, interrupted, stats, DEFAULT_CONTEXT);
   }
-  let leftovers = 0;
-  for (const store of deps.backends.values()) {
-    if (!store.capabilities.write) continue;
-    try {
-      leftovers += await store.cleanup(leftoverMinAgeMs === undefined ? {} : { minAgeMs: leftoverMinAgeMs });
-    } catch (error) {
-      // A store that cannot be reached now (an S3 endpoint down, a bucket missing) must not keep Visor
-      // from starting or the other stores from being swept: GET /status reports it, the next sweep retries.
-      logger.error('could not remove the leftovers of a store; trying again at the next sweep', { store: store.name, err: error });
-    }
-  }
+  const leftovers = await sweeps.sweep(deps.backends.values(), leftoverMinAgeMs);
   if (leftovers > 0) logger.warn('removed leftovers of interrupted uploads', { count: leftovers });
   return { images: rolledBack, leftovers };
 }

@@ -5,10 +5,10 @@ import knexModule, { type Knex } from 'knex';
 // knex is CommonJS; its named export is not visible to ESM.
 const knex = knexModule as unknown as typeof knexModule.knex;
 
-/** Structurally the config's `database` section. */
+/** Structurally the config's `database` section (`acquireTimeoutSeconds`: see connectDatabase). */
 export type DatabaseOptions =
-  | { client: 'sqlite3'; filename: string }
-  | { client: 'pg'; connection: string | Record<string, unknown>; pool: { min: number; max: number } };
+  | { client: 'sqlite3'; filename: string; acquireTimeoutSeconds: number }
+  | { client: 'pg'; connection: string | Record<string, unknown>; pool: { min: number; max: number }; acquireTimeoutSeconds: number };
 
 type SqliteConnection = { run(sql: string, callback: (error: Error | null) => void): void };
 
@@ -21,14 +21,22 @@ function runPragmas(connection: SqliteConnection, pragmas: string[], done: (erro
   connection.run(first, (error) => (error ? done(error, connection) : runPragmas(connection, rest, done)));
 }
 
-/** Opens a knex instance for the configured database (creating the SQLite file's directory). */
+/**
+ * Opens a knex instance for the configured database (creating the SQLite
+ * file's directory). A query waits at most `acquireTimeoutSeconds` for a
+ * connection of the pool (knex's `acquireConnectionTimeout`, 60 s unless
+ * set); past it, it rejects with knex's KnexTimeoutError, which the HTTP
+ * layer answers 503 with Retry-After (metadata/database-busy.ts).
+ */
 export async function connectDatabase(config: DatabaseOptions): Promise<Knex> {
+  const acquireConnectionTimeout = Math.round(config.acquireTimeoutSeconds * 1000);
   if (config.client === 'sqlite3') {
     await mkdir(dirname(config.filename), { recursive: true });
     return knex({
       client: 'sqlite3',
       connection: { filename: config.filename },
       useNullAsDefault: true,
+      acquireConnectionTimeout,
       // SQLite allows one writer; one connection avoids SQLITE_BUSY between our own queries.
       pool: {
         min: 1,
@@ -43,5 +51,5 @@ export async function connectDatabase(config: DatabaseOptions): Promise<Knex> {
       },
     });
   }
-  return knex({ client: 'pg', connection: config.connection, pool: config.pool });
+  return knex({ client: 'pg', connection: config.connection, pool: config.pool, acquireConnectionTimeout });
 }

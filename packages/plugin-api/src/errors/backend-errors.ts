@@ -75,3 +75,18 @@ export class BackendUnavailableError extends BackendError {
     super(backend, key, message, { ...options, code: 'BackendUnavailable' });
   }
 }
+
+/**
+ * The object an image's record describes is no longer in its store as
+ * recorded: it is gone, has another length (a range valid for the record
+ * lies outside it), or was replaced (ETag, version or declared digests
+ * differ). The store's fault, not the client's: code `BackendError` (502).
+ * `key` is the image id; `details.location` names the object (without a
+ * URL's query or fragment, where tokens live); the store's own error, if
+ * any, is the `cause`.
+ */
+export class ObjectChangedError extends BackendError {
+  constructor(backend: string, key: string, message: string, options: VisorErrorOptions & { location: string }) {
+    super(backend, key, message, { ...options, details: { ...options.details, location: options.location } });
+  }
+}

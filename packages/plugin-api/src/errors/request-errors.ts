@@ -116,6 +116,20 @@ export class NotImplementedError extends VisorError {
   }
 }
 
+/**
+ * The server cannot take the request now, though it may a little later (its
+ * metadata database has no connection free, say): 503 with `Retry-After:
+ * <retryAfterSeconds>` (RFC 9110 §10.2.3, §15.6.4). Nothing was changed.
+ * `retryAfterSeconds` is also in `details`, so the error document shows it.
+ */
+export class ServiceUnavailableError extends VisorError {
+  readonly retryAfterSeconds: number;
+  constructor(message: string, retryAfterSeconds: number, options: VisorErrorOptions = {}) {
+    super('ServiceUnavailable', message, { ...options, details: { ...options.details, retryAfterSeconds } });
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
 export class PreconditionFailedError extends VisorError {
   constructor(message: string, options?: VisorErrorOptions) {
     super('PreconditionFailed', message, options);

@@ -23,6 +23,7 @@ export type KnownErrorCode =
   | 'ClientClosedRequest'
   | 'BackendError'
   | 'BackendUnavailable'
+  | 'ServiceUnavailable'
   | 'InsufficientStorage'
   | 'NotImplemented'
   | 'InternalError'
