@@ -73,6 +73,20 @@ async function waitForHealthcheck(port: number, deadline: number, failed: () => 
  */
 export async function startSwift(options: SwiftOptions = {}): Promise<SwiftAllInOne> {
   await ensureSwiftInstalled();
+  // The ports are free when picked, but another test process may bind one before our server does.
+  // waitForPort would then find the other's server listening (memcached most of all: a proxy using
+  // another all-in-one's memcached shares its cached container answers, e.g. NoSuchBucket for a
+  // bucket just made). A server that could not bind exits: start again on other ports.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (error) {
+      if (attempt >= 3 || !/Address already in use/i.test((error as Error).message)) throw error;
+    }
+  }
+}
+
+async function startOnce(options: SwiftOptions): Promise<SwiftAllInOne> {
   const region = options.region ?? 'us-east-1';
   const directory = await mkdtemp(join(await realpath(tmpdir()), 'visor-swift-'));
   const [proxy, account, container, object, memcached] = await freePorts(5);
@@ -116,6 +130,9 @@ export async function startSwift(options: SwiftOptions = {}): Promise<SwiftAllIn
     const failed = () => [...processes.values()].map((p) => p.failure()).find((reason) => reason !== undefined);
     await Promise.all(Object.values(layout.ports).map((port) => waitForPort(port, { timeoutMs, failed })));
     await waitForHealthcheck(layout.ports.proxy, deadline, failed);
+    // Each port answered, but perhaps on another process's behalf: ours must all still run.
+    const exited = failed();
+    if (exited !== undefined) throw new Error(exited);
   } catch (error) {
     const logs = logSocket?.messages().slice(-30).join('\n') ?? '';
     await stop();
