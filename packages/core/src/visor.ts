@@ -122,6 +122,7 @@ export class Visor {
         afterHooks,
         logger,
         instanceId: randomUUID(),
+        unfinishedRollbacks: new Map(),
         ...(metrics ? { transfers: metrics } : {}),
       };
       const images = new ImageService(deps);

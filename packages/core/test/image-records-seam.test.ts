@@ -78,6 +78,7 @@ describe('the image operations take their records through ImageRecords', () => {
       afterHooks: new AfterHooks(hooks, silentLogger),
       logger: silentLogger,
       instanceId: randomUUID(),
+      unfinishedRollbacks: new Map(),
     };
     const images = new ImageService(deps);
     const image = await images.register({ name: 'a', architecture: 'x86_64', location: 'ro://mirror/a.img' });

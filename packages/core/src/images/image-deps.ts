@@ -25,6 +25,13 @@ export interface ImageDeps {
   instanceId: string;
   /** Counts transfers in flight, when metrics are on. */
   transfers?: TransferTracker;
+  /**
+   * Failed uploads of this instance that could not be rolled back when they failed (the database
+   * failed too): image id → the store and location of a file stored but never recorded (undefined
+   * if none). The housekeeping sweep rolls them back (repairUploads); meanwhile the image stays
+   * `uploading`.
+   */
+  unfinishedRollbacks: Map<string, { store: string; location: string } | undefined>;
 }
 
 /** The context of an in-process call that names nobody. */

@@ -3,6 +3,7 @@ import { findImage } from './access.js';
 import { now, type ImageDeps } from './image-deps.js';
 import { streamToBackend } from './stream-to-backend.js';
 import { writableStore } from './stores-of.js';
+import type { StoreBackend } from '../stores/store-backend.js';
 
 /** Uploads the file of an image in status `locked` or `error`; a concurrent upload gets 409. */
 export async function upload(deps: ImageDeps, id: string, source: UploadSource, context: OperationContext): Promise<Image> {
@@ -23,17 +24,20 @@ export async function upload(deps: ImageDeps, id: string, source: UploadSource, 
  * Streams the file of an image this instance has claimed (status `uploading`)
  * into its store, then records it: the image becomes `available`. On any
  * failure nothing is kept and the claim is released (the image goes back to
- * its former status, or away if the upload created it).
+ * its former status, or away if the upload created it); a file stored but not
+ * recorded (the database failed at the end) is removed. Where the database
+ * fails the rollback too, the housekeeping sweep finishes it.
  */
 export async function transfer(deps: ImageDeps, image: Image, source: UploadSource, context: OperationContext): Promise<Image> {
   const started = Date.now();
   let bytes = 0;
   let ended: (() => void) | undefined;
+  let stored: { store: StoreBackend; location: string } | undefined;
   try {
     await deps.hooks.beforeUpload.promise(image, context);
     const store = writableStore(deps, image, source);
     ended = deps.transfers?.transferStarted('upload', store.name);
-    const stored = await streamToBackend(store, image.id, source, {
+    const file = await streamToBackend(store, image.id, source, {
       expect: { ...source.expect, maxBytes: deps.maxImageBytes },
       onBytes: (n) => {
         bytes = n;
@@ -41,17 +45,17 @@ export async function transfer(deps: ImageDeps, image: Image, source: UploadSour
       // Only the instance still holding the claim may replace the image's file.
       beforeCommit: () => assertOwnsUpload(deps, image.id),
     });
-    const done = await deps.metadata.completeUpload(image.id, deps.instanceId, store.name, stored, now());
+    stored = { store, location: file.location };
+    const done = await deps.metadata.completeUpload(image.id, deps.instanceId, store.name, file, now());
     if (!done) {
-      await store.delete(stored.location).catch(() => undefined);
+      stored = undefined;
+      await store.delete(file.location).catch(() => undefined);
       throw new ConflictError(`image '${image.id}' was deleted (or its upload rolled back) while its file was uploading; the file was discarded`);
     }
-    deps.afterHooks.emitAfter('afterUpload', done, { bytes: stored.size, durationMs: Date.now() - started, outcome: 'completed' }, context);
+    deps.afterHooks.emitAfter('afterUpload', done, { bytes: file.size, durationMs: Date.now() - started, outcome: 'completed' }, context);
     return done;
   } catch (error) {
-    await deps.metadata.releaseUpload(image.id, now(), deps.instanceId).catch((releaseError: unknown) =>
-      deps.logger.error('could not release a failed upload', { image: image.id, err: releaseError }),
-    );
+    await rollBack(deps, image.id, stored);
     const stats: TransferStats = {
       bytes,
       durationMs: Date.now() - started,
@@ -61,6 +65,27 @@ export async function transfer(deps: ImageDeps, image: Image, source: UploadSour
     throw error;
   } finally {
     ended?.();
+  }
+}
+
+/**
+ * Undoes a failed upload this instance still holds: first the file stored but not recorded (while
+ * the image is still `uploading`, no other upload can write its key), then the claim. Whether the
+ * upload is still held is asked again: a failed completeUpload may yet have committed (a
+ * connection lost after COMMIT), and then the file is the image's. If the database fails here too,
+ * the upload is left to the housekeeping sweep (deps.unfinishedRollbacks).
+ */
+async function rollBack(deps: ImageDeps, id: string, stored: { store: StoreBackend; location: string } | undefined): Promise<void> {
+  try {
+    if (stored && (await deps.metadata.ownsUpload(id, deps.instanceId))) await stored.store.delete(stored.location);
+    await deps.metadata.releaseUpload(id, now(), deps.instanceId);
+  } catch (rollbackError) {
+    deps.unfinishedRollbacks.set(id, stored && { store: stored.store.name, location: stored.location });
+    deps.logger.error('could not roll back a failed upload now; the housekeeping sweep will try again', {
+      image: id,
+      ...(stored ? { store: stored.store.name, location: stored.location } : {}),
+      err: rollbackError,
+    });
   }
 }
 

@@ -13,8 +13,8 @@ import type { LeftoverSweeps } from './leftover-sweeps.js';
  */
 export async function repairUploads(deps: ImageDeps, sweeps: LeftoverSweeps, leftoverMinAgeMs?: number): Promise<{ images: number; leftovers: number }> {
   const { metadata, instanceId, logger } = deps;
+  let rolledBack = await finishRollbacks(deps);
   const stale = await metadata.staleUploads();
-  let rolledBack = 0;
   for (const { image, owner } of stale) {
     // Several instances may sweep at once: the one taking the upload over rolls it back.
     if (!(await metadata.takeOverUpload(image.id, owner, instanceId))) continue;
@@ -38,6 +38,35 @@ export async function repairUploads(deps: ImageDeps, sweeps: LeftoverSweeps, lef
   const leftovers = await sweeps.sweep(deps.backends.values(), leftoverMinAgeMs);
   if (leftovers > 0) logger.warn('removed leftovers of interrupted uploads', { count: leftovers });
   return { images: rolledBack, leftovers };
+}
+
+/**
+ * Rolls back this instance's failed uploads whose rollback failed at the time (the database was
+ * failing too): the file stored but not recorded, then the claim, as upload.ts would have. Each
+ * one that fails again stays for the next sweep. Resolves to the number rolled back.
+ */
+async function finishRollbacks(deps: ImageDeps): Promise<number> {
+  const { metadata, instanceId, logger } = deps;
+  let done = 0;
+  for (const [id, file] of [...deps.unfinishedRollbacks]) {
+    try {
+      if (await metadata.ownsUpload(id, instanceId)) {
+        const store = file && deps.backends.get(file.store);
+        if (file && store) {
+          await store.delete(file.location).catch((error: unknown) => {
+            if (!(error instanceof ObjectNotFoundError)) throw error;
+          });
+        }
+        const outcome = await metadata.releaseUpload(id, now(), instanceId);
+        done += 1;
+        logger.warn('rolled back a failed upload whose rollback had failed', { image: id, outcome });
+      }
+      deps.unfinishedRollbacks.delete(id);
+    } catch (error) {
+      logger.error('could not roll back a failed upload yet; trying again at the next sweep', { image: id, err: error });
+    }
+  }
+  return done;
 }
 
 /**

@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ServiceUnavailableError } from '@visor/plugin-api';
+import { get, request } from '@visor/test-support';
+import type { MetadataStore } from '../src/metadata/metadata-store.js';
+import { listFiles, startVisor, X86, type TestVisor } from './helpers/test-visor.js';
+import { waitFor } from './helpers/wait-for.js';
+
+const octet = { 'content-type': 'application/octet-stream' };
+const TEST = { timeout: 20_000 };
+
+/**
+ * Faults injected into the real SQLite records of a running Visor: the database "fails" (as a
+ * connection wait that times out would) for the calls named, while `down` is set.
+ */
+function injectFaults(metadata: MetadataStore) {
+  const state = {
+    down: new Set<'completeUpload' | 'releaseUpload' | 'ownsUpload'>(),
+    /** Once completeUpload was called (the file is committed), ownsUpload fails too. */
+    failAfterCommitCheck: false,
+  };
+  for (const name of ['completeUpload', 'releaseUpload', 'ownsUpload'] as const) {
+    const real = metadata[name].bind(metadata) as (...args: unknown[]) => Promise<unknown>;
+    (metadata as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
+      if (name === 'completeUpload' && state.failAfterCommitCheck) state.down.add('ownsUpload');
+      return state.down.has(name) ? Promise.reject(new ServiceUnavailableError(`injected: the database failed in ${name}`, 5)) : real(...args);
+    };
+  }
+  return state;
+}
+
+/** Files of image `id` in the default fs store, outside its temporary directory. */
+const storedFiles = async (t: TestVisor, id: string) => (await listFiles(join(t.dataDir, 'images'))).filter((f) => !f.startsWith('.tmp/') && f.includes(id));
+const status = async (t: TestVisor, id: string) => (await get(`${t.url}/images/${id}/meta`)).json().image.status as string;
+
+async function register(t: TestVisor): Promise<string> {
+  const res = await request('POST', `${t.url}/images`, { body: { image: X86 } });
+  assert.equal(res.status, 201, res.text);
+  return res.json().image.id;
+}
+
+describe('an upload whose end the database fails to record', () => {
+  let t: TestVisor;
+  let faults: ReturnType<typeof injectFaults>;
+  before(async () => {
+    // Beats of 50 ms: the housekeeping sweep runs every 300 ms.
+    t = await startVisor({ heartbeatSeconds: 0.05 });
+    faults = injectFaults(t.visor.metadata);
+  });
+  after(() => t.close());
+
+  it('the stored file is removed and the image is locked again, ready for another upload', TEST, async () => {
+    const id = await register(t);
+    faults.down.add('completeUpload');
+    const failed = await request('PUT', `${t.url}/images/${id}`, { headers: octet, body: randomBytes(100_000) });
+    faults.down.clear();
+    assert.equal(failed.status, 503, failed.text);
+    assert.equal(await status(t, id), 'locked');
+    assert.deepEqual(await storedFiles(t, id), [], 'the file stored but never recorded is gone');
+
+    const data = randomBytes(50_000);
+    const retry = await request('PUT', `${t.url}/images/${id}`, { headers: octet, body: data });
+    assert.equal(retry.status, 200, retry.text);
+    assert.ok((await get(`${t.url}/images/${id}`)).body.equals(data));
+  });
+
+  it('when the rollback fails too, the sweep finishes it once the database is back: nothing stays stuck or stored', TEST, async () => {
+    const id = await register(t);
+    // ownsUpload still answers for the store's commit check, then fails with the rest.
+    faults.down.add('completeUpload').add('releaseUpload');
+    faults.failAfterCommitCheck = true;
+    const failed = await request('PUT', `${t.url}/images/${id}`, { headers: octet, body: randomBytes(100_000) });
+    assert.equal(failed.status, 503, failed.text);
+    assert.ok(t.logs.some((line) => line.includes('could not roll back a failed upload now')), 'the failed rollback is logged');
+    faults.down.delete('completeUpload');
+    // While the database still fails, the image waits in 'uploading' with its unrecorded file.
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    assert.equal(await status(t, id), 'uploading');
+    assert.equal((await storedFiles(t, id)).length, 1);
+
+    faults.down.clear();
+    faults.failAfterCommitCheck = false;
+    await waitFor("the sweep to put the image back to 'locked'", async () => (await status(t, id)) === 'locked');
+    assert.deepEqual(await storedFiles(t, id), [], 'the unrecorded file went with the rollback');
+    assert.ok(t.logs.some((line) => line.includes('rolled back a failed upload whose rollback had failed')));
+    const retry = await request('PUT', `${t.url}/images/${id}`, { headers: octet, body: randomBytes(10_000) });
+    assert.equal(retry.status, 200, retry.text);
+  });
+});
