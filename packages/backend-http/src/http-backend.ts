@@ -85,7 +85,9 @@ export class HttpBackend implements Backend {
   async get(location: string, options: GetOptions = {}): Promise<GetResult> {
     this.checkOwned(location);
     try {
-      const read = await readSource(this.client, location, options.range, undefined, options.signal);
+      // The recorded size stands in for a length the answer lacks (chunked), and is held to.
+      const expected = options.expectedSize === undefined ? undefined : { size: options.expectedSize };
+      const read = await readSource(this.client, location, options.range, expected, options.signal);
       return { body: read.body, info: infoOf(read.object) };
     } catch (error) {
       throw toVisorError(error, this.name, location, 'read');

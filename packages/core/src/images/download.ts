@@ -114,7 +114,10 @@ async function openSource(
       source = { reader };
       stored = reader.size;
     } else {
-      const { body, info } = await store.get(image.location!, range === null ? {} : { range });
+      const { body, info } = await store.get(image.location!, {
+        ...(range === null ? {} : { range }),
+        ...(image.size === null ? {} : { expectedSize: image.size }),
+      });
       source = { stream: body };
       stored = info.size;
       current = info;

@@ -57,6 +57,13 @@ export interface GetOptions {
   /** Only these bytes; out-of-object ranges reject with InvalidRangeError. */
   range?: ByteRange;
   signal?: AbortSignal;
+  /**
+   * The object's whole size in bytes as the image record has it, when the caller knows it. A
+   * store whose answers may carry no length (an HTTP source answering with chunked transfer
+   * coding, RFC 9112 §7.1) holds the bytes it serves to it; stores that always know their
+   * objects' sizes may ignore it.
+   */
+  expectedSize?: number;
 }
 
 /** An object's bytes and what the store knows of it, known before the first byte is read. */
