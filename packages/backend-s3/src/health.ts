@@ -4,25 +4,37 @@ import { describeFailure, failureCode, isStoreProblem } from './errors.js';
 import type { ObjectLocations } from './locations.js';
 
 /**
- * Healthy when one object listing in the bucket, under the prefix,
- * succeeds: that takes a reachable endpoint, an existing bucket and
- * credentials the server accepts. A GET rather than HeadBucket because its
- * error body tells a wrong secret (SignatureDoesNotMatch) from an unknown
- * key or a missing bucket, which a HEAD answer cannot. The message names
- * neither endpoint nor bucket: `GET /status` is open to anyone.
+ * The longest a health check waits, retries included. Without a bound, an
+ * endpoint that accepts connections but never answers would hold
+ * `GET /status`, and Visor's start, for `maxAttempts` ×
+ * `requestTimeoutSeconds` (3 minutes with the defaults).
  */
-export async function bucketHealth(client: S3Client, locations: ObjectLocations): Promise<BackendHealth> {
+export const HEALTH_TIMEOUT_MS = 10_000;
+
+/**
+ * Healthy when one object listing in the bucket, under the prefix,
+ * succeeds within `timeoutMs`: that takes a reachable endpoint, an
+ * existing bucket and credentials the server accepts. A GET rather than
+ * HeadBucket because its error body tells a wrong secret
+ * (SignatureDoesNotMatch) from an unknown key or a missing bucket, which a
+ * HEAD answer cannot. The message names neither endpoint nor bucket:
+ * `GET /status` is open to anyone.
+ */
+export async function bucketHealth(client: S3Client, locations: ObjectLocations, timeoutMs = HEALTH_TIMEOUT_MS): Promise<BackendHealth> {
+  const deadline = AbortSignal.timeout(timeoutMs);
   try {
-    await listOne(client, locations);
+    await listOne(client, locations, deadline);
     return { ok: true, message: 'the bucket is reachable and the credentials are accepted' };
   } catch (error) {
+    if (deadline.aborted) return { ok: false, message: `the store is not usable: the S3 endpoint did not answer within ${timeoutMs / 1000} s` };
     return { ok: false, message: `the store is not usable: ${describeFailure(error)}` };
   }
 }
 
 /** ListObjects (version 1): the S3 dialects of Walrus and Cumulus predate ListObjectsV2 (2016); every S3 server has version 1. */
-function listOne(client: S3Client, locations: ObjectLocations): Promise<unknown> {
-  return client.send(new ListObjectsCommand({ Bucket: locations.bucket, Prefix: locations.prefix, MaxKeys: 1 }));
+function listOne(client: S3Client, locations: ObjectLocations, abortSignal?: AbortSignal): Promise<unknown> {
+  const command = new ListObjectsCommand({ Bucket: locations.bucket, Prefix: locations.prefix, MaxKeys: 1 });
+  return abortSignal === undefined ? client.send(command) : client.send(command, { abortSignal });
 }
 
 /**

@@ -17,7 +17,7 @@ import {
 } from '@visor/plugin-api';
 import { s3Failure, statusOf } from './errors.js';
 import { downloadObject, type Download } from './download.js';
-import { bucketHealth, storeProblem } from './health.js';
+import { HEALTH_TIMEOUT_MS, bucketHealth, storeProblem } from './health.js';
 import { ObjectLocations } from './locations.js';
 import type { ResolvedS3Options } from './options.js';
 import { presignedUrl } from './presign.js';
@@ -212,8 +212,9 @@ export class S3Backend implements Backend {
     return problem === undefined ? mapped : s3Failure(problem, this.name, key, operation);
   }
 
+  /** One listing, given `requestTimeoutSeconds` but at most HEALTH_TIMEOUT_MS in all, retries included. */
   health(): Promise<BackendHealth> {
-    return bucketHealth(this.client, this.locations);
+    return bucketHealth(this.client, this.locations, Math.min(this.options.requestTimeoutMs, HEALTH_TIMEOUT_MS));
   }
 
   /** Aborts stale multipart uploads; a store uploading with single PutObjects has none (a cut PUT leaves nothing) and resolves to 0. */

@@ -63,6 +63,36 @@ describe('s3 on Swift: a store that cannot work says why, at start and on every 
     });
   }
 
+  it('an endpoint that takes connections but never answers: the check at start and health() say so within requestTimeoutSeconds, retries included', async () => {
+    // Without a bound on the whole check, 10 attempts of 2 s each (and the backoff between them) would hold
+    // GET /status and Visor's start for over 20 s; with the defaults, 3 minutes.
+    const proxy = target.processes!.get('proxy')!;
+    proxy.pause(true);
+    try {
+      let started = performance.now();
+      const backend = await createBackend(target, { requestTimeoutSeconds: 2, maxAttempts: 10 });
+      try {
+        const atStart = (performance.now() - started) / 1000;
+        assert.ok(atStart < 8, `creating the store took ${atStart.toFixed(1)} s`);
+        started = performance.now();
+        const health = await backend.health();
+        const checking = (performance.now() - started) / 1000;
+        assert.ok(checking < 8, `health() took ${checking.toFixed(1)} s`);
+        assert.deepEqual(health, { ok: false, message: 'the store is not usable: the S3 endpoint did not answer within 2 s' });
+      } finally {
+        await backend.close();
+      }
+    } finally {
+      proxy.pause(false);
+    }
+    const again = await createBackend(target);
+    try {
+      assert.equal((await again.health()).ok, true, 'the store is not healthy once the server answers again');
+    } finally {
+      await again.close();
+    }
+  });
+
   it('a missing object is ObjectNotFoundError naming store and key, also where only a HEAD asks (stat, delete)', async () => {
     const backend = await createBackend(target);
     try {
