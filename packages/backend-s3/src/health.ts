@@ -1,32 +1,23 @@
 import { CreateBucketCommand, ListObjectsCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { BackendHealth } from '@visor/plugin-api';
+import { CONTROL_TIMEOUT_MS, withinDeadline } from './deadline.js';
 import { describeFailure, failureCode, isStoreProblem } from './errors.js';
 import type { ObjectLocations } from './locations.js';
 
 /**
- * The longest a health check waits, retries included. Without a bound, an
- * endpoint that accepts connections but never answers would hold
- * `GET /status`, and Visor's start, for `maxAttempts` ×
- * `requestTimeoutSeconds` (3 minutes with the defaults).
- */
-export const HEALTH_TIMEOUT_MS = 10_000;
-
-/**
  * Healthy when one object listing in the bucket, under the prefix,
- * succeeds within `timeoutMs`: that takes a reachable endpoint, an
- * existing bucket and credentials the server accepts. A GET rather than
- * HeadBucket because its error body tells a wrong secret
- * (SignatureDoesNotMatch) from an unknown key or a missing bucket, which a
- * HEAD answer cannot. The message names neither endpoint nor bucket:
- * `GET /status` is open to anyone.
+ * succeeds within `timeoutMs` (retries included, see CONTROL_TIMEOUT_MS):
+ * that takes a reachable endpoint, an existing bucket and credentials the
+ * server accepts. A GET rather than HeadBucket because its error body
+ * tells a wrong secret (SignatureDoesNotMatch) from an unknown key or a
+ * missing bucket, which a HEAD answer cannot. The message names neither
+ * endpoint nor bucket: `GET /status` is open to anyone.
  */
-export async function bucketHealth(client: S3Client, locations: ObjectLocations, timeoutMs = HEALTH_TIMEOUT_MS): Promise<BackendHealth> {
-  const deadline = AbortSignal.timeout(timeoutMs);
+export async function bucketHealth(client: S3Client, locations: ObjectLocations, timeoutMs = CONTROL_TIMEOUT_MS): Promise<BackendHealth> {
   try {
-    await listOne(client, locations, deadline);
+    await withinDeadline(timeoutMs, (abortSignal) => listOne(client, locations, abortSignal));
     return { ok: true, message: 'the bucket is reachable and the credentials are accepted' };
   } catch (error) {
-    if (deadline.aborted) return { ok: false, message: `the store is not usable: the S3 endpoint did not answer within ${timeoutMs / 1000} s` };
     return { ok: false, message: `the store is not usable: ${describeFailure(error)}` };
   }
 }
@@ -51,10 +42,10 @@ export async function storeProblem(client: S3Client, locations: ObjectLocations)
   }
 }
 
-/** Creates the bucket unless it exists (and is this account's); other failures are thrown. */
-export async function ensureBucket(client: S3Client, bucket: string): Promise<void> {
+/** Creates the bucket unless it exists (and is this account's), within `timeoutMs`; other failures are thrown. */
+export async function ensureBucket(client: S3Client, bucket: string, timeoutMs = CONTROL_TIMEOUT_MS): Promise<void> {
   try {
-    await client.send(new CreateBucketCommand({ Bucket: bucket }));
+    await withinDeadline(timeoutMs, (abortSignal) => client.send(new CreateBucketCommand({ Bucket: bucket }), { abortSignal }));
   } catch (error) {
     if (failureCode(error) !== 'BucketAlreadyOwnedByYou') throw error;
   }

@@ -17,7 +17,8 @@ import {
 } from '@visor/plugin-api';
 import { s3Failure, statusOf } from './errors.js';
 import { downloadObject, type Download } from './download.js';
-import { HEALTH_TIMEOUT_MS, bucketHealth, storeProblem } from './health.js';
+import { CONTROL_TIMEOUT_MS } from './deadline.js';
+import { bucketHealth, storeProblem } from './health.js';
 import { ObjectLocations } from './locations.js';
 import type { ResolvedS3Options } from './options.js';
 import { presignedUrl } from './presign.js';
@@ -212,9 +213,13 @@ export class S3Backend implements Backend {
     return problem === undefined ? mapped : s3Failure(problem, this.name, key, operation);
   }
 
-  /** One listing, given `requestTimeoutSeconds` but at most HEALTH_TIMEOUT_MS in all, retries included. */
+  /** How long a control request (health, the sweep's listings and aborts) may take, retries included. */
+  private get controlTimeoutMs(): number {
+    return Math.min(this.options.requestTimeoutMs, CONTROL_TIMEOUT_MS);
+  }
+
   health(): Promise<BackendHealth> {
-    return bucketHealth(this.client, this.locations, Math.min(this.options.requestTimeoutMs, HEALTH_TIMEOUT_MS));
+    return bucketHealth(this.client, this.locations, this.controlTimeoutMs);
   }
 
   /** Aborts stale multipart uploads; a store uploading with single PutObjects has none (a cut PUT leaves nothing) and resolves to 0. */
@@ -228,6 +233,7 @@ export class S3Backend implements Backend {
         minAgeMs: options.minAgeMs,
         logger: this.logger,
         store: this.name,
+        timeoutMs: this.controlTimeoutMs,
       });
     } catch (error) {
       throw s3Failure(error, this.name, undefined, 'aborting stale multipart uploads');
