@@ -6,6 +6,7 @@ import {
   StorageFullError,
   isVisorError,
 } from '@visor/plugin-api';
+import { DeadlineError } from './deadline.js';
 import { SizeMismatchError } from './size-guard.js';
 
 /** What the SDK puts on a failed call: the service's error code (`name`) and the HTTP status. */
@@ -58,6 +59,7 @@ export function describeFailure(error: unknown): string {
   const code = failureCode(error);
   const status = statusOf(error);
   if (STORE_PROBLEMS[code] !== undefined) return `${STORE_PROBLEMS[code]} (${code})`;
+  if (error instanceof DeadlineError) return error.message;
   if (isUnreachable(error)) return `the S3 endpoint cannot be reached (${code})`;
   if (error instanceof Error && error.name === 'CredentialsProviderError') return `no credentials: the SDK's default chain found none (${error.message})`;
   if (status === 403) return `the server refused the credentials (${code}, HTTP 403)`;

@@ -1,19 +1,21 @@
 import { CreateBucketCommand, ListObjectsCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { BackendHealth } from '@visor/plugin-api';
+import { CONTROL_TIMEOUT_MS, withinDeadline } from './deadline.js';
 import { describeFailure, failureCode, isStoreProblem } from './errors.js';
 import type { ObjectLocations } from './locations.js';
 
 /**
  * Healthy when one object listing in the bucket, under the prefix,
- * succeeds: that takes a reachable endpoint, an existing bucket and
- * credentials the server accepts. A GET rather than HeadBucket because its
- * error body tells a wrong secret (SignatureDoesNotMatch) from an unknown
- * key or a missing bucket, which a HEAD answer cannot. The message names
- * neither endpoint nor bucket: `GET /status` is open to anyone.
+ * succeeds within `timeoutMs` (retries included, see CONTROL_TIMEOUT_MS):
+ * that takes a reachable endpoint, an existing bucket and credentials the
+ * server accepts. A GET rather than HeadBucket because its error body
+ * tells a wrong secret (SignatureDoesNotMatch) from an unknown key or a
+ * missing bucket, which a HEAD answer cannot. The message names neither
+ * endpoint nor bucket: `GET /status` is open to anyone.
  */
-export async function bucketHealth(client: S3Client, locations: ObjectLocations): Promise<BackendHealth> {
+export async function bucketHealth(client: S3Client, locations: ObjectLocations, timeoutMs = CONTROL_TIMEOUT_MS): Promise<BackendHealth> {
   try {
-    await listOne(client, locations);
+    await withinDeadline(timeoutMs, (abortSignal) => listOne(client, locations, abortSignal));
     return { ok: true, message: 'the bucket is reachable and the credentials are accepted' };
   } catch (error) {
     return { ok: false, message: `the store is not usable: ${describeFailure(error)}` };
@@ -21,8 +23,9 @@ export async function bucketHealth(client: S3Client, locations: ObjectLocations)
 }
 
 /** ListObjects (version 1): the S3 dialects of Walrus and Cumulus predate ListObjectsV2 (2016); every S3 server has version 1. */
-function listOne(client: S3Client, locations: ObjectLocations): Promise<unknown> {
-  return client.send(new ListObjectsCommand({ Bucket: locations.bucket, Prefix: locations.prefix, MaxKeys: 1 }));
+function listOne(client: S3Client, locations: ObjectLocations, abortSignal?: AbortSignal): Promise<unknown> {
+  const command = new ListObjectsCommand({ Bucket: locations.bucket, Prefix: locations.prefix, MaxKeys: 1 });
+  return abortSignal === undefined ? client.send(command) : client.send(command, { abortSignal });
 }
 
 /**
@@ -39,10 +42,10 @@ export async function storeProblem(client: S3Client, locations: ObjectLocations)
   }
 }
 
-/** Creates the bucket unless it exists (and is this account's); other failures are thrown. */
-export async function ensureBucket(client: S3Client, bucket: string): Promise<void> {
+/** Creates the bucket unless it exists (and is this account's), within `timeoutMs`; other failures are thrown. */
+export async function ensureBucket(client: S3Client, bucket: string, timeoutMs = CONTROL_TIMEOUT_MS): Promise<void> {
   try {
-    await client.send(new CreateBucketCommand({ Bucket: bucket }));
+    await withinDeadline(timeoutMs, (abortSignal) => client.send(new CreateBucketCommand({ Bucket: bucket }), { abortSignal }));
   } catch (error) {
     if (failureCode(error) !== 'BucketAlreadyOwnedByYou') throw error;
   }

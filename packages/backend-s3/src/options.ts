@@ -143,6 +143,20 @@ class OptionReader {
     return expectString(value, this.key(option));
   }
 
+  /**
+   * A credential (secret key, session token): a wrong one is refused
+   * without showing its value, since the message goes to the console and
+   * the logs. A YAML secret of digits only is read as a number: say so.
+   */
+  secret(option: string): string | undefined {
+    const value = this.values[option];
+    if (value === undefined) return undefined;
+    if (typeof value === 'number') this.fail(option, 'must be a string, not a number: quote it in YAML (its value is not shown)');
+    if (typeof value !== 'string' || value.trim() === '') this.fail(option, 'must be a non-empty string (its value is not shown)');
+    if (value.includes('\0')) this.fail(option, 'must not contain NUL characters');
+    return value;
+  }
+
   boolean(option: string, fallback: boolean): boolean {
     const value = this.values[option];
     if (value === undefined) return fallback;
@@ -192,8 +206,8 @@ function resolveEndpoint(read: OptionReader): string | undefined {
 
 function resolveCredentials(read: OptionReader): StaticCredentials | undefined {
   const accessKeyId = read.string('accessKeyId');
-  const secretAccessKey = read.string('secretAccessKey');
-  const sessionToken = read.string('sessionToken');
+  const secretAccessKey = read.secret('secretAccessKey');
+  const sessionToken = read.secret('sessionToken');
   if (accessKeyId === undefined && secretAccessKey === undefined) {
     if (sessionToken !== undefined) read.fail('sessionToken', 'needs accessKeyId and secretAccessKey');
     return undefined;

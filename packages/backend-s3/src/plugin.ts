@@ -1,6 +1,7 @@
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
 import { PLUGIN_API_VERSION, type BackendCapabilities, type BackendContext, type BackendPlugin } from '@visor/plugin-api';
 import { createS3Client } from './client.js';
+import { CONTROL_TIMEOUT_MS } from './deadline.js';
 import { describeFailure } from './errors.js';
 import { ensureBucket } from './health.js';
 import { resolveS3Options, type ResolvedS3Options } from './options.js';
@@ -23,7 +24,8 @@ export interface S3StoreSetup {
 
 /**
  * Builds a store from validated options: the SDK client, the bucket if
- * `createBucket` asks for it, and a first health check. A store that cannot
+ * `createBucket` asks for it, and a first health check, each bounded by
+ * `requestTimeoutSeconds` and at most CONTROL_TIMEOUT_MS, retries included. A store that cannot
  * work yet (endpoint down, bucket missing, credentials refused) is still
  * created: the reason is logged, `GET /status` reports it, and every
  * request fails naming it, until the store is fixed.
@@ -32,7 +34,7 @@ export async function createS3Store(options: ResolvedS3Options, context: Backend
   const client = createS3Client(options, setup.clientOverrides, { unsignedPathPrefix: setup.dialect?.unsignedPathPrefix });
   const backend = new S3Backend(context.name, options, client, context.logger, setup.identity, setup.capabilities, setup.dialect);
   if (options.createBucket) {
-    await ensureBucket(client, options.bucket).catch((error: unknown) => {
+    await ensureBucket(client, options.bucket, Math.min(options.requestTimeoutMs, CONTROL_TIMEOUT_MS)).catch((error: unknown) => {
       context.logger.warn('could not create the bucket', { store: context.name, bucket: options.bucket, reason: describeFailure(error) });
     });
   }

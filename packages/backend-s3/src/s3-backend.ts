@@ -17,6 +17,7 @@ import {
 } from '@visor/plugin-api';
 import { s3Failure, statusOf } from './errors.js';
 import { downloadObject, type Download } from './download.js';
+import { CONTROL_TIMEOUT_MS } from './deadline.js';
 import { bucketHealth, storeProblem } from './health.js';
 import { ObjectLocations } from './locations.js';
 import type { ResolvedS3Options } from './options.js';
@@ -214,8 +215,13 @@ export class S3Backend implements Backend {
     return problem === undefined ? mapped : s3Failure(problem, this.name, key, operation);
   }
 
+  /** How long a control request (health, the sweep's listings and aborts) may take, retries included. */
+  private get controlTimeoutMs(): number {
+    return Math.min(this.options.requestTimeoutMs, CONTROL_TIMEOUT_MS);
+  }
+
   health(): Promise<BackendHealth> {
-    return bucketHealth(this.client, this.locations);
+    return bucketHealth(this.client, this.locations, this.controlTimeoutMs);
   }
 
   /** Aborts stale multipart uploads; a store uploading with single PutObjects has none (a cut PUT leaves nothing) and resolves to 0. */
@@ -230,6 +236,7 @@ export class S3Backend implements Backend {
         minAgeMs: options.minAgeMs,
         logger: this.logger,
         store: this.name,
+        timeoutMs: this.controlTimeoutMs,
       });
     } catch (error) {
       // Only logs see this (never a client, unlike health()'s message): the bucket may be named.

@@ -1,5 +1,6 @@
 import { AbortMultipartUploadCommand, ListMultipartUploadsCommand, type MultipartUpload, type S3Client } from '@aws-sdk/client-s3';
 import type { Logger } from '@visor/plugin-api';
+import { withinDeadline } from './deadline.js';
 import { failureCode } from './errors.js';
 import type { ObjectLocations } from './locations.js';
 import type { UploadsInProgress } from './uploads-in-progress.js';
@@ -21,6 +22,8 @@ export interface StaleUploadSweep {
   minAgeMs: number | undefined;
   logger: Logger;
   store: string;
+  /** Bound on each listing and abort, retries included (see CONTROL_TIMEOUT_MS). */
+  timeoutMs: number;
 }
 
 interface UploadPage {
@@ -43,7 +46,7 @@ async function listPage(sweep: StaleUploadSweep, marker: UploadPage['next']): Pr
     },
     { step: 'deserialize', name: 'visorServerDate' },
   );
-  const output = await sweep.client.send(command);
+  const output = await withinDeadline(sweep.timeoutMs, (abortSignal) => sweep.client.send(command, { abortSignal }));
   return {
     uploads: output.Uploads ?? [],
     serverNow,
@@ -93,7 +96,8 @@ export async function abortStaleUploads(sweep: StaleUploadSweep): Promise<number
     for (const upload of page.uploads) {
       if (!isStale(upload, sweep, serverNow)) continue;
       try {
-        await sweep.client.send(new AbortMultipartUploadCommand({ Bucket: sweep.locations.bucket, Key: upload.Key, UploadId: upload.UploadId }));
+        const abort = new AbortMultipartUploadCommand({ Bucket: sweep.locations.bucket, Key: upload.Key, UploadId: upload.UploadId });
+        await withinDeadline(sweep.timeoutMs, (abortSignal) => sweep.client.send(abort, { abortSignal }));
         aborted += 1;
       } catch (error) {
         // Gone already: another instance's sweep, or the upload's own abort still running, got there

@@ -110,6 +110,30 @@ describe('s3: options', () => {
     it(`refuses ${what}, naming ${KEY}.${option}`, () => refuses(raw, option, message));
   }
 
+  it('refuses a secret key or session token of the wrong type without showing its value', () => {
+    // YAML reads `secretAccessKey: 123456789012345` as a number; the message goes to the console and the logs.
+    const wrong: Array<[string, unknown, RegExp]> = [
+      ['secretAccessKey', 123456789012345, /must be a string, not a number: quote it in YAML/],
+      ['secretAccessKey', true, /must be a non-empty string/],
+      ['sessionToken', 987654321987654, /must be a string, not a number: quote it in YAML/],
+      ['sessionToken', { token: 'tok-123456' }, /must be a non-empty string/],
+    ];
+    for (const [option, value, message] of wrong) {
+      const raw = { bucket: 'images', accessKeyId: 'AKIA', secretAccessKey: 's3cr3t', [option]: value };
+      assert.throws(
+        () => resolve(raw),
+        (error: unknown) => {
+          assert.ok(error instanceof ConfigError, `expected ConfigError, got ${String(error)}`);
+          assert.equal(error.key, `${KEY}.${option}`);
+          assert.match(error.message, message);
+          for (const shown of ['123456789012345', '987654321987654', 'tok-123456', 'true']) assert.ok(!error.message.includes(shown), `the message shows the value: ${error.message}`);
+          return true;
+        },
+      );
+    }
+    refuses({ bucket: 'images', accessKeyId: 'AKIA', secretAccessKey: 'a\0b' }, 'secretAccessKey', /must not contain NUL characters/);
+  });
+
   it('accepts AWS KMS with a key, and a readable storage class', () => {
     const options = resolve({ bucket: 'images', sse: 'aws:kms', kmsKeyId: 'arn:aws:kms:eu-west-1:1:key/x', storageClass: 'STANDARD_IA' });
     assert.equal(options.sse, 'aws:kms');

@@ -63,6 +63,42 @@ describe('s3 on Swift: a store that cannot work says why, at start and on every 
     });
   }
 
+  it('an endpoint that takes connections but never answers: the start (createBucket, health), health() and cleanup() say so within requestTimeoutSeconds, retries included', async () => {
+    // Without a bound on each whole call, 10 attempts of 2 s each (and the backoff between them) would hold
+    // Visor's start, GET /status and the start-up sweep for over 20 s each; with the defaults, 3 minutes.
+    const proxy = target.processes!.get('proxy')!;
+    const seconds = (since: number) => (performance.now() - since) / 1000;
+    proxy.pause(true);
+    try {
+      let started = performance.now();
+      const backend = await createBackend(target, { requestTimeoutSeconds: 2, maxAttempts: 10, createBucket: true, bucket: newBucketName() });
+      try {
+        assert.ok(seconds(started) < 10, `creating the store took ${seconds(started).toFixed(1)} s`);
+        started = performance.now();
+        const health = await backend.health();
+        assert.ok(seconds(started) < 6, `health() took ${seconds(started).toFixed(1)} s`);
+        assert.deepEqual(health, { ok: false, message: 'the store is not usable: the S3 endpoint did not answer within 2 s' });
+        started = performance.now();
+        await assert.rejects(
+          backend.cleanup(),
+          (error: unknown) =>
+            error instanceof BackendUnavailableError && error.message === "backend 'images': aborting stale multipart uploads failed: the S3 endpoint did not answer within 2 s",
+        );
+        assert.ok(seconds(started) < 6, `cleanup() took ${seconds(started).toFixed(1)} s`);
+      } finally {
+        await backend.close();
+      }
+    } finally {
+      proxy.pause(false);
+    }
+    const again = await createBackend(target);
+    try {
+      assert.equal((await again.health()).ok, true, 'the store is not healthy once the server answers again');
+    } finally {
+      await again.close();
+    }
+  });
+
   it('a missing object is ObjectNotFoundError naming store and key, also where only a HEAD asks (stat, delete)', async () => {
     const backend = await createBackend(target);
     try {

@@ -174,6 +174,46 @@ describe('download failures after the head is sent', () => {
     await waitFor('every download buffer released', () => heldDownloadBuffers() === 0 || undefined, 2000);
   });
 
+  it('a stream failing midway (a store without positional reads, an S3 connection dropped) cuts the response short, logs the error naming store and key, and afterDownload says failed', async () => {
+    const data = randomBytes(6 * MiB);
+    const image = await uploaded(t, data, 'streams');
+    outcomes.length = 0;
+    faults.failReadAfterBytes = 2 * MiB;
+    try {
+      const res = await fetchRaw(`${t.url}/images/${image.id}`);
+      assert.equal(res.status, 200);
+      assert.equal(res.complete, false, 'the body must not look complete');
+      assert.ok(res.body.length <= 2 * MiB, `got ${res.body.length} bytes`);
+      assert.ok(res.body.equals(data.subarray(0, res.body.length)), 'what did arrive is the right prefix');
+    } finally {
+      faults.failReadAfterBytes = null;
+    }
+    const [stats] = await waitFor('afterDownload', () => (outcomes.length > 0 ? outcomes : undefined), 2000);
+    assert.equal(stats!.outcome, 'failed', 'the store failed, the client did not leave');
+    assert.ok(stats!.bytes <= 2 * MiB, `bytes ${stats!.bytes}`);
+    const logged = await waitFor('the failure logged', () => {
+      const records = logRecords(t.logs, 'download failed').filter((record) => JSON.stringify(record).includes(image.id));
+      return records.length > 0 ? records : undefined;
+    }, 2000);
+    assert.equal(logged.length, 1, t.logs.join('\n'));
+    assert.match(JSON.stringify(logged[0]), new RegExp(`backend 'streams' key '${image.id}': read failed \\(EIO\\)`));
+    const again = await fetchRaw(`${t.url}/images/${image.id}`);
+    assert.ok(again.complete && again.body.equals(data), 'the next download is whole');
+  });
+
+  it("a client leaving mid-download of a stream store: afterDownload says 'aborted', and nothing is logged as a failure", async () => {
+    const data = randomBytes(32 * MiB);
+    const image = await uploaded(t, data, 'streams');
+    outcomes.length = 0;
+    const before = logRecords(t.logs, 'download failed').length;
+    assert.equal(await abandonDownload(`${t.url}/images/${image.id}`), 200);
+    const [stats] = await waitFor('afterDownload', () => (outcomes.length > 0 ? outcomes : undefined), 2000);
+    assert.equal(stats!.outcome, 'aborted');
+    assert.ok(stats!.bytes < data.length, `bytes ${stats!.bytes}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(logRecords(t.logs, 'download failed').length, before, t.logs.join('\n'));
+  });
+
   it('a store without positional reads serves whole files and ranges through its stream', async () => {
     const data = randomBytes(3 * MiB + 5);
     const image = await uploaded(t, data, 'streams');

@@ -24,7 +24,7 @@ export interface Faults {
   putUnavailable: boolean;
   /** When true, every delete fails (the file stays). */
   failDelete: boolean;
-  /** When set, positional reads fail as a broken disk would (EIO) once this many bytes were read. */
+  /** When set, reads (positional, or the stream `get` returns) fail as a broken disk would (EIO) once this many bytes were read. */
   failReadAfterBytes: number | null;
 }
 
@@ -112,7 +112,15 @@ export function faultyBackendPlugin(faults: Faults, { positionalReads = false } 
           pipeline(source, faulty).catch(() => undefined);
           return real.put(key, faulty, putOptions);
         },
-        get: (location, getOptions) => real.get(location, getOptions),
+        async get(location, getOptions) {
+          const result = await real.get(location, getOptions);
+          const limit = faults.failReadAfterBytes;
+          if (limit === null) return result;
+          const key = location.slice(location.lastIndexOf('/') + 1);
+          const faulty = new FailAfter(limit, () => new BackendError(real.name, key, 'read failed (EIO)', { cause: ioError('read') }));
+          pipeline(result.body, faulty).catch(() => undefined);
+          return { ...result, body: faulty };
+        },
         stat: (location) => real.stat(location),
         async delete(location) {
           if (faults.failDelete) {

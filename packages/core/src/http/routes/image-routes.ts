@@ -149,13 +149,24 @@ export function imageRoutes(images: ImageService): Route[] {
         download.stream.on('data', (chunk: Buffer) => {
           sent += chunk.length;
         });
+        // Who broke the download: once pipeline rejects, the response is destroyed either way. The
+        // store's stream failing first finds the response still open (this listener runs before
+        // pipeline's); a client gone first has closed it, and pipeline then destroys the stream.
+        let storeFailed = false;
+        download.stream.once('error', () => {
+          storeFailed = !ex.res.destroyed;
+        });
         try {
           await pipeline(download.stream, ex.res);
           download.finish({ bytes: sent, outcome: 'completed' });
         } catch (error) {
           // A client may close the moment the last byte arrives: every byte handed over counts as complete.
-          download.finish({ bytes: sent, outcome: sent === length ? 'completed' : ex.res.destroyed ? 'aborted' : 'failed' });
-          if (!ex.res.destroyed) throw error;
+          const outcome = sent === length ? 'completed' : storeFailed ? 'failed' : 'aborted';
+          download.finish({ bytes: sent, outcome });
+          if (outcome === 'failed') {
+            ex.logFailure('download failed after its head was sent', error);
+            ex.res.destroy();
+          } else if (!ex.res.destroyed) throw error;
         }
       },
     },
