@@ -1,4 +1,5 @@
 import {
+  PayloadTooLargeError,
   BackendError,
   BackendUnavailableError,
   InvalidRangeError,
@@ -93,6 +94,14 @@ function isStoreFailure(error: unknown): boolean {
  */
 export function s3Failure(error: unknown, store: string, key: string | undefined, operation: string): unknown {
   if (error instanceof SizeMismatchError) return new BackendError(store, key, `${operation} failed: ${error.message}; nothing was stored`, { cause: error });
+  // lib-storage's own plain Error once an upload of unknown size reaches S3's part limit (its
+  // message names the bucket and key: not shown).
+  if (error instanceof Error && /^Exceeded \d+ parts in multipart upload/.test(error.message)) {
+    return new PayloadTooLargeError(
+      `backend '${store}'${key === undefined ? '' : ` key '${key}'`}: the image reached S3's limit of 10000 parts without a declared size; declare its size (x-image-meta-size or Content-Length), or set limits.maxImageBytes, so that parts are made large enough; nothing was stored`,
+      { cause: error },
+    );
+  }
   if (isVisorError(error) || !isStoreFailure(error)) return error;
   const code = failureCode(error);
   if (key !== undefined && (code === 'NoSuchKey' || (code === 'NotFound' && statusOf(error) === 404))) {

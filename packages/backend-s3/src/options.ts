@@ -23,6 +23,12 @@ export interface S3BackendOptions {
   partSizeMiB?: number;
   /** Parts uploaded at once per upload (1 to 32); default 4. */
   queueSize?: number;
+  /**
+   * Largest part size in MiB (5 to 5120, not below partSizeMiB); default 64. Parts grow past
+   * partSizeMiB only for objects that 10 000 parts of it cannot hold; this caps them, and with them
+   * the memory an upload holds: objects over 10 000 × maxPartSizeMiB are refused (413).
+   */
+  maxPartSizeMiB?: number;
   /** Create the bucket at start when it does not exist; default false. */
   createBucket?: boolean;
   /** Storage class of new objects; default the bucket's. */
@@ -66,6 +72,8 @@ export interface ResolvedS3Options {
   /** Bytes. */
   partSize: number;
   queueSize: number;
+  /** Bytes; at least partSize. */
+  maxPartSize: number;
   createBucket: boolean;
   storageClass: string | undefined;
   sse: 'AES256' | 'aws:kms' | undefined;
@@ -92,6 +100,7 @@ const KNOWN_OPTIONS = [
   'prefix',
   'partSizeMiB',
   'queueSize',
+  'maxPartSizeMiB',
   'createBucket',
   'storageClass',
   'sse',
@@ -218,6 +227,17 @@ function resolveCredentials(read: OptionReader): StaticCredentials | undefined {
 }
 
 /** `a/b` and `a/b/` both become `a/b/`; empty stays empty. */
+/**
+ * Part size and its cap, in bytes. S3 takes parts of 5 MiB to 5 GiB, at most 10 000 of them
+ * (AWS S3 User Guide, "Amazon S3 multipart upload limits").
+ */
+function resolvePartSizes(read: OptionReader): { partSize: number; maxPartSize: number } {
+  const partSizeMiB = read.number('partSizeMiB', 8, 5, 5120);
+  const maxPartSizeMiB = read.number('maxPartSizeMiB', Math.max(64, partSizeMiB), 5, 5120);
+  if (maxPartSizeMiB < partSizeMiB) read.fail('maxPartSizeMiB', `must not be below partSizeMiB (${partSizeMiB})`);
+  return { partSize: Math.floor(partSizeMiB * MiB), maxPartSize: Math.floor(maxPartSizeMiB * MiB) };
+}
+
 function resolvePrefix(read: OptionReader): string {
   const value = read.raw('prefix');
   if (value === undefined || value === '') return '';
@@ -255,7 +275,7 @@ export function resolveS3Options(raw: unknown, optionsKey: string, env: NodeJS.P
     forcePathStyle: read.boolean('forcePathStyle', endpoint !== undefined),
     credentials: resolveCredentials(read),
     prefix: resolvePrefix(read),
-    partSize: Math.floor(read.number('partSizeMiB', 8, 5, 5120) * MiB),
+    ...resolvePartSizes(read),
     queueSize: read.integer('queueSize', 4, 1, 32),
     createBucket: read.boolean('createBucket', false),
     storageClass: read.oneOf('storageClass', READABLE_STORAGE_CLASSES),

@@ -14,6 +14,7 @@ import {
   type PutResult,
   type RedirectOptions,
   BackendError,
+  PayloadTooLargeError,
 } from '@visor/plugin-api';
 import { s3Failure, statusOf } from './errors.js';
 import { downloadObject, type Download } from './download.js';
@@ -30,6 +31,7 @@ import { UploadsInProgress } from './uploads-in-progress.js';
 
 /** S3 allows at most 10 000 parts per multipart upload (AWS S3 User Guide, "Amazon S3 multipart upload limits"). */
 const MAX_PARTS = 10_000;
+const MiB = 1024 * 1024;
 
 /** How a package built on this one (Walrus, Cumulus) names its stores and locations. */
 export interface S3BackendIdentity {
@@ -103,13 +105,25 @@ export class S3Backend implements Backend {
   }
 
   /**
-   * The configured part size, or larger where 10 000 parts of it could not
-   * hold the object: its declared size, else the largest the core accepts
-   * (`maxBytes`). Without either, an upload stops at 10 000 parts.
+   * Part size and parts in flight for an upload. Parts are `partSizeMiB`, or larger where 10 000
+   * of them could not hold the object (its declared size, else the largest the core accepts,
+   * `maxBytes`), but never over `maxPartSizeMiB`; larger parts go fewer at a time, so that an
+   * upload holds about as much memory as `queueSize` parts of `partSizeMiB` would, and never more
+   * than (queue + 2) × part. Without a size or limit, an upload stops at 10 000 parts.
+   * Throws PayloadTooLargeError for a declared size 10 000 of the largest parts cannot hold:
+   * memory follows the size a client declares, and no byte of such an upload is read.
    */
-  partSizeFor(options: PutOptions): number {
+  partsFor(key: string, options: PutOptions): { partSize: number; queueSize: number } {
+    const { partSize, maxPartSize, queueSize } = this.options;
+    const largest = maxPartSize * MAX_PARTS;
+    if (options.size !== undefined && options.size > largest) {
+      throw new PayloadTooLargeError(
+        `backend '${this.name}' key '${key}': the image is ${options.size} bytes (as declared), more than this store takes: ${MAX_PARTS} parts of at most ${maxPartSize / MiB} MiB (option maxPartSizeMiB), ${largest} bytes; nothing was stored`,
+      );
+    }
     const bound = options.size ?? options.maxBytes ?? 0;
-    return Math.max(this.options.partSize, Math.ceil(bound / MAX_PARTS));
+    const size = Math.min(maxPartSize, Math.max(partSize, Math.ceil(bound / MAX_PARTS)));
+    return { partSize: size, queueSize: Math.max(1, Math.min(queueSize, Math.floor((queueSize * partSize) / size))) };
   }
 
   async put(key: string, source: Readable, options: PutOptions = {}): Promise<PutResult> {
@@ -119,8 +133,7 @@ export class S3Backend implements Backend {
         client: this.client,
         bucket: this.options.bucket,
         objectKey,
-        partSize: this.partSizeFor(options),
-        queueSize: this.options.queueSize,
+        ...this.partsFor(key, options),
         objectParams: this.objectParams(),
         size: options.size,
         signal: options.signal,

@@ -29,6 +29,7 @@ describe('s3: options', () => {
       credentials: undefined,
       prefix: '',
       partSize: 8 * MiB,
+      maxPartSize: 64 * MiB,
       queueSize: 4,
       createBucket: false,
       storageClass: undefined,
@@ -76,6 +77,11 @@ describe('s3: options', () => {
     assert.equal(options.connectTimeoutMs, 1000);
   });
 
+  it('caps parts at 64 MiB by default, or at the part size when that is larger', () => {
+    assert.equal(resolve({ bucket: 'images', partSizeMiB: 100 }).maxPartSize, 100 * MiB);
+    assert.equal(resolve({ bucket: 'images', maxPartSizeMiB: 512 }).maxPartSize, 512 * MiB);
+  });
+
   it('requires a bucket', () => {
     assert.throws(() => resolve(undefined), (error: unknown) => error instanceof ConfigError && error.key === `${KEY}.bucket`);
     refuses({}, 'bucket', /is required/);
@@ -95,6 +101,8 @@ describe('s3: options', () => {
     ['a prefix with ..', { bucket: 'images', prefix: 'a/../b' }, 'prefix', /folder names/],
     ['a prefix with a leading slash', { bucket: 'images', prefix: '/a' }, 'prefix', /folder names/],
     ['a part size under S3\'s 5 MiB minimum', { bucket: 'images', partSizeMiB: 4 }, 'partSizeMiB', /from 5 to 5120/],
+    ['a largest part under the part size', { bucket: 'images', partSizeMiB: 16, maxPartSizeMiB: 8 }, 'maxPartSizeMiB', /must not be below partSizeMiB \(16\)/],
+    ['a largest part over S3\'s 5 GiB maximum', { bucket: 'images', maxPartSizeMiB: 6000 }, 'maxPartSizeMiB', /from 5 to 5120/],
     ['a fractional queue size', { bucket: 'images', queueSize: 1.5 }, 'queueSize', /integer from 1 to 32/],
     ['a queue size of 0', { bucket: 'images', queueSize: 0 }, 'queueSize', /integer from 1 to 32/],
     ['createBucket as a string', { bucket: 'images', createBucket: 'yes' }, 'createBucket', /true or false/],

@@ -82,7 +82,8 @@ describe('s3 on Swift: a store that cannot work says why, at start and on every 
         await assert.rejects(
           backend.cleanup(),
           (error: unknown) =>
-            error instanceof BackendUnavailableError && error.message === "backend 'images': aborting stale multipart uploads failed: the S3 endpoint did not answer within 2 s",
+            error instanceof BackendUnavailableError &&
+            error.message === `backend 'images': aborting stale multipart uploads in bucket '${backend.options.bucket}' failed: the S3 endpoint did not answer within 2 s`,
         );
         assert.ok(seconds(started) < 6, `cleanup() took ${seconds(started).toFixed(1)} s`);
       } finally {
