@@ -24,6 +24,8 @@ export interface WalrusBackendOptions {
   prefix?: string;
   partSizeMiB?: number;
   queueSize?: number;
+  /** Largest part size in MiB; as the S3 backend's (default 64). */
+  maxPartSizeMiB?: number;
   createBucket?: boolean;
   redirectDownloads?: boolean;
   requestTimeoutSeconds?: number;
@@ -47,6 +49,7 @@ const KNOWN_OPTIONS = [
   'prefix',
   'partSizeMiB',
   'queueSize',
+  'maxPartSizeMiB',
   'createBucket',
   'redirectDownloads',
   'requestTimeoutSeconds',
