@@ -132,21 +132,26 @@ export async function stop(child) {
   await once(child, 'exit');
 }
 
-/** A signed JSON request to a Visor at `url`; resolves to the parsed answer (throws on a status ≥ 300). */
-function visorJson(url, method, target, body) {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  const headers = signed(method, target, payload === undefined ? {} : { 'content-type': 'application/json' });
+/**
+ * One JSON call on a connection of its own (no keep-alive: an idle connection may be closed under
+ * a reused one); resolves to the parsed answer, rejects on a status of 300 or more.
+ */
+export function json(method, url, body, headers = {}) {
   return new Promise((resolve, reject) => {
-    const req = http.request(`${url}${target}`, { method, agent: false, headers }, (res) => {
+    const payload = body ? JSON.stringify(body) : undefined;
+    const req = http.request(url, { method, agent: false, headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...headers } }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (c) => (text += c));
-      res.on('end', () => (res.statusCode >= 300 ? reject(new Error(`${method} ${target}: ${res.statusCode} ${text}`)) : resolve(text ? JSON.parse(text) : undefined)));
+      res.on('end', () => (res.statusCode >= 300 ? reject(new Error(`${method} ${url}: ${res.statusCode} ${text}`)) : resolve(text ? JSON.parse(text) : undefined)));
     });
     req.on('error', reject);
     req.end(payload);
   });
 }
+
+/** A signed JSON request to the Visor at `url` (`target`: path and query). */
+const visorJson = (url, method, target, body) => json(method, `${url}${target}`, body, signed(method, target, body === undefined ? {} : { 'content-type': 'application/json' }));
 
 /**
  * A 16 MiB upload to the Visor at `url`, deleted afterwards: it starts the server's digest worker

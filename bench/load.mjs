@@ -10,10 +10,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ADMIN, groupCpuSeconds, headerArgs, processCpuSeconds, loadAverage, makeImage, memory, resetPeak, run, signed, startVisor, stop, warmUpUploads } from './lib.mjs';
+import { ADMIN, groupCpuSeconds, headerArgs, processCpuSeconds, loadAverage, makeImage, memory, resetPeak, run, signed, startVisor, stop, warmUpUploads, json } from './lib.mjs';
 
 const SIZE_MB = Number(process.env.BENCH_SIZE_MB ?? 1024);
 const SIZE = SIZE_MB * 1024 * 1024;
@@ -115,20 +114,6 @@ const fmtRate = (r) => `${(r / 1e6).toFixed(0)} MB/s`;
 const fmtRps = (r) => `${r.rps.toFixed(0)} req/s (p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms)`;
 const ratio = (a, b) => `${(a / b).toFixed(2)}×`;
 
-/** One JSON call on a connection of its own (no keep-alive: an idle connection may be closed under a reused one). */
-function json(method, url, body, headers = {}) {
-  return new Promise((resolve, reject) => {
-    const payload = body ? JSON.stringify(body) : undefined;
-    const req = http.request(url, { method, agent: false, headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...headers } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (text += c));
-      res.on('end', () => (res.statusCode >= 300 ? reject(new Error(`${method} ${url}: ${res.statusCode} ${text}`)) : resolve(text ? JSON.parse(text) : undefined)));
-    });
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
 
 /** The same calls to Visor (signed, path only) and Glance. */
 function visorApi(url) {
