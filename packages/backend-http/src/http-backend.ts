@@ -85,9 +85,9 @@ export class HttpBackend implements Backend {
   async get(location: string, options: GetOptions = {}): Promise<GetResult> {
     this.checkOwned(location);
     try {
-      // The recorded size stands in for a length the answer lacks (chunked), and is held to.
-      const expected = options.expectedSize === undefined ? undefined : { size: options.expectedSize };
-      const read = await readSource(this.client, location, options.range, expected, options.signal);
+      // The recorded size stands in only for a length the answer lacks (chunked), and is held to;
+      // a length the source does tell is checked against the record by the core.
+      const read = await readSource(this.client, location, options.range, undefined, options.signal, options.expectedSize);
       return { body: read.body, info: infoOf(read.object) };
     } catch (error) {
       throw toVisorError(error, this.name, location, 'read');

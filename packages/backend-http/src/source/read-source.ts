@@ -34,6 +34,8 @@ function changed(host: string, changes: string[]): SourceFetchError {
  *   Content-Length (else `expected.size`; with neither, a `length` failure);
  *   the bytes received are held to it: a body ending early or running long
  *   fails the stream with `changed`.
+ * - `fallbackSize` (bytes, the image record's size) stands in only for a
+ *   length the answer lacks (chunked transfer coding), and is held to like one.
  * - With `expected` (what was recorded at registration), a different length,
  *   ETag or Last-Modified rejects with `changed` naming each difference.
  * - A range outside the object (a `416`, or beyond the length a `200`
@@ -47,6 +49,7 @@ export async function readSource(
   range: ReadRange | undefined,
   expected?: SourceObject,
   signal?: AbortSignal,
+  fallbackSize?: number,
 ): Promise<SourceRead> {
   const whole = range === undefined;
   if (range && (range.start > range.end || range.start < 0)) {
@@ -90,7 +93,7 @@ export async function readSource(
     const changes = describeChanges(expected, now);
     if (changes.length > 0) throw refuse(changed(host, changes));
   }
-  const total = size ?? expected?.size;
+  const total = size ?? expected?.size ?? fallbackSize;
   if (total === undefined) throw refuse(new SourceFetchError('length', host, `${host} no longer tells the object's length (no Content-Length)`));
   if (!whole && range.end >= total) {
     const beyond = `range ${range.start}-${range.end} is outside the object of ${total} bytes`;
