@@ -123,6 +123,7 @@ export class Visor {
         logger,
         instanceId: randomUUID(),
         unfinishedRollbacks: new Map(),
+        uploadsInFlight: new Set(),
         ...(metrics ? { transfers: metrics } : {}),
       };
       const images = new ImageService(deps);

@@ -79,6 +79,7 @@ describe('the image operations take their records through ImageRecords', () => {
       logger: silentLogger,
       instanceId: randomUUID(),
       unfinishedRollbacks: new Map(),
+      uploadsInFlight: new Set(),
     };
     const images = new ImageService(deps);
     const image = await images.register({ name: 'a', architecture: 'x86_64', location: 'ro://mirror/a.img' });

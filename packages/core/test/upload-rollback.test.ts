@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ServiceUnavailableError } from '@visor/plugin-api';
+import { BackendError, ServiceUnavailableError } from '@visor/plugin-api';
 import { get, request } from '@visor/test-support';
 import type { MetadataStore } from '../src/metadata/metadata-store.js';
 import { listFiles, startVisor, X86, type TestVisor } from './helpers/test-visor.js';
@@ -85,6 +85,32 @@ describe('an upload whose end the database fails to record', () => {
     await waitFor("the sweep to put the image back to 'locked'", async () => (await status(t, id)) === 'locked');
     assert.deepEqual(await storedFiles(t, id), [], 'the unrecorded file went with the rollback');
     assert.ok(t.logs.some((line) => line.includes('rolled back a failed upload whose rollback had failed')));
+    const retry = await request('PUT', `${t.url}/images/${id}`, { headers: octet, body: randomBytes(10_000) });
+    assert.equal(retry.status, 200, retry.text);
+  });
+
+  it('a file the store cannot delete does not hold the image: after three sweeps the claim is released and the file left, logged', TEST, async () => {
+    const id = await register(t);
+    const store = t.visor.backends.get('default')!;
+    const realDelete = store.delete.bind(store);
+    let deletes = 0;
+    (store as unknown as { delete: typeof store.delete }).delete = async (location) => {
+      deletes += 1;
+      throw new BackendError('default', location, 'injected: the store refuses deletes');
+    };
+    try {
+      faults.down.add('completeUpload');
+      const failed = await request('PUT', `${t.url}/images/${id}`, { headers: octet, body: randomBytes(20_000) });
+      faults.down.clear();
+      assert.equal(failed.status, 503, failed.text);
+      assert.equal(await status(t, id), 'uploading');
+      await waitFor("the sweeps to give up on the file and put the image back to 'locked'", async () => (await status(t, id)) === 'locked');
+      assert.equal(deletes, 4, 'one delete at the failure, then one per sweep until the third');
+      assert.ok(t.logs.some((line) => line.includes('gave up removing the file of a failed upload') && line.includes(id)));
+      assert.equal((await storedFiles(t, id)).length, 1, 'the file stays where the store keeps it');
+    } finally {
+      (store as unknown as { delete: typeof store.delete }).delete = realDelete;
+    }
     const retry = await request('PUT', `${t.url}/images/${id}`, { headers: octet, body: randomBytes(10_000) });
     assert.equal(retry.status, 200, retry.text);
   });

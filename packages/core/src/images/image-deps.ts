@@ -27,11 +27,13 @@ export interface ImageDeps {
   transfers?: TransferTracker;
   /**
    * Failed uploads of this instance that could not be rolled back when they failed (the database
-   * failed too): image id → the store and location of a file stored but never recorded (undefined
-   * if none). The housekeeping sweep rolls them back (repairUploads); meanwhile the image stays
-   * `uploading`.
+   * or the store failed too): image id → the store and location of a file stored but never
+   * recorded (undefined if none), and the sweeps that tried since. The housekeeping sweep rolls
+   * them back (repairUploads); meanwhile the image stays `uploading`.
    */
-  unfinishedRollbacks: Map<string, { store: string; location: string } | undefined>;
+  unfinishedRollbacks: Map<string, { file: { store: string; location: string } | undefined; attempts: number }>;
+  /** Images this instance is claiming or uploading right now (their uploads are not the sweep's to roll back). */
+  uploadsInFlight: Set<string>;
 }
 
 /** The context of an in-process call that names nobody. */

@@ -28,7 +28,12 @@ export async function register(deps: ImageDeps, input: unknown, context: Operati
 export async function registerWithFile(deps: ImageDeps, input: unknown, source: UploadSource, context: OperationContext): Promise<Image> {
   const image = await prepareImage(deps, input, context, { status: 'uploading', size: declaredSize(source) });
   writableStore(deps, image, source);
-  await deps.metadata.insert(image, deps.instanceId);
-  deps.afterHooks.emitAfter('afterRegister', image, context);
-  return transfer(deps, image, source, context);
+  deps.uploadsInFlight.add(image.id);
+  try {
+    await deps.metadata.insert(image, deps.instanceId);
+    deps.afterHooks.emitAfter('afterRegister', image, context);
+    return await transfer(deps, image, source, context);
+  } finally {
+    deps.uploadsInFlight.delete(image.id);
+  }
 }

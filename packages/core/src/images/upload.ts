@@ -1,4 +1,4 @@
-import { ConflictError, VisorError, type Image, type OperationContext, type TransferStats, type UploadSource } from '@visor/plugin-api';
+import { ConflictError, ObjectNotFoundError, VisorError, type Image, type OperationContext, type TransferStats, type UploadSource } from '@visor/plugin-api';
 import { findImage } from './access.js';
 import { now, type ImageDeps } from './image-deps.js';
 import { streamToBackend } from './stream-to-backend.js';
@@ -9,15 +9,22 @@ import type { StoreBackend } from '../stores/store-backend.js';
 export async function upload(deps: ImageDeps, id: string, source: UploadSource, context: OperationContext): Promise<Image> {
   const image = await findImage(deps, id, context, 'upload');
   writableStore(deps, image, source);
-  if (!(await deps.metadata.claimUpload(image.id, ['locked', 'error'], now(), deps.instanceId))) {
-    const current = await deps.metadata.find(image.id);
-    throw new ConflictError(
-      current?.status === 'uploading'
-        ? `image '${image.id}' is being uploaded by another request`
-        : `image '${image.id}' already has a file (status '${current?.status ?? 'deleted'}'); only images in status locked or error accept an upload`,
-    );
+  // In flight from before the claim: the sweep finishing an earlier failed upload of this image
+  // (deps.unfinishedRollbacks) must never take this upload's claim, same instance, for that one.
+  deps.uploadsInFlight.add(image.id);
+  try {
+    if (!(await deps.metadata.claimUpload(image.id, ['locked', 'error'], now(), deps.instanceId))) {
+      const current = await deps.metadata.find(image.id);
+      throw new ConflictError(
+        current?.status === 'uploading'
+          ? `image '${image.id}' is being uploaded by another request`
+          : `image '${image.id}' already has a file (status '${current?.status ?? 'deleted'}'); only images in status locked or error accept an upload`,
+      );
+    }
+    return await transfer(deps, { ...image, status: 'uploading' }, source, context);
+  } finally {
+    deps.uploadsInFlight.delete(image.id);
   }
-  return transfer(deps, { ...image, status: 'uploading' }, source, context);
 }
 
 /**
@@ -77,10 +84,14 @@ export async function transfer(deps: ImageDeps, image: Image, source: UploadSour
  */
 async function rollBack(deps: ImageDeps, id: string, stored: { store: StoreBackend; location: string } | undefined): Promise<void> {
   try {
-    if (stored && (await deps.metadata.ownsUpload(id, deps.instanceId))) await stored.store.delete(stored.location);
+    if (stored && (await deps.metadata.ownsUpload(id, deps.instanceId))) {
+      await stored.store.delete(stored.location).catch((error: unknown) => {
+        if (!(error instanceof ObjectNotFoundError)) throw error; // gone already: what was wanted
+      });
+    }
     await deps.metadata.releaseUpload(id, now(), deps.instanceId);
   } catch (rollbackError) {
-    deps.unfinishedRollbacks.set(id, stored && { store: stored.store.name, location: stored.location });
+    deps.unfinishedRollbacks.set(id, { file: stored && { store: stored.store.name, location: stored.location }, attempts: 0 });
     deps.logger.error('could not roll back a failed upload now; the housekeeping sweep will try again', {
       image: id,
       ...(stored ? { store: stored.store.name, location: stored.location } : {}),

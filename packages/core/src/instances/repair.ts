@@ -40,22 +40,38 @@ export async function repairUploads(deps: ImageDeps, sweeps: LeftoverSweeps, lef
   return { images: rolledBack, leftovers };
 }
 
+/** Sweeps that try to remove a failed upload's unrecorded file before the claim is released anyway. */
+const DELETE_ATTEMPTS = 3;
+
 /**
- * Rolls back this instance's failed uploads whose rollback failed at the time (the database was
- * failing too): the file stored but not recorded, then the claim, as upload.ts would have. Each
- * one that fails again stays for the next sweep. Resolves to the number rolled back.
+ * Rolls back this instance's failed uploads whose rollback failed at the time (the database or the
+ * store was failing too): the file stored but not recorded, then the claim, as upload.ts would
+ * have. Skipped while this instance uploads the image again (the claim is then that upload's).
+ * Each one that fails again stays for the next sweep; a file the store still cannot delete after
+ * DELETE_ATTEMPTS sweeps is left (logged with its location) so that the image is not held
+ * `uploading` for the instance's life. Resolves to the number rolled back.
  */
 async function finishRollbacks(deps: ImageDeps): Promise<number> {
   const { metadata, instanceId, logger } = deps;
   let done = 0;
-  for (const [id, file] of [...deps.unfinishedRollbacks]) {
+  for (const [id, entry] of [...deps.unfinishedRollbacks]) {
+    if (deps.uploadsInFlight.has(id)) continue;
     try {
-      if (await metadata.ownsUpload(id, instanceId)) {
-        const store = file && deps.backends.get(file.store);
-        if (file && store) {
-          await store.delete(file.location).catch((error: unknown) => {
-            if (!(error instanceof ObjectNotFoundError)) throw error;
-          });
+      const owned = await metadata.ownsUpload(id, instanceId);
+      // A new upload of the image may have started while ownsUpload ran: its claim is not ours to undo.
+      if (deps.uploadsInFlight.has(id) || deps.unfinishedRollbacks.get(id) !== entry) continue;
+      if (owned) {
+        const store = entry.file && deps.backends.get(entry.file.store);
+        if (entry.file && store) {
+          try {
+            await store.delete(entry.file.location);
+          } catch (error) {
+            entry.attempts += 1;
+            if (!(error instanceof ObjectNotFoundError) && entry.attempts < DELETE_ATTEMPTS) throw error;
+            if (!(error instanceof ObjectNotFoundError)) {
+              logger.error('gave up removing the file of a failed upload; it stays in its store', { image: id, store: entry.file.store, location: entry.file.location, err: error });
+            }
+          }
         }
         const outcome = await metadata.releaseUpload(id, now(), instanceId);
         done += 1;
