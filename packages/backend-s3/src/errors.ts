@@ -8,7 +8,7 @@ import {
   isVisorError,
 } from '@visor/plugin-api';
 import { DeadlineError } from './deadline.js';
-import { SizeMismatchError } from './size-guard.js';
+import { PartLimitError, SizeMismatchError } from './size-guard.js';
 
 /** What the SDK puts on a failed call: the service's error code (`name`) and the HTTP status. */
 interface ServiceFailure extends Error {
@@ -94,9 +94,9 @@ function isStoreFailure(error: unknown): boolean {
  */
 export function s3Failure(error: unknown, store: string, key: string | undefined, operation: string): unknown {
   if (error instanceof SizeMismatchError) return new BackendError(store, key, `${operation} failed: ${error.message}; nothing was stored`, { cause: error });
-  // lib-storage's own plain Error once an upload of unknown size reaches S3's part limit (its
-  // message names the bucket and key: not shown).
-  if (error instanceof Error && /^Exceeded \d+ parts in multipart upload/.test(error.message)) {
+  // Our guard, or lib-storage's own plain Error (its message names bucket and key: not shown), once
+  // an upload of undeclared size reaches S3's part limit.
+  if (error instanceof PartLimitError || (error instanceof Error && /^Exceeded \d+ parts in multipart upload/.test(error.message))) {
     return new PayloadTooLargeError(
       `backend '${store}'${key === undefined ? '' : ` key '${key}'`}: the image reached S3's limit of 10000 parts without a declared size; declare its size (x-image-meta-size or Content-Length), or set limits.maxImageBytes, so that parts are made large enough; nothing was stored`,
       { cause: error },

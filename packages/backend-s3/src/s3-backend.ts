@@ -26,11 +26,10 @@ import { presignedUrl } from './presign.js';
 import { presignV2, type V2Credentials } from './signature-v2/index.js';
 import { putSingleObject } from './single-put.js';
 import { abortStaleUploads, type UploadListing } from './stale-uploads.js';
-import { uploadObject } from './upload.js';
+import { MAX_PARTS, uploadObject } from './upload.js';
 import { UploadsInProgress } from './uploads-in-progress.js';
 
 /** S3 allows at most 10 000 parts per multipart upload (AWS S3 User Guide, "Amazon S3 multipart upload limits"). */
-const MAX_PARTS = 10_000;
 const MiB = 1024 * 1024;
 
 /** How a package built on this one (Walrus, Cumulus) names its stores and locations. */
@@ -107,9 +106,9 @@ export class S3Backend implements Backend {
   /**
    * Part size and parts in flight for an upload. Parts are `partSizeMiB`, or larger where 10 000
    * of them could not hold the object (its declared size, else the largest the core accepts,
-   * `maxBytes`), but never over `maxPartSizeMiB`; larger parts go fewer at a time, so that an
-   * upload holds about as much memory as `queueSize` parts of `partSizeMiB` would, and never more
-   * than (queue + 2) × part. Without a size or limit, an upload stops at 10 000 parts.
+   * `maxBytes`), but never over `maxPartSizeMiB`; larger parts go fewer at a time (at least two),
+   * so that an upload holds (queue + 2) × part at most. Without a size or limit, an upload stops
+   * at 10 000 parts with PayloadTooLargeError.
    * Throws PayloadTooLargeError for a declared size 10 000 of the largest parts cannot hold:
    * memory follows the size a client declares, and no byte of such an upload is read.
    */
@@ -123,7 +122,9 @@ export class S3Backend implements Backend {
     }
     const bound = options.size ?? options.maxBytes ?? 0;
     const size = Math.min(maxPartSize, Math.max(partSize, Math.ceil(bound / MAX_PARTS)));
-    return { partSize: size, queueSize: Math.max(1, Math.min(queueSize, Math.floor((queueSize * partSize) / size))) };
+    // At least two in flight (unless queueSize is 1), so that reading from the client and sending to
+    // the store overlap: lib-storage's one worker would otherwise stop reading while a part goes up.
+    return { partSize: size, queueSize: Math.max(Math.min(2, queueSize), Math.min(queueSize, Math.floor((queueSize * partSize) / size))) };
   }
 
   async put(key: string, source: Readable, options: PutOptions = {}): Promise<PutResult> {

@@ -12,6 +12,14 @@ export class SizeMismatchError extends Error {
   }
 }
 
+/** An upload of undeclared size passed the most its parts can hold (S3: 10 000 parts). */
+export class PartLimitError extends Error {
+  constructor(readonly limit: number) {
+    super(`the source yielded more than ${limit} bytes, the most 10000 parts hold`);
+    this.name = 'PartLimitError';
+  }
+}
+
 /**
  * Passes chunks through unchanged (no copy) and counts them; with a
  * declared size it fails as soon as the source yields a byte too many, and
@@ -30,9 +38,11 @@ export class SizeGuard extends Transform {
   bytes = 0;
   private held: Buffer | undefined;
 
+  /** `limit`: bytes an upload of undeclared size may not pass (PartLimitError), checked before they go on. */
   constructor(
     private readonly declared: number | undefined,
     private readonly holdLast = false,
+    private readonly limit?: number,
   ) {
     super({ highWaterMark: 1024 * 1024 });
   }
@@ -40,6 +50,7 @@ export class SizeGuard extends Transform {
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.bytes += chunk.length;
     if (this.declared !== undefined && this.bytes > this.declared) return callback(new SizeMismatchError(this.declared, this.bytes, false));
+    if (this.limit !== undefined && this.bytes > this.limit) return callback(new PartLimitError(this.limit));
     if (!this.holdLast) return callback(null, chunk);
     const previous = this.held;
     this.held = chunk;

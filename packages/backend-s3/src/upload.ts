@@ -38,6 +38,9 @@ export function abortError(signal: AbortSignal): Error {
   return signal.reason instanceof Error ? signal.reason : Object.assign(new Error('the upload was aborted'), { name: 'AbortError' });
 }
 
+/** Parts a multipart upload may have (AWS S3 User Guide, "Amazon S3 multipart upload limits"). */
+export const MAX_PARTS = 10_000;
+
 /**
  * Streams `source` to S3 with lib-storage's Upload: a source that ends
  * within the first part goes as one PutObject (a Buffer of at most one
@@ -56,7 +59,9 @@ export function abortError(signal: AbortSignal): Error {
 export async function uploadObject(source: Readable, request: UploadRequest): Promise<UploadResult> {
   const { signal } = request;
   signal?.throwIfAborted();
-  const guard = new SizeGuard(request.size);
+  // Without a declared size, the byte that would need part 10 001 is stopped here: S3 would refuse
+  // that part only after it was sent (lib-storage checks the count after queueing it).
+  const guard = new SizeGuard(request.size, false, request.size === undefined ? request.partSize * MAX_PARTS : undefined);
   let cause: unknown;
   const stop = (error: unknown) => {
     cause ??= error;

@@ -4,6 +4,8 @@ import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { PayloadTooLargeError } from '@visor/plugin-api';
 import { createBackend, listRaw, s3rverTarget, type S3Target } from './support/s3-target.js';
+import { s3Failure } from '../src/errors.js';
+import { PartLimitError, SizeGuard } from '../src/size-guard.js';
 
 const MiB = 1024 * 1024;
 
@@ -32,12 +34,14 @@ describe('s3: part sizes follow the declared size, within maxPartSizeMiB', () =>
   it('grows parts for a larger image up to maxPartSizeMiB, with fewer in flight: memory stays near queueSize × partSizeMiB', async () => {
     const backend = await createBackend(target, { partSizeMiB: 8, queueSize: 4, maxPartSizeMiB: 64 });
     try {
-      // 200 GiB declared: 10 000 parts of 20.48 MiB; 4 × 8 MiB of parts in flight means one of them.
+      // 100 GiB declared: 10 000 parts of 10.24 MiB; 4 × 8 MiB of parts in flight means three of them.
+      assert.equal(backend.partsFor('k', { size: 100 * 1024 * MiB }).queueSize, 3);
+      // 200 GiB: parts of 20.48 MiB, and two in flight, the fewest that keep receiving and sending overlapped.
       const parts = backend.partsFor('k', { size: 200 * 1024 * MiB });
       assert.equal(parts.partSize, Math.ceil((200 * 1024 * MiB) / 10_000));
-      assert.equal(parts.queueSize, 1);
+      assert.equal(parts.queueSize, 2);
       // An upload without a declared size takes its bound from the server's limit (maxBytes).
-      assert.deepEqual(backend.partsFor('k', { maxBytes: 700 * 1024 * MiB }), { partSize: 64 * MiB, queueSize: 1 });
+      assert.deepEqual(backend.partsFor('k', { maxBytes: 700 * 1024 * MiB }), { partSize: 64 * MiB, queueSize: 2 });
       // The cap holds whatever the limit: past it, the upload would stop at 10 000 parts.
       assert.equal(backend.partsFor('k', { maxBytes: 5 * 1024 * 1024 * MiB }).partSize, 64 * MiB);
     } finally {
@@ -66,5 +70,20 @@ describe('s3: part sizes follow the declared size, within maxPartSizeMiB', () =>
     } finally {
       await backend.close();
     }
+  });
+
+  it('an upload of undeclared size is stopped before the byte that would need part 10 001, as a 413', async () => {
+    const guard = new SizeGuard(undefined, false, 100);
+    const passed: Buffer[] = [];
+    guard.on('data', (chunk: Buffer) => passed.push(chunk));
+    const failed = new Promise<Error>((resolve) => guard.once('error', resolve));
+    guard.write(Buffer.alloc(60));
+    guard.write(Buffer.alloc(41));
+    const error = await failed;
+    assert.ok(error instanceof PartLimitError);
+    assert.equal(Buffer.concat(passed).length, 60, 'the chunk passing the limit never went on');
+    const mapped = s3Failure(error, 'images', 'k', 'storing the object');
+    assert.ok(mapped instanceof PayloadTooLargeError);
+    assert.match((mapped as Error).message, /S3's limit of 10000 parts without a declared size; declare its size/);
   });
 });

@@ -63,6 +63,9 @@ async function waitForHealthcheck(port: number, deadline: number, failed: () => 
   }
 }
 
+/** The servers' bind_timeout (swift-configs.ts), in ms. */
+const BIND_TIMEOUT_MS = 1000;
+
 /**
  * Starts OpenStack Swift (Debian packages) as a single-node all-in-one under
  * a new temporary directory: proxy with tempauth and s3api, account,
@@ -81,7 +84,7 @@ export async function startSwift(options: SwiftOptions = {}): Promise<SwiftAllIn
     try {
       return await startOnce(options);
     } catch (error) {
-      if (attempt >= 3 || !/Address already in use/i.test((error as Error).message)) throw error;
+      if (attempt >= 3 || !/Address already in use|Could not bind/i.test((error as Error).message)) throw error;
     }
   }
 }
@@ -119,6 +122,7 @@ async function startOnce(options: SwiftOptions): Promise<SwiftAllInOne> {
     for (const kind of STORAGE_KINDS) await writeFile(join(layout.etcDir, `${kind}-server.conf`), storageServerConfig(layout, kind));
     await writeFile(join(layout.etcDir, 'proxy-server.conf'), proxyServerConfig(layout, [user], region));
 
+    const startedAt = Date.now();
     processes.set('memcached', ServerProcess.start('memcached', '/usr/bin/memcached', ['-l', '127.0.0.1', '-p', String(layout.ports.memcached), '-U', '0', '-m', '16', '-u', layout.user]));
     for (const kind of STORAGE_KINDS) {
       processes.set(kind, ServerProcess.start(`swift-${kind}-server`, `/usr/bin/swift-${kind}-server`, [join(layout.etcDir, `${kind}-server.conf`)]));
@@ -130,7 +134,10 @@ async function startOnce(options: SwiftOptions): Promise<SwiftAllInOne> {
     const failed = () => [...processes.values()].map((p) => p.failure()).find((reason) => reason !== undefined);
     await Promise.all(Object.values(layout.ports).map((port) => waitForPort(port, { timeoutMs, failed })));
     await waitForHealthcheck(layout.ports.proxy, deadline, failed);
-    // Each port answered, but perhaps on another process's behalf: ours must all still run.
+    // Each port answered, but perhaps on another process's behalf: ours must all still run, past
+    // the second a Swift server spends retrying a taken port (bind_timeout).
+    const settle = BIND_TIMEOUT_MS + 500 - (Date.now() - startedAt);
+    if (settle > 0) await sleep(settle);
     const exited = failed();
     if (exited !== undefined) throw new Error(exited);
   } catch (error) {

@@ -24,6 +24,8 @@ function defaults(layout: SwiftLayout, port: number, logName: string): string {
   return `[DEFAULT]
 bind_ip = 127.0.0.1
 bind_port = ${port}
+# A port taken by another process fails the start within a second (default: retried for 30 s).
+bind_timeout = 1
 workers = 0
 user = ${layout.user}
 swift_dir = ${layout.etcDir}
@@ -71,6 +73,8 @@ allow_account_management = true
 [filter:s3api]
 use = egg:swift#s3api
 location = ${region}
+# AWS S3 takes 10 000 parts per multipart upload; s3api defaults to 1000.
+max_upload_part_num = 10000
 
 [filter:tempauth]
 use = egg:swift#tempauth
@@ -100,6 +104,8 @@ use = egg:swift#copy
 
 [filter:slo]
 use = egg:swift#slo
+# s3api completes a multipart upload as an SLO manifest: as many segments as parts.
+max_manifest_segments = 10000
 
 [filter:dlo]
 use = egg:swift#dlo
