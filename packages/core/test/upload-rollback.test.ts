@@ -114,4 +114,19 @@ describe('an upload whose end the database fails to record', () => {
     const retry = await request('PUT', `${t.url}/images/${id}`, { headers: octet, body: randomBytes(10_000) });
     assert.equal(retry.status, 200, retry.text);
   });
+
+  it("this instance's own sweep never takes it for dead when its beats failed, nor rolls back its running upload", TEST, async () => {
+    const id = await register(t);
+    const db = t.visor.db;
+    // As after missed beats: this instance's row long silent, and an upload of its own in progress.
+    await db('images').where({ id }).update({ status: 'uploading', upload_restore: 'locked', upload_owner: t.visor.instanceId });
+    await db('visor_instances').where({ id: t.visor.instanceId }).update({ seen_at_ms: Date.now() - 3_600_000 });
+    const gone = await t.visor.instances.forgetDead(t.visor.instanceId);
+    assert.ok(!gone.some((row) => row.id === t.visor.instanceId), 'its own row is kept');
+    // Several sweeps (every 300 ms here) pass: the upload is still this instance's.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    assert.equal(await status(t, id), 'uploading');
+    assert.equal(await t.visor.metadata.ownsUpload(id, t.visor.instanceId), true);
+    await t.visor.metadata.releaseUpload(id, new Date().toISOString(), t.visor.instanceId);
+  });
 });

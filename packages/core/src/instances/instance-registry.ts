@@ -105,12 +105,14 @@ export class InstanceRegistry {
 
   /**
    * Drops the rows of dead instances and resolves to them: those silent for
-   * too long, and, without waiting, those that share this process's host and
+   * too long (never `self`'s: beats that failed while the database did mean
+   * this instance missed them, not that it died), and, without waiting,
+   * those that share this process's host and
    * process space (same kernel boot, same PID namespace) and whose process is
    * gone, or whose pid is this process's own but which it never registered.
    */
   async forgetDead(self: string): Promise<InstanceRow[]> {
-    const silent = (await this.rows('silent')) as InstanceRow[];
+    const silent = (await this.rows('silent').whereNot({ id: self })) as InstanceRow[];
     const local =
       PROCESS_SPACE === ''
         ? []

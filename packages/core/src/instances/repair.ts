@@ -16,6 +16,8 @@ export async function repairUploads(deps: ImageDeps, sweeps: LeftoverSweeps, lef
   let rolledBack = await finishRollbacks(deps);
   const stale = await metadata.staleUploads();
   for (const { image, owner } of stale) {
+    // This instance's own uploads look stale while its beats fail (the database did): they run.
+    if (owner === instanceId) continue;
     // Several instances may sweep at once: the one taking the upload over rolls it back.
     if (!(await metadata.takeOverUpload(image.id, owner, instanceId))) continue;
     try {
