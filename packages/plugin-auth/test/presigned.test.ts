@@ -86,4 +86,22 @@ describe('presigned URLs', () => {
       assert.equal(res.json().field, 'ttl');
     }
   });
+
+  it('takes the ttl from a JSON body too, refuses other members and a ttl that disagrees with the query', async () => {
+    const res = await alice.post(`/images/${privateId}/url`, { ttl: 60 });
+    assert.equal(res.status, 200, res.text);
+    assert.ok(Math.abs(res.json().presigned_url.expires - (nowSeconds() + 60)) <= 2, 'the body ttl was used');
+    const same = await alice.post(`/images/${privateId}/url?ttl=60`, { ttl: 60 });
+    assert.equal(same.status, 200, same.text);
+
+    const other = await alice.post(`/images/${privateId}/url`, { ttl: 60, expires: 5 });
+    assert.equal(other.status, 400);
+    assert.equal(other.json().field, 'expires');
+    const both = await alice.post(`/images/${privateId}/url?ttl=60`, { ttl: 120 });
+    assert.equal(both.status, 400);
+    assert.match(both.json().message, /60 in the query but 120 in the body/);
+    const wrong = await alice.post(`/images/${privateId}/url`, { ttl: 0 });
+    assert.equal(wrong.status, 400);
+    assert.equal(wrong.json().field, 'ttl');
+  });
 });
