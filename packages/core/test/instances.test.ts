@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { after, describe, it } from 'node:test';
@@ -203,6 +204,22 @@ describe('the instance registry', () => {
     const left = (await db('visor_instances').select('id')).map((r: { id: string }) => r.id).sort();
     assert.deepEqual(left, [t.visor.instanceId, otherContainer.id, otherHost.id].sort());
     await db('visor_instances').whereIn('id', [otherContainer.id, otherHost.id]).delete();
+  });
+
+  it('takes an instance whose process exited but was never reaped (a zombie) for dead at once', async () => {
+    // `sleep 0` runs in the background of a shell that then becomes `sleep 5`, which never reaps it.
+    const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 5'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const zombie = Number((await new Promise<string>((resolve) => parent.stdout!.once('data', (c: Buffer) => resolve(c.toString())))).trim());
+      await waitFor('the background process to exit unreaped', async () => readFileSync(`/proc/${zombie}/stat`, 'utf8').split(') ')[1]!.startsWith('Z'));
+      const self = await t.visor.db('visor_instances').where({ id: t.visor.instanceId }).first();
+      const crashed = row({ host: self.host, process_space: self.process_space, pid: zombie });
+      await t.visor.db('visor_instances').insert(crashed);
+      const gone = await t.visor.instances.forgetDead(t.visor.instanceId);
+      assert.deepEqual(gone.map((r) => r.id), [crashed.id]);
+    } finally {
+      parent.kill('SIGKILL');
+    }
   });
 
   it('of several instances taking over one stale upload, exactly one succeeds', async () => {

@@ -37,9 +37,23 @@ const registeredHere = new Set<string>();
 function processRuns(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return !isZombie(pid);
+}
+
+/**
+ * Whether `pid` has exited but not been reaped (state `Z` in /proc/<pid>/stat, Linux proc(5)):
+ * signal 0 still reaches it, yet it runs nothing (a crashed instance whose parent, or a container's
+ * init, does not reap). False where /proc cannot tell.
+ */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return false;
   }
 }
 
