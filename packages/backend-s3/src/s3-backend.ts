@@ -16,7 +16,7 @@ import {
   BackendError,
   PayloadTooLargeError,
 } from '@visor/plugin-api';
-import { s3Failure, statusOf } from './errors.js';
+import { failureCode, s3Failure, statusOf } from './errors.js';
 import { downloadObject, type Download } from './download.js';
 import { CONTROL_TIMEOUT_MS } from './deadline.js';
 import { bucketHealth, storeProblem } from './health.js';
@@ -149,6 +149,7 @@ export class S3Backend implements Backend {
         source.destroy();
         throw new BackendError(this.name, key, 'this store takes only uploads of a declared size (one PutObject with its Content-Length); nothing was stored');
       } else stored = await putSingleObject(source, { ...request, size: options.size });
+      this.refusedOption = undefined;
       return {
         location: this.locations.locationOf(key),
         size: stored.size,
@@ -156,9 +157,28 @@ export class S3Backend implements Backend {
         ...(stored.versionId === undefined ? {} : { version: stored.versionId }),
       };
     } catch (error) {
+      this.noteRefusedOption(error);
       throw s3Failure(error, this.name, key, 'storing the object');
     }
   }
+
+  /**
+   * The server refused an upload for an option it does not take (a storage class or a server-side
+   * encryption it lacks): every upload would fail alike, so health() says so, naming the option,
+   * until an upload succeeds. Codes: AWS S3 API Reference, "Error responses"; OpenStack Swift's
+   * s3api answers InvalidStorageClass and NotImplemented.
+   */
+  private noteRefusedOption(error: unknown): void {
+    const code = failureCode(error);
+    const { storageClass, sse, kmsKeyId } = this.options;
+    let option: string | undefined;
+    if (code === 'InvalidStorageClass' && storageClass !== undefined) option = 'storageClass';
+    else if (sse !== undefined && (code === 'NotImplemented' || code === 'InvalidEncryptionAlgorithmError')) option = 'sse';
+    else if (kmsKeyId !== undefined && code.startsWith('KMS.')) option = 'kmsKeyId';
+    if (option !== undefined) this.refusedOption = { option, code };
+  }
+
+  private refusedOption: { option: string; code: string } | undefined;
 
   locationOf(key: string): string {
     return this.locations.locationOf(key);
@@ -234,7 +254,11 @@ export class S3Backend implements Backend {
     return Math.min(this.options.requestTimeoutMs, CONTROL_TIMEOUT_MS);
   }
 
-  health(): Promise<BackendHealth> {
+  async health(): Promise<BackendHealth> {
+    const refused = this.refusedOption;
+    if (refused !== undefined) {
+      return { ok: false, message: `the server refused the last upload for option '${refused.option}' (${refused.code}): every upload fails until it is changed` };
+    }
     return bucketHealth(this.client, this.locations, this.controlTimeoutMs);
   }
 

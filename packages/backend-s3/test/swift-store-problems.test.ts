@@ -63,6 +63,27 @@ describe('s3 on Swift: a store that cannot work says why, at start and on every 
     });
   }
 
+  it('an option the server refuses (a storage class Swift lacks): the upload fails naming the cause, and health() says so, naming the option, until an upload succeeds', async () => {
+    const backend = await createBackend(target, { storageClass: 'STANDARD_IA' });
+    try {
+      assert.equal((await backend.health()).ok, true, 'the bucket is there: healthy before any upload');
+      await assert.rejects(backend.put(randomUUID(), chunks(randomBytes(1000))), /InvalidStorageClass/);
+      assert.deepEqual(await backend.health(), {
+        ok: false,
+        message: "the server refused the last upload for option 'storageClass' (InvalidStorageClass): every upload fails until it is changed",
+      });
+    } finally {
+      await backend.close();
+    }
+    const fixed = await createBackend(target);
+    try {
+      await fixed.put(randomUUID(), chunks(randomBytes(1000)));
+      assert.equal((await fixed.health()).ok, true);
+    } finally {
+      await fixed.close();
+    }
+  });
+
   it('an endpoint that takes connections but never answers: the start (createBucket, health), health() and cleanup() say so within requestTimeoutSeconds, retries included', async () => {
     // Without a bound on each whole call, 10 attempts of 2 s each (and the backoff between them) would hold
     // Visor's start, GET /status and the start-up sweep for over 20 s each; with the defaults, 3 minutes.
