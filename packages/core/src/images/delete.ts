@@ -1,4 +1,4 @@
-import { ConflictError, ObjectNotFoundError, type Image, type OperationContext } from '@visor/plugin-api';
+import { ConflictError, type Image, type OperationContext } from '@visor/plugin-api';
 import { findImage } from './access.js';
 import type { ImageDeps } from './image-deps.js';
 import { asBackendError } from './stream-to-backend.js';
@@ -22,12 +22,13 @@ export async function deleteImage(deps: ImageDeps, id: string, context: Operatio
   const configured = deps.backends.get(image.store);
   if (image.location !== null && (configured === undefined || configured.capabilities.delete)) {
     const store = storeOf(deps, image);
+    let deleted: boolean;
     try {
-      await store.delete(image.location);
+      deleted = await store.deleteIfPresent(image.location);
     } catch (error) {
-      if (!(error instanceof ObjectNotFoundError)) throw asBackendError(store, image.id, error);
-      deps.logger.warn('image file was already missing from its store', { image: image.id, store: image.store });
+      throw asBackendError(store, image.id, error);
     }
+    if (!deleted) deps.logger.warn('image file was already missing from its store', { image: image.id, store: image.store });
   }
   await deps.metadata.remove(image.id);
   deps.afterHooks.emitAfter('afterDelete', image, context);

@@ -1,4 +1,4 @@
-import { ConflictError, ObjectNotFoundError, VisorError, type Image, type OperationContext, type TransferStats, type UploadSource } from '@visor/plugin-api';
+import { ConflictError, VisorError, type Image, type OperationContext, type TransferStats, type UploadSource } from '@visor/plugin-api';
 import { findImage } from './access.js';
 import { now, type ImageDeps } from './image-deps.js';
 import { streamToBackend } from './stream-to-backend.js';
@@ -84,11 +84,7 @@ export async function transfer(deps: ImageDeps, image: Image, source: UploadSour
  */
 async function rollBack(deps: ImageDeps, id: string, stored: { store: StoreBackend; location: string } | undefined): Promise<void> {
   try {
-    if (stored && (await deps.metadata.ownsUpload(id, deps.instanceId))) {
-      await stored.store.delete(stored.location).catch((error: unknown) => {
-        if (!(error instanceof ObjectNotFoundError)) throw error; // gone already: what was wanted
-      });
-    }
+    if (stored && (await deps.metadata.ownsUpload(id, deps.instanceId))) await stored.store.deleteIfPresent(stored.location);
     await deps.metadata.releaseUpload(id, now(), deps.instanceId);
   } catch (rollbackError) {
     deps.unfinishedRollbacks.set(id, { file: stored && { store: stored.store.name, location: stored.location }, attempts: 0 });

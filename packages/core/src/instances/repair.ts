@@ -1,4 +1,4 @@
-import { InternalError, ObjectNotFoundError, type Image, type TransferStats } from '@visor/plugin-api';
+import { InternalError, type Image, type TransferStats } from '@visor/plugin-api';
 import { DEFAULT_CONTEXT, now, type ImageDeps } from '../images/image-deps.js';
 import type { LeftoverSweeps } from './leftover-sweeps.js';
 
@@ -66,13 +66,11 @@ async function finishRollbacks(deps: ImageDeps): Promise<number> {
         const store = entry.file && deps.backends.get(entry.file.store);
         if (entry.file && store) {
           try {
-            await store.delete(entry.file.location);
+            await store.deleteIfPresent(entry.file.location);
           } catch (error) {
             entry.attempts += 1;
-            if (!(error instanceof ObjectNotFoundError) && entry.attempts < DELETE_ATTEMPTS) throw error;
-            if (!(error instanceof ObjectNotFoundError)) {
-              logger.error('gave up removing the file of a failed upload; it stays in its store', { image: id, store: entry.file.store, location: entry.file.location, err: error });
-            }
+            if (entry.attempts < DELETE_ATTEMPTS) throw error;
+            logger.error('gave up removing the file of a failed upload; it stays in its store', { image: id, store: entry.file.store, location: entry.file.location, err: error });
           }
         }
         const outcome = await metadata.releaseUpload(id, now(), instanceId);
@@ -95,10 +93,7 @@ async function finishRollbacks(deps: ImageDeps): Promise<number> {
 async function removeUnrecordedFile(deps: ImageDeps, image: Image): Promise<void> {
   const store = deps.backends.get(image.store);
   if (!store?.capabilities.locateBeforeWrite) return;
-  try {
-    await store.delete(store.locationOf(image.id));
+  if (await store.deleteIfPresent(store.locationOf(image.id))) {
     deps.logger.warn('removed the file of an upload that was stored but never recorded', { image: image.id, store: image.store });
-  } catch (error) {
-    if (!(error instanceof ObjectNotFoundError)) throw error;
   }
 }

@@ -3,6 +3,7 @@ import {
   BackendError,
   CapabilityError,
   LengthRequiredError,
+  ObjectNotFoundError,
   PluginError,
   ReadOnlyBackendError,
   VisorError,
@@ -119,6 +120,20 @@ export class StoreBackend implements Backend {
       return Promise.reject(new ReadOnlyBackendError(this.name, location, `store '${this.name}' does not delete objects`));
     }
     return this.call('delete', location, () => this.inner.delete(location));
+  }
+
+  /**
+   * Deletes the object at `location` if it is there: resolves to true once deleted, false if it
+   * was missing already (ObjectNotFoundError); rejects with any other failure, as delete() does.
+   */
+  async deleteIfPresent(location: string): Promise<boolean> {
+    try {
+      await this.delete(location);
+      return true;
+    } catch (error) {
+      if (error instanceof ObjectNotFoundError) return false;
+      throw error;
+    }
   }
 
   redirectUrl(location: string, options: RedirectOptions): Promise<string> {
