@@ -10,6 +10,14 @@ import {
 import { DeadlineError } from './deadline.js';
 import { PartLimitError, SizeMismatchError } from './size-guard.js';
 
+/**
+ * PayloadTooLargeError (413) for an image this store cannot take, named like the store's
+ * BackendErrors (`backend '<store>' key '<key>': <message>`).
+ */
+export function tooLarge(store: string, key: string | undefined, message: string, options?: { cause: unknown }): PayloadTooLargeError {
+  return new PayloadTooLargeError(`backend '${store}'${key === undefined ? '' : ` key '${key}'`}: ${message}`, options);
+}
+
 /** What the SDK puts on a failed call: the service's error code (`name`) and the HTTP status. */
 interface ServiceFailure extends Error {
   $metadata?: { httpStatusCode?: number };
@@ -97,8 +105,10 @@ export function s3Failure(error: unknown, store: string, key: string | undefined
   // Our guard, or lib-storage's own plain Error (its message names bucket and key: not shown), once
   // an upload of undeclared size reaches S3's part limit.
   if (error instanceof PartLimitError || (error instanceof Error && /^Exceeded \d+ parts in multipart upload/.test(error.message))) {
-    return new PayloadTooLargeError(
-      `backend '${store}'${key === undefined ? '' : ` key '${key}'`}: the image reached S3's limit of 10000 parts without a declared size; declare its size (x-image-meta-size or Content-Length), or set limits.maxImageBytes, so that parts are made large enough; nothing was stored`,
+    return tooLarge(
+      store,
+      key,
+      "the image reached S3's limit of 10000 parts without a declared size; declare its size (x-image-meta-size or Content-Length), or set limits.maxImageBytes, so that parts are made large enough; nothing was stored",
       { cause: error },
     );
   }

@@ -226,7 +226,6 @@ function resolveCredentials(read: OptionReader): StaticCredentials | undefined {
   return { accessKeyId, secretAccessKey, ...(sessionToken === undefined ? {} : { sessionToken }) };
 }
 
-/** `a/b` and `a/b/` both become `a/b/`; empty stays empty. */
 /**
  * Part size and its cap, in bytes. S3 takes parts of 5 MiB to 5 GiB, at most 10 000 of them
  * (AWS S3 User Guide, "Amazon S3 multipart upload limits").
@@ -238,6 +237,7 @@ function resolvePartSizes(read: OptionReader): { partSize: number; maxPartSize: 
   return { partSize: Math.floor(partSizeMiB * MiB), maxPartSize: Math.floor(maxPartSizeMiB * MiB) };
 }
 
+/** `a/b` and `a/b/` both become `a/b/`; empty stays empty. */
 function resolvePrefix(read: OptionReader): string {
   const value = read.raw('prefix');
   if (value === undefined || value === '') return '';

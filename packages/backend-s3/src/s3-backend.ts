@@ -14,9 +14,8 @@ import {
   type PutResult,
   type RedirectOptions,
   BackendError,
-  PayloadTooLargeError,
 } from '@visor/plugin-api';
-import { failureCode, s3Failure, statusOf } from './errors.js';
+import { failureCode, s3Failure, statusOf, tooLarge } from './errors.js';
 import { downloadObject, type Download } from './download.js';
 import { CONTROL_TIMEOUT_MS } from './deadline.js';
 import { bucketHealth, storeProblem } from './health.js';
@@ -29,7 +28,6 @@ import { abortStaleUploads, type UploadListing } from './stale-uploads.js';
 import { MAX_PARTS, uploadObject } from './upload.js';
 import { UploadsInProgress } from './uploads-in-progress.js';
 
-/** S3 allows at most 10 000 parts per multipart upload (AWS S3 User Guide, "Amazon S3 multipart upload limits"). */
 const MiB = 1024 * 1024;
 
 /** How a package built on this one (Walrus, Cumulus) names its stores and locations. */
@@ -73,7 +71,7 @@ export class S3Backend implements Backend {
   readonly locations: ObjectLocations;
   private readonly inProgress = new UploadsInProgress();
   private readonly listing: UploadListing = { supported: undefined };
-
+  /** An option the server refused the last upload for (see noteRefusedOption), until an upload succeeds. */
   constructor(
     readonly name: string,
     readonly options: ResolvedS3Options,
@@ -116,8 +114,10 @@ export class S3Backend implements Backend {
     const { partSize, maxPartSize, queueSize } = this.options;
     const largest = maxPartSize * MAX_PARTS;
     if (options.size !== undefined && options.size > largest) {
-      throw new PayloadTooLargeError(
-        `backend '${this.name}' key '${key}': the image is ${options.size} bytes (as declared), more than this store takes: ${MAX_PARTS} parts of at most ${maxPartSize / MiB} MiB (option maxPartSizeMiB), ${largest} bytes; nothing was stored`,
+      throw tooLarge(
+        this.name,
+        key,
+        `the image is ${options.size} bytes (as declared), more than this store takes: ${MAX_PARTS} parts of at most ${maxPartSize / MiB} MiB (option maxPartSizeMiB), ${largest} bytes; nothing was stored`,
       );
     }
     const bound = options.size ?? options.maxBytes ?? 0;

@@ -1,6 +1,5 @@
 import { pipeline, type Readable } from 'node:stream';
 import {
-  BackendError,
   ConflictError,
   InvalidRangeError,
   ObjectChangedError,
@@ -129,7 +128,7 @@ async function openSource(
     }
     if (error instanceof InvalidRangeError && range !== null) {
       // The range lies inside the record's size (checked before): the store's object is shorter than recorded.
-      const problem = `${fileOf(image)} is recorded with ${image.size} bytes, the store has fewer: ${reasonOf(error)}`;
+      const problem = `${fileOf(image)} is recorded with ${image.size} bytes, the store has fewer: ${error.reason}`;
       throw await unservable(deps, image, { fileGone: false, cause: error }, problem);
     }
     throw asBackendError(store, image.id, error);
@@ -150,12 +149,6 @@ async function openSource(
 /** `the file of image '<id>' at <location>` (the location as errors may show it: no query string). */
 function fileOf(image: Image): string {
   return `the file of image '${image.id}' at ${shownLocation(image.location!)}`;
-}
-
-/** A store error's message without the `backend '…' key '…': ` that the unservable error names again. */
-function reasonOf(error: BackendError): string {
-  const prefix = `backend '${error.backend}'${error.key === undefined ? '' : ` key '${error.key}'`}: `;
-  return error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
 }
 
 /** What differs between a registered object and what its store says now (ETag, version), as phrases for a message. */

@@ -7,6 +7,8 @@ import { VisorError, type ErrorCode, type VisorErrorOptions } from './visor-erro
 export class BackendError extends VisorError {
   readonly backend: string;
   readonly key: string | undefined;
+  /** The message without the `backend '…' key '…': ` prefix, for an error that names them itself. */
+  readonly reason: string;
 
   constructor(backend: string, key: string | undefined, message: string, options: VisorErrorOptions & { code?: ErrorCode } = {}) {
     super(options.code ?? 'BackendError', `backend '${backend}'${key === undefined ? '' : ` key '${key}'`}: ${message}`, {
@@ -15,6 +17,7 @@ export class BackendError extends VisorError {
     });
     this.backend = backend;
     this.key = key;
+    this.reason = message;
   }
 }
 
