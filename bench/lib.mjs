@@ -151,7 +151,7 @@ export function json(method, url, body, headers = {}) {
 }
 
 /** A signed JSON request to the Visor at `url` (`target`: path and query). */
-const visorJson = (url, method, target, body) => json(method, `${url}${target}`, body, signed(method, target, body === undefined ? {} : { 'content-type': 'application/json' }));
+export const visorJson = (url, method, target, body) => json(method, `${url}${target}`, body, signed(method, target, body === undefined ? {} : { 'content-type': 'application/json' }));
 
 /**
  * A 16 MiB upload to the Visor at `url`, deleted afterwards: it starts the server's digest worker

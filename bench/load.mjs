@@ -12,7 +12,7 @@ import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ADMIN, groupCpuSeconds, headerArgs, processCpuSeconds, loadAverage, makeImage, memory, resetPeak, run, signed, startVisor, stop, warmUpUploads, json } from './lib.mjs';
+import { ADMIN, groupCpuSeconds, headerArgs, processCpuSeconds, loadAverage, makeImage, memory, resetPeak, run, signed, startVisor, stop, warmUpUploads, json, visorJson } from './lib.mjs';
 
 const SIZE_MB = Number(process.env.BENCH_SIZE_MB ?? 1024);
 const SIZE = SIZE_MB * 1024 * 1024;
@@ -117,7 +117,7 @@ const ratio = (a, b) => `${(a / b).toFixed(2)}×`;
 
 /** The same calls to Visor (signed, path only) and Glance. */
 function visorApi(url) {
-  const send = (method, path, body) => json(method, `${url}${path}`, body, signed(method, path, body ? { 'content-type': 'application/json' } : {}));
+  const send = (method, path, body) => visorJson(url, method, path, body);
   return {
     name: 'Visor',
     create: async (name) => (await send('POST', '/images', { image: { name, architecture: 'x86_64', format: 'raw' } })).image.id,
